@@ -1,0 +1,111 @@
+"""One admin mixin for region-owned models, and the project's base ModelAdmin.
+
+Django's admin scopes lists and object pages through ``get_queryset`` and
+``has_*_permission(obj)``, but not foreign-key choices or what a form saves:
+this mixin covers all of them (see STYLE.md, "One region scope").
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+from unfold.admin import ModelAdmin
+from unfold.contrib.import_export.forms import ExportForm, ImportForm
+
+from .models import Region
+from .paginator import EstimatedCountPaginator
+from .scoping import (
+    is_region_scoped,
+    object_in_scope,
+    object_region_id,
+    scope_queryset,
+    user_region_id,
+)
+
+
+class RegionScopedAdminMixin:
+    """Confine a regional user to their region on every admin URL."""
+
+    def get_queryset(self, request):
+        return scope_queryset(super().get_queryset(request), request.user, "view")
+
+    def _obj_allowed(self, request, obj, action):
+        return obj is None or obj.pk is None or object_in_scope(obj, request.user, action)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._obj_allowed(request, obj, "view")
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._obj_allowed(
+            request, obj, "change"
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._obj_allowed(
+            request, obj, "delete"
+        )
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            # Another region's row and a missing row look the same: 404.
+            raise Http404(_("No such object in your region."))
+        return obj
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.remote_field.model
+        if "queryset" not in kwargs and (related is Region or is_region_scoped(related)):
+            region_id = user_region_id(request.user)
+            if region_id is not None:
+                base = related._default_manager.all()
+                kwargs["queryset"] = base.filter(**{related.region_lookup: region_id})
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        related = db_field.remote_field.model
+        if "queryset" not in kwargs and is_region_scoped(related):
+            region_id = user_region_id(request.user)
+            if region_id is not None:
+                base = related._default_manager.all()
+                kwargs["queryset"] = base.filter(**{related.region_lookup: region_id})
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        region_id = user_region_id(request.user)
+        if region_id is not None and object_region_id(obj) not in (None, region_id):
+            raise PermissionDenied(_("You may only save records of your own region."))
+        super().save_model(request, obj, form, change)
+
+
+class OsmsModelAdmin(SimpleHistoryAdmin, ModelAdmin):
+    """Base for every admin of ours: Unfold look, history, no full COUNT."""
+
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    list_per_page = 50
+    list_filter_submit = True
+    warn_unsaved_form = True
+
+
+class OsmsImportExportAdmin(ImportExportModelAdmin, OsmsModelAdmin):
+    import_form_class = ImportForm
+    export_form_class = ExportForm
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        kwargs = super().get_import_resource_kwargs(request, **kwargs)
+        kwargs["user"] = request.user
+        return kwargs
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        kwargs = super().get_export_resource_kwargs(request, **kwargs)
+        kwargs["user"] = request.user
+        return kwargs
+
+
+class RegionScopedAdmin(RegionScopedAdminMixin, OsmsModelAdmin):
+    pass
+
+
+class RegionScopedImportExportAdmin(RegionScopedAdminMixin, OsmsImportExportAdmin):
+    pass

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "osms.core"
+    label = "core"
+    verbose_name = _("Reference data and access")
+
+    def ready(self):
+        from . import roles
+
+        post_migrate.connect(roles.sync_role_groups_after_migrate)

@@ -1,0 +1,92 @@
+"""REST endpoints of the registry: persons and organisations, region-scoped."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+
+from osms.core.api import RegionScopedViewSet
+from osms.core.models import Region
+
+from . import services
+from .filters import OrganisationFilter, PersonFilter
+from .models import Organisation, Person
+
+
+class RegionField(serializers.SlugRelatedField):
+    """A region given and shown as its КАТО code, e.g. ``750000000`` for Almaty."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="kato", queryset=Region.objects.all(), **kwargs)
+
+
+def _django_errors_to_drf(exc):
+    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    region = RegionField()
+
+    class Meta:
+        model = Person
+        fields = [
+            "iin", "last_name", "first_name", "middle_name", "birth_date", "sex",
+            "citizenship", "region", "death_date",
+        ]
+        read_only_fields = ["birth_date", "sex"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            fields["iin"].read_only = True
+        return fields
+
+    def create(self, validated_data):
+        try:
+            return services.person_create(
+                acting_user=self.context["request"].user, **validated_data
+            )
+        except DjangoValidationError as exc:
+            raise _django_errors_to_drf(exc) from exc
+
+    def update(self, instance, validated_data):
+        try:
+            return services.person_update(
+                person=instance, acting_user=self.context["request"].user, **validated_data
+            )
+        except DjangoValidationError as exc:
+            raise _django_errors_to_drf(exc) from exc
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    region = RegionField()
+
+    class Meta:
+        model = Organisation
+        fields = ["bin", "name", "kind", "region"]
+
+    def create(self, validated_data):
+        try:
+            return services.organisation_create(
+                acting_user=self.context["request"].user, **validated_data
+            )
+        except DjangoValidationError as exc:
+            raise _django_errors_to_drf(exc) from exc
+
+
+class PersonViewSet(RegionScopedViewSet):
+    """Persons by ИИН. Filters: region (КАТО), citizenship, sex, birth dates, last name."""
+
+    queryset = Person.objects.select_related("region")
+    serializer_class = PersonSerializer
+    lookup_field = "iin"
+    filterset_class = PersonFilter
+
+
+class OrganisationViewSet(RegionScopedViewSet):
+    """Organisations by БИН. Filters: region (КАТО), kind, name."""
+
+    queryset = Organisation.objects.select_related("region")
+    serializer_class = OrganisationSerializer
+    lookup_field = "bin"
+    filterset_class = OrganisationFilter
+    http_method_names = ["get", "post", "head", "options"]
