@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "coverage",
     "packages",
     "purchasing",
+    "reconciliation",
 ]
 
 MIDDLEWARE = [

@@ -26,7 +26,9 @@ ROLES = {
     AUDITOR: _("Auditor: read-only, every model and its history"),
 }
 
-PROJECT_APPS = ("core", "exports", "payers", "coverage", "packages", "purchasing")
+PROJECT_APPS = (
+    "core", "exports", "payers", "coverage", "packages", "purchasing", "reconciliation",
+)
 
 
 def declared_permissions():
