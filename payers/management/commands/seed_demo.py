@@ -25,10 +25,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--only-registry", action="store_true", help="Persons and organisations only."
         )
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing when persons already exist."
+        )
 
-    def handle(self, *args, persons, seed, only_registry, **options):
+    def handle(self, *args, persons, seed, only_registry, if_empty, **options):
         if persons < 1:
             raise CommandError("--persons must be at least 1")
+        from payers.models import Person
+
+        if if_empty and Person.objects.exists():
+            self.stdout.write("Persons already exist: demo data left as it is.")
+            return
         rng = random.Random(seed)
         for config in apps.get_app_configs():
             if config.label not in PROJECT_APPS:
