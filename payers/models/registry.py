@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 from osms.core.models import Region
 from osms.core.scoping import RegionScopedQuerySet
 
-from .validators import iin_problem, parse_iin, validate_bin_or_iin, validate_iin
+from ..validators import iin_problem, parse_iin, validate_bin_or_iin, validate_iin
 
 
 class Citizenship(models.TextChoices):

@@ -1,0 +1,34 @@
+"""Models of the payers app: the registry, the rates, the ledger and its workflows.
+
+Everything is re-exported here: ``from payers.models import Person, Payment``.
+"""
+
+from .intake import PaymentReject, RejectReason, SuspensePayment
+from .payments import ImportRun, KnpCode, Payment, PaymentKind
+from .rates import (
+    BaseKind,
+    ContributionRate,
+    LineKind,
+    PayerType,
+    PenaltyRule,
+    ReferenceKind,
+    ReferenceValue,
+)
+from .refunds import Arrear, RefundApplication
+from .registry import (
+    Activity,
+    ActivityKind,
+    Citizenship,
+    Employment,
+    Organisation,
+    Person,
+    Sex,
+    TaxRegime,
+)
+
+__all__ = [
+    "Activity", "ActivityKind", "Arrear", "BaseKind", "Citizenship", "ContributionRate",
+    "Employment", "ImportRun", "KnpCode", "LineKind", "Organisation", "PayerType", "Payment",
+    "PaymentKind", "PaymentReject", "PenaltyRule", "Person", "ReferenceKind", "ReferenceValue",
+    "RefundApplication", "RejectReason", "Sex", "SuspensePayment", "TaxRegime",
+]

@@ -1,0 +1,108 @@
+"""Refunds of erroneous or excess payments, and the computed arrears (DOMAIN.md §3).
+
+A refund needs an application by the payer and the consent of the person paid
+for; the Fund decides (refund or reasoned refusal); an approved refund is
+posted as a reversing entry of the refunded payment.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from osms.core.scoping import RegionScopedQuerySet
+
+from .payments import Payment, PaymentKind
+from .registry import Person
+
+
+class RefundApplication(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted, waiting for consent")
+        CONSENTED = "consented", _("Consent received, waiting for decision")
+        APPROVED = "approved", _("Approved, waiting for refund")
+        REFUSED = "refused", _("Refused")
+        REFUNDED = "refunded", _("Refunded")
+
+    payment = models.ForeignKey(
+        Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="refunds"
+    )
+    applicant_code = models.CharField(_("applicant BIN/IIN"), max_length=12)
+    amount = models.DecimalField(_("amount to refund"), max_digits=14, decimal_places=2)
+    reason = models.TextField(_("grounds"))
+    submitted_on = models.DateField(_("submitted on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
+    )
+    consent_on = models.DateField(_("consent received on"), null=True, blank=True)
+    consent_document = models.CharField(_("consent document"), max_length=100, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    refusal_reason = models.TextField(_("reasons for refusal"), blank=True)
+    refund_entry = models.OneToOneField(
+        Payment,
+        verbose_name=_("refund entry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refund_application",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = RegionScopedQuerySet.as_manager()
+    region_lookup = "payment__person__region"
+
+    class Meta:
+        verbose_name = _("refund application")
+        verbose_name_plural = _("refund applications")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_amount_pos"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.payment.iin} {self.amount} ({self.get_status_display()})"
+
+
+class Arrear(models.Model):
+    """Expected vs paid for one payer, person, period and kind, as of a date (recomputed)."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="arrears"
+    )
+    payer_code = models.CharField(_("payer BIN/IIN"), max_length=12)
+    period = models.DateField(_("period"))
+    kind = models.CharField(_("kind"), max_length=30, choices=PaymentKind.choices)
+    expected = models.DecimalField(_("expected"), max_digits=14, decimal_places=2)
+    paid = models.DecimalField(_("paid"), max_digits=14, decimal_places=2)
+    paid_late = models.DecimalField(_("paid late"), max_digits=14, decimal_places=2)
+    debt = models.DecimalField(_("debt"), max_digits=14, decimal_places=2)
+    due_on = models.DateField(_("due on"))
+    days_overdue = models.IntegerField(_("days overdue"))
+    penalty = models.DecimalField(_("penalty"), max_digits=14, decimal_places=2)
+    as_of = models.DateField(_("as of"))
+
+    objects = RegionScopedQuerySet.as_manager()
+    region_lookup = "person__region"
+
+    class Meta:
+        verbose_name = _("arrear")
+        verbose_name_plural = _("arrears and penalties")
+        ordering = ["-period", "person"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "payer_code", "period", "kind"], name="arrear_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["period", "kind"], name="arrear_period_kind_idx")]
+
+    def __str__(self):
+        return f"{self.payer_code} → {self.person_id} {self.period:%m.%Y}: {self.debt}"
