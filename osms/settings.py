@@ -193,8 +193,8 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 UNFOLD = {
-    "SITE_TITLE": _("ОСМС: back office"),
-    "SITE_HEADER": _("ФСМС · ОСМС"),
+    "SITE_TITLE": _("OSMS back office"),
+    "SITE_HEADER": _("Social Health Insurance Fund"),
     "SITE_SYMBOL": "health_and_safety",
     "SHOW_LANGUAGES": True,
     "SHOW_HISTORY": True,
