@@ -1,0 +1,32 @@
+"""Coverage: benefit categories, memberships, status policy, statuses and runs."""
+
+from .categories import (
+    BenefitCategory,
+    CategoryFeedReject,
+    CategoryFeedRun,
+    CategoryMembership,
+    CategoryTerm,
+    MembershipSource,
+    Partner,
+    PayerBudget,
+)
+from .policy import ResidencyRule, StatusPolicy
+from .status import Basis, CoverageHistory, CoverageStatus, RecomputeChunk, RecomputeRun
+
+__all__ = [
+    "Basis",
+    "BenefitCategory",
+    "CategoryFeedReject",
+    "CategoryFeedRun",
+    "CategoryMembership",
+    "CategoryTerm",
+    "CoverageHistory",
+    "CoverageStatus",
+    "MembershipSource",
+    "Partner",
+    "PayerBudget",
+    "RecomputeChunk",
+    "RecomputeRun",
+    "ResidencyRule",
+    "StatusPolicy",
+]

@@ -1,0 +1,156 @@
+"""Computed statuses: the current row per person, its history, and the job's runs.
+
+These tables are written set-based by ``coverage.recompute`` (no per-row
+history triggers); each row names the run that wrote it.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from osms.core.scoping import RegionScopedQuerySet
+
+
+class Basis(models.TextChoices):
+    PAYMENTS = "payments", _("contributions paid")
+    PREPAYMENT = "prepayment", _("prepaid months")
+    GRACE = "grace", _("grace after the last paid month")
+    RETENTION = "retention", _("retention after 60 continuous months")
+    BENEFIT_CATEGORY = "benefit_category", _("benefit category (republican budget)")
+    LOCAL_BUDGET = "local_budget", _("local budget")
+
+
+class RecomputeRun(models.Model):
+    class Mode(models.TextChoices):
+        FULL = "full", _("full")
+        INCREMENTAL = "incremental", _("incremental")
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+
+    on = models.DateField(_("status date"))
+    mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices)
+    status = models.CharField(_("state"), max_length=10, choices=Status.choices,
+                              default=Status.RUNNING)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    duration_seconds = models.FloatField(_("duration, s"), null=True, blank=True)
+    payment_watermark = models.BigIntegerField(
+        _("payments up to id"), default=0,
+        help_text=_("Payments with a greater id are picked up by the next run."),
+    )
+    person_watermark = models.BigIntegerField(_("persons up to id"), default=0)
+    since = models.DateTimeField(
+        _("changes since"), null=True, blank=True,
+        help_text=_("Memberships and persons changed after this moment are recomputed."),
+    )
+    previous_on = models.DateField(_("previous status date"), null=True, blank=True)
+    chunks_total = models.PositiveIntegerField(_("chunks"), default=0)
+    chunks_done = models.PositiveIntegerField(_("chunks done"), default=0)
+    persons = models.PositiveIntegerField(_("persons recomputed"), default=0)
+    changed = models.PositiveIntegerField(_("statuses changed"), default=0)
+    transitions = models.JSONField(_("transitions"), default=dict, blank=True)
+    acting_user = models.ForeignKey(
+        "core.User", verbose_name=_("started by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("status recomputation run")
+        verbose_name_plural = _("status recomputation runs")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.on} {self.get_mode_display()} ({self.get_status_display()})"
+
+    @property
+    def progress(self):
+        return f"{self.chunks_done}/{self.chunks_total}"
+
+
+class RecomputeChunk(models.Model):
+    """A person-id range of a run; a worker claims it and finishes it in one transaction."""
+
+    run = models.ForeignKey(RecomputeRun, on_delete=models.CASCADE, related_name="chunks")
+    lo = models.BigIntegerField(_("from person id"))
+    hi = models.BigIntegerField(_("to person id (exclusive)"))
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    persons = models.PositiveIntegerField(_("persons"), default=0)
+    changed = models.PositiveIntegerField(_("changed"), default=0)
+    transitions = models.JSONField(_("transitions"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("run chunk")
+        verbose_name_plural = _("run chunks")
+        ordering = ["run", "lo"]
+        indexes = [models.Index(fields=["run", "done_at"], name="chunk_run_done_idx")]
+
+    def __str__(self):
+        return f"{self.run_id}: [{self.lo}, {self.hi})"
+
+
+class CoverageStatus(models.Model):
+    """The status of a person on the date of the last run that touched them."""
+
+    person = models.OneToOneField(
+        "payers.Person", verbose_name=_("person"), primary_key=True, on_delete=models.CASCADE,
+        related_name="coverage_status",
+    )
+    on = models.DateField(_("as of"))
+    insured = models.BooleanField(_("insured"))
+    basis = models.CharField(_("basis"), max_length=20, choices=Basis.choices, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    category_code = models.CharField(_("deciding category"), max_length=40, blank=True)
+    last_paid_period = models.DateField(_("last paid month"), null=True, blank=True)
+    recheck_on = models.DateField(
+        _("recheck on"), null=True, blank=True,
+        help_text=_("The first date the status may change without new data."),
+    )
+    run = models.ForeignKey(RecomputeRun, verbose_name=_("run"), on_delete=models.PROTECT,
+                            related_name="+")
+
+    objects = RegionScopedQuerySet.as_manager()
+    region_lookup = "person__region"
+
+    class Meta:
+        verbose_name = _("coverage status")
+        verbose_name_plural = _("coverage statuses")
+        indexes = [
+            models.Index(fields=["recheck_on"], name="status_recheck_idx"),
+            models.Index(fields=["insured", "valid_until"], name="status_until_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_id}: {self.basis or '—'}"
+
+
+class CoverageHistory(models.Model):
+    """A change of status, basis or valid-until, written by a run."""
+
+    person = models.ForeignKey(
+        "payers.Person", verbose_name=_("person"), on_delete=models.CASCADE,
+        related_name="coverage_history",
+    )
+    changed_on = models.DateField(_("changed on"))
+    old_insured = models.BooleanField(_("was insured"), null=True)
+    old_basis = models.CharField(_("old basis"), max_length=20, choices=Basis.choices,
+                                 blank=True)
+    old_valid_until = models.DateField(_("old valid until"), null=True)
+    insured = models.BooleanField(_("insured"))
+    basis = models.CharField(_("basis"), max_length=20, choices=Basis.choices, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True)
+    reason = models.CharField(_("reason"), max_length=60)
+    run = models.ForeignKey(RecomputeRun, verbose_name=_("run"), on_delete=models.PROTECT,
+                            related_name="+")
+
+    objects = RegionScopedQuerySet.as_manager()
+    region_lookup = "person__region"
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status history")
+        ordering = ["person", "-changed_on", "-id"]
+        indexes = [models.Index(fields=["person", "changed_on"], name="history_person_idx")]
+
+    def __str__(self):
+        return f"{self.person_id} {self.changed_on}: {self.reason}"
