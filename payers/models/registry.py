@@ -73,6 +73,10 @@ class Person(models.Model):
     def __str__(self):
         return f"{self.full_name} ({self.iin})"
 
+    def save(self, *args, **kwargs):
+        self.derive_from_iin()
+        super().save(*args, **kwargs)
+
     @property
     def full_name(self):
         return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
@@ -90,10 +94,6 @@ class Person(models.Model):
             raise ValidationError(
                 {"death_date": _("The date of death is before the birth date in the IIN.")}
             )
-
-    def save(self, *args, **kwargs):
-        self.derive_from_iin()
-        super().save(*args, **kwargs)
 
 
 class Organisation(models.Model):
