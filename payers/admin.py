@@ -9,6 +9,7 @@ from unfold.contrib.filters.admin import RangeDateFilter
 
 from osms.core.admin_mixins import RegionScopedAdmin, RegionScopedImportExportAdmin
 from osms.core.models import Region
+from osms.exports.admin import BackgroundExportMixin
 
 from .models import Activity, Employment, Organisation, Person
 from .resources import OrganisationResource, PersonResource
@@ -51,7 +52,7 @@ class EmploymentInline(TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(RegionScopedImportExportAdmin):
+class PersonAdmin(BackgroundExportMixin, RegionScopedImportExportAdmin):
     resource_classes = [PersonResource]
     list_display = ("iin", "last_name", "first_name", "middle_name", "birth_date", "sex",
                     "citizenship", "region")
@@ -93,7 +94,7 @@ class PersonAdmin(RegionScopedImportExportAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(RegionScopedImportExportAdmin):
+class OrganisationAdmin(BackgroundExportMixin, RegionScopedImportExportAdmin):
     resource_classes = [OrganisationResource]
     list_display = ("bin", "name", "kind", "region")
     list_filter = ("region", "kind")
@@ -106,7 +107,7 @@ class OrganisationAdmin(RegionScopedImportExportAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(RegionScopedAdmin):
+class ActivityAdmin(BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("person", "kind", "tax_regime", "started_on", "ended_on")
     list_filter = ("kind", "tax_regime", "person__region")
     autocomplete_fields = ("person",)
@@ -115,7 +116,7 @@ class ActivityAdmin(RegionScopedAdmin):
 
 
 @admin.register(Employment)
-class EmploymentAdmin(RegionScopedAdmin):
+class EmploymentAdmin(BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("employee", "employer", "started_on", "ended_on")
     list_filter = ("employee__region",)
     autocomplete_fields = ("employee", "employer")
