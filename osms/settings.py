@@ -209,3 +209,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Exports (osms.exports, see docs/exports.md) --------------------------------
+EXPORTS_SYNC_MAX_ROWS = env.int("EXPORTS_SYNC_MAX_ROWS", default=5000)
+EXPORTS_EXPIRE_HOURS = env.int("EXPORTS_EXPIRE_HOURS", default=72)
+# Hourly: delete expired export files, close exports whose worker died.
+CELERY_BEAT_SCHEDULE["exports-cleanup"] = {"task": "exports.cleanup", "schedule": 3600.0}
