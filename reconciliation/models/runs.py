@@ -1,0 +1,147 @@
+"""Reconciliation rules (effective-dated), job runs and the collections summary."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from osms.core.models import Region
+from osms.core.scoping import RegionScopedQuerySet
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+class ReconciliationRule(models.Model):
+    """How strictly periods from ``valid_from`` on are reconciled (until the next row)."""
+
+    valid_from = models.DateField(_("valid from"), unique=True)
+    tolerance = models.DecimalField(
+        _("tolerance, ₸"),
+        max_digits=10,
+        decimal_places=2,
+        help_text=_("Differences up to this amount are not flagged."),
+    )
+    other_period_window = models.PositiveSmallIntegerField(
+        _("other-period window, months"),
+        default=12,
+        help_text=_("How far from the declared month a payment is searched for."),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reconciliation rule")
+        verbose_name_plural = _("reconciliation rules")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(tolerance__gte=0), name="recon_rule_tolerance_nonneg"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_from__day=1), name="recon_rule_valid_from_1st"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.valid_from:%m.%Y}: ±{self.tolerance} ₸"
+
+
+class ReconciliationRun(models.Model):
+    """One reconciliation of one period: when, why, with which rule, what it found."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed, previous results kept")
+
+    class Trigger(models.TextChoices):
+        MANUAL = "manual", _("Command or admin")
+        MONTHLY = "monthly", _("Monthly, closed period")
+        NIGHTLY = "nightly", _("Nightly, late data")
+
+    period = models.DateField(_("period"))
+    trigger = models.CharField(_("trigger"), max_length=10, choices=Trigger.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.RUNNING
+    )
+    tolerance = models.DecimalField(_("tolerance, ₸"), max_digits=10, decimal_places=2)
+    declarations = models.BigIntegerField(_("declaration lines"), default=0)
+    payments = models.BigIntegerField(_("payment keys"), default=0)
+    found = models.BigIntegerField(_("discrepancies"), default=0)
+    new = models.BigIntegerField(_("new discrepancies"), default=0)
+    cleared = models.BigIntegerField(_("cleared discrepancies"), default=0)
+    by_type = models.JSONField(_("by type"), default=dict, blank=True)
+    payment_watermark = models.BigIntegerField(
+        _("last payment id seen"), default=0, help_text=_("Payments up to this id were seen.")
+    )
+    declaration_watermark = models.BigIntegerField(
+        _("last declaration import seen"), default=0
+    )
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reconciliation run")
+        verbose_name_plural = _("reconciliation runs")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["trigger", "status"], name="recon_run_trigger_idx")]
+
+    def __str__(self):
+        return f"#{self.pk} {self.period:%m.%Y} ({self.get_status_display()})"
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+
+class CollectionSummary(models.Model):
+    """Collections against what was expected for one month, region and payer type."""
+
+    period = models.DateField(_("period"))
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    payer_type = models.CharField(_("payer type"), max_length=30)
+    expected = models.DecimalField(
+        _("expected"), null=True, blank=True, help_text=_("Empty: no basis to expect."), **MONEY
+    )
+    declared = models.DecimalField(_("declared"), null=True, blank=True, **MONEY)
+    collected = models.DecimalField(_("collected"), default=0, **MONEY)
+    persons = models.BigIntegerField(_("persons paid for"), default=0)
+    run = models.ForeignKey(
+        ReconciliationRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    objects = RegionScopedQuerySet.as_manager()
+    region_lookup = "region"
+
+    class Meta:
+        verbose_name = _("collections summary")
+        verbose_name_plural = _("collections summaries")
+        ordering = ["-period", "region", "payer_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "region", "payer_type"], name="collection_summary_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.period:%m.%Y} {self.region_id} {self.payer_type}"
+
+    @property
+    def gap(self):
+        if self.expected is None:
+            return None
+        return self.expected - self.collected
