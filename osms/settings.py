@@ -215,3 +215,17 @@ EXPORTS_SYNC_MAX_ROWS = env.int("EXPORTS_SYNC_MAX_ROWS", default=5000)
 EXPORTS_EXPIRE_HOURS = env.int("EXPORTS_EXPIRE_HOURS", default=72)
 # Hourly: delete expired export files, close exports whose worker died.
 CELERY_BEAT_SCHEDULE["exports-cleanup"] = {"task": "exports.cleanup", "schedule": 3600.0}
+
+# --- Reconciliation with tax data (reconciliation/tasks.py) ------------------------
+# The 26th at 02:00: the month before is closed (due by the 25th); nightly at 03:30:
+# re-run the closed periods that received payments or declarations since the last night.
+CELERY_BEAT_SCHEDULE["reconciliation-closed-period"] = {
+    "task": "reconciliation.tasks.reconcile_closed_period_task",
+    "schedule": __import__("celery.schedules").schedules.crontab(
+        minute="0", hour="2", day_of_month="26"
+    ),
+}
+CELERY_BEAT_SCHEDULE["reconciliation-late-data"] = {
+    "task": "reconciliation.tasks.reconcile_late_data_task",
+    "schedule": __import__("celery.schedules").schedules.crontab(minute="30", hour="3"),
+}
