@@ -1,6 +1,7 @@
 """Shared fixtures: users of each role, bound to a region or to head office."""
 
 import pytest
+from django.utils import translation
 
 from osms.core.roles import ANALYST, AUDITOR, COMMISSION_MEMBER, HQ_OPERATOR, REGIONAL_OPERATOR
 from tests.factories import UserFactory, region
@@ -52,3 +53,11 @@ def almaty_analyst(almaty):
 @pytest.fixture
 def auditor(db):
     return UserFactory(username="auditor", roles=[AUDITOR])
+
+
+@pytest.fixture(autouse=True)
+def english_messages(settings):
+    """Tests read messages in English; tests of the Russian/Kazakh UI switch explicitly."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
@@ -89,6 +90,9 @@ class OsmsModelAdmin(SimpleHistoryAdmin, ModelAdmin):
 
 
 class OsmsImportExportAdmin(ImportExportModelAdmin, OsmsModelAdmin):
+    """Import with a dry-run preview and per-row errors; CSV and XLSX only."""
+
+    formats = (base_formats.CSV, base_formats.XLSX)
     import_form_class = ImportForm
     export_form_class = ExportForm
 

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .scoping import RegionScopedQuerySet
 
@@ -32,6 +33,7 @@ class Region(models.Model):
     )
     established_on = models.DateField(_("established on"), null=True, blank=True)
 
+    history = HistoricalRecords()
     objects = RegionScopedQuerySet.as_manager()
     region_lookup = "pk"
 

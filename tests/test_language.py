@@ -1,0 +1,43 @@
+"""The admin speaks Russian by default and switches to Kazakh or English per user."""
+
+from django.conf import settings as real_settings
+from django.urls import reverse
+
+from tests.factories import PersonFactory
+
+
+def test_project_default_is_russian():
+    assert real_settings.LANGUAGE_CODE == "ru"
+    assert [code for code, _ in real_settings.LANGUAGES] == ["ru", "kk", "en"]
+
+
+def test_admin_is_russian_by_default_and_switches_to_kazakh(client, settings, hq_operator):
+    settings.LANGUAGE_CODE = "ru"
+    PersonFactory()
+    client.force_login(hq_operator)
+    russian = client.get(reverse("admin:payers_person_changelist")).content.decode()
+    assert "Физические лица" in russian or "физические лица" in russian.lower()
+    response = client.post(reverse("set_language"), {"language": "kk", "next": "/admin/"})
+    assert response.status_code == 302
+    kazakh = client.get(reverse("admin:payers_person_changelist")).content.decode()
+    assert "жеке тұлғалар" in kazakh.lower()
+    assert "ЖСН" in kazakh
+    client.post(reverse("set_language"), {"language": "en", "next": "/admin/"})
+    english = client.get(reverse("admin:payers_person_changelist")).content.decode()
+    assert "persons" in english.lower()
+
+
+def test_validation_messages_are_translated(client, settings, hq_operator):
+    from rest_framework.test import APIClient
+
+    settings.LANGUAGE_CODE = "ru"
+    api = APIClient()
+    api.force_authenticate(hq_operator)
+    response = api.post(
+        "/api/v1/persons/",
+        {"iin": "871008401428", "last_name": "A", "first_name": "B", "region": "750000000"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="kk",
+    )
+    assert response.status_code == 400
+    assert "бақылау разряды" in " ".join(response.json()["iin"])
