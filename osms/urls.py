@@ -11,6 +11,7 @@ api_v1 = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("payers.urls")),
     path("", include("reconciliation.urls")),
+    path("", include("packages.urls")),
 ]
 
 urlpatterns = [
