@@ -97,7 +97,7 @@ def _lock(period):
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
-def _watermarks():
+def current_watermarks():
     from payers.models import Payment
 
     payment = Payment.objects.aggregate(m=Max("id"))["m"] or 0
@@ -127,15 +127,21 @@ def _replace_results(cursor, params, vendor):
     return by_type, new, cleared
 
 
-def reconcile_period(*, period, trigger=ReconciliationRun.Trigger.MANUAL, acting_user=None):
-    """Reconcile one period (any date in the month); returns the finished run record."""
+def reconcile_period(*, period, trigger=ReconciliationRun.Trigger.MANUAL, acting_user=None,
+                     watermarks=None):
+    """Reconcile one period (any date in the month); returns the finished run record.
+
+    ``watermarks`` (last payment id, last declaration import id) are recorded on the
+    run; the nightly job passes the ones it scanned up to, so nothing posted
+    between its scan and the runs is missed next night.
+    """
     period = first_of_month(period)
     rule = rule_for(period)
     try:
         terms = employee_terms(period)
     except ValueError as exc:
         raise ReconciliationError(str(exc)) from exc
-    payment_mark, declaration_mark = _watermarks()
+    payment_mark, declaration_mark = watermarks or current_watermarks()
     run = ReconciliationRun.objects.create(
         period=period, trigger=trigger, tolerance=rule.tolerance, created_by=acting_user,
         payment_watermark=payment_mark, declaration_watermark=declaration_mark,

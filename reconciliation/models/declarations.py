@@ -124,6 +124,9 @@ class DeclarationStaging(DeclarationFigures):
         verbose_name_plural = _("declaration staging rows")
         default_permissions = ()
 
+    def __str__(self):
+        return f"#{self.run_id}:{self.row_no}"
+
 
 class Declaration(DeclarationFigures):
     """One employer × employee × month line of a tax declaration."""

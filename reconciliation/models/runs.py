@@ -67,7 +67,7 @@ class ReconciliationRun(models.Model):
     )
     tolerance = models.DecimalField(_("tolerance, ₸"), max_digits=10, decimal_places=2)
     declarations = models.BigIntegerField(_("declaration lines"), default=0)
-    payments = models.BigIntegerField(_("payment keys"), default=0)
+    payments = models.BigIntegerField(_("persons paid for (121/122)"), default=0)
     found = models.BigIntegerField(_("discrepancies"), default=0)
     new = models.BigIntegerField(_("new discrepancies"), default=0)
     cleared = models.BigIntegerField(_("cleared discrepancies"), default=0)

@@ -1,0 +1,111 @@
+"""Declaration imports: upload page, run records with rejects, declaration lines."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import TabularInline
+from unfold.decorators import action
+
+from osms.core.admin_mixins import OsmsModelAdmin, RegionScopedAdmin
+
+from ..importer import declarations_import
+from ..models import Declaration, DeclarationImportRun, DeclarationReject
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Declarations file (.csv or .xlsx)"),
+        help_text=_("Format: docs/formats/declarations.md. A file already loaded is skipped."),
+    )
+
+
+class RejectInline(TabularInline):
+    model = DeclarationReject
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ("row_no", "field", "reason", "raw")
+    readonly_fields = fields
+    ordering = ("row_no",)
+    per_page = 50
+
+
+@admin.register(DeclarationImportRun)
+class DeclarationImportRunAdmin(OsmsModelAdmin):
+    list_display = ("id", "file_name", "status", "progress", "rows_read", "inserted", "updated",
+                    "unchanged", "rejected", "started_at", "duration")
+    list_filter = ("status", "source")
+    readonly_fields = [f.name for f in DeclarationImportRun._meta.fields] + ["duration"]
+    inlines = [RejectInline]
+    actions_list = ["upload"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_upload_permission(self, request):
+        return request.user.has_perm("reconciliation.add_declarationimportrun")
+
+    @action(description=_("Upload declarations"), url_path="upload", icon="upload",
+            permissions=["upload"])
+    def upload(self, request):
+        if not self.has_upload_permission(request):
+            raise PermissionDenied
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            run = declarations_import(
+                stream=upload.file, file_name=upload.name, size=upload.size,
+                source=DeclarationImportRun.Source.ADMIN, acting_user=request.user,
+            )
+            if run.already_loaded:
+                messages.info(request, _("This file was already loaded (run #%(n)s).") % {
+                    "n": run.pk})
+            elif run.status == DeclarationImportRun.Status.DONE:
+                messages.success(request, _(
+                    "Loaded: %(new)s new, %(upd)s corrected, %(rej)s rejected.") % {
+                    "new": run.inserted, "upd": run.updated, "rej": run.rejected})
+            else:
+                messages.error(request, _("Not loaded: %(e)s") % {"e": run.error})
+            return redirect("admin:reconciliation_declarationimportrun_change", run.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Upload tax declarations"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "reconciliation/upload.html", context)
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(RegionScopedAdmin):
+    list_display = ("period", "employer_bin", "iin", "income", "osms_deduction",
+                    "osms_contribution", "ipn", "opv", "so", "social_tax")
+    list_filter = ("period", "employer__region")
+    search_fields = ("iin", "employer_bin")
+    search_help_text = _("Exact IIN or employer BIN (12 digits).")
+    readonly_fields = [f.name for f in Declaration._meta.fields]
+    list_select_related = ("employer",)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return queryset.filter(iin=term) | queryset.filter(employer_bin=term), False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,209 @@
+"""The worklist: discrepancies by employer and region, their workflow, notices."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import TabularInline
+from unfold.decorators import action
+
+from osms.core.admin_mixins import RegionScopedAdmin
+from osms.core.scoping import user_region_id
+
+from .. import selectors, services
+from ..models import Discrepancy, DiscrepancyEvent, EmployerNotice
+from ..notices import notice_pdf, notice_xlsx
+
+Status = Discrepancy.Status
+
+
+class DiscrepancyForm(forms.ModelForm):
+    new_note = forms.CharField(
+        label=_("Add a note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required to write a discrepancy off: the reason."),
+    )
+
+    class Meta:
+        model = Discrepancy
+        fields = ("status", "assignee")
+
+    def clean(self):
+        data = super().clean()
+        original = Discrepancy.objects.get(pk=self.instance.pk)
+        status = data.get("status")
+        if status and status != original.status:
+            if status not in services.TRANSITIONS[original.status]:
+                self.add_error("status", _("A discrepancy cannot go from “%(old)s” to “%(new)s”.")
+                               % {"old": Status(original.status).label,
+                                  "new": Status(status).label})
+            if status == Status.WRITTEN_OFF and not data.get("new_note", "").strip():
+                self.add_error("new_note", _("Writing off needs a reason in the note."))
+        assignee = data.get("assignee")
+        if assignee is not None and assignee.region_id not in (None, original.region_id):
+            self.add_error("assignee", _("The assignee works in another region."))
+        return data
+
+
+class EventInline(TabularInline):
+    model = DiscrepancyEvent
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ("at", "action", "old_value", "new_value", "note", "acting_user")
+    readonly_fields = fields
+    ordering = ("-at", "-id")
+
+
+@admin.register(Discrepancy)
+class DiscrepancyAdmin(RegionScopedAdmin):
+    form = DiscrepancyForm
+    list_display = ("period", "employer_bin", "employer", "iin", "kind", "type", "amount",
+                    "status", "assignee", "region")
+    list_filter = ("status", "type", "kind", "period", "region")
+    search_fields = ("iin", "employer_bin")
+    search_help_text = _("Exact IIN or employer BIN (12 digits).")
+    list_select_related = ("employer", "region", "assignee")
+    inlines = [EventInline]
+    actions = ["issue_notices", "mark_resolved", "assign_to_me"]
+    actions_list = ["by_employer"]
+    readonly_fields = ("period", "employer_bin", "employer", "iin", "person", "region", "kind",
+                       "type", "income", "declared_amount", "paid_amount", "expected_amount",
+                       "amount", "other_period", "notes", "first_run", "last_run", "updated_at")
+    fieldsets = (
+        (None, {"fields": (("period", "type", "kind"), ("employer_bin", "employer"),
+                           ("iin", "person"), "region")}),
+        (_("Amounts"), {"fields": (("income", "declared_amount", "paid_amount"),
+                                   ("expected_amount", "amount", "other_period"))}),
+        (_("Workflow"), {"fields": ("status", "assignee", "notes", "new_note")}),
+        (_("Record"), {"fields": (("first_run", "last_run", "updated_at"),),
+                       "classes": ["collapse"]}),
+    )
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return queryset.filter(iin=term) | queryset.filter(employer_bin=term), False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assignee":
+            users = get_user_model().objects.filter(is_active=True, is_staff=True)
+            region_id = user_region_id(request.user)
+            if region_id is not None:
+                users = users.filter(region_id=region_id)
+            kwargs["queryset"] = users.order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        original = Discrepancy.objects.get(pk=obj.pk)
+        note = form.cleaned_data.get("new_note", "").strip()
+        try:
+            if form.cleaned_data.get("assignee") != original.assignee:
+                services.discrepancy_assign(discrepancy=original, acting_user=request.user,
+                                            assignee=form.cleaned_data.get("assignee"))
+            if note:
+                services.discrepancy_add_note(discrepancy=original, note=note,
+                                              acting_user=request.user)
+            if obj.status != original.status:
+                services.discrepancy_set_status(discrepancy=original, status=obj.status,
+                                                acting_user=request.user, note=note)
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+
+    def save_related(self, request, form, formsets, change):
+        """Events are written by the services; the inline is read-only."""
+
+    @admin.action(description=_("Issue notices to the employers of the selected"),
+                  permissions=["change"])
+    def issue_notices(self, request, queryset):
+        pairs = set(queryset.filter(employer__isnull=False, status__in=services.OPEN)
+                    .values_list("employer_id", "period"))
+        from payers.models import Organisation
+
+        employers = Organisation.objects.in_bulk({e for e, _p in pairs})
+        for employer_id, period in sorted(pairs):
+            try:
+                notice = services.notice_issue(employer=employers[employer_id], period=period,
+                                               acting_user=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, str(exc))
+                continue
+            messages.success(request, _("Notice %(n)s issued.") % {"n": notice.number})
+
+    @admin.action(description=_("Mark the selected resolved"), permissions=["change"])
+    def mark_resolved(self, request, queryset):
+        done = 0
+        for discrepancy in queryset.filter(status__in=services.OPEN):
+            services.discrepancy_set_status(discrepancy=discrepancy, status=Status.RESOLVED,
+                                            acting_user=request.user)
+            done += 1
+        messages.success(request, _("%(n)d marked resolved.") % {"n": done})
+
+    @admin.action(description=_("Assign the selected to me"), permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        for discrepancy in queryset:
+            services.discrepancy_assign(discrepancy=discrepancy, assignee=request.user,
+                                        acting_user=request.user)
+
+    @action(description=_("Open worklist by employer"), url_path="by-employer", icon="groups")
+    def by_employer(self, request):
+        period = request.GET.get("period") or None
+        rows = list(selectors.worklist_by_employer(user=request.user, period=period)[:200])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Open discrepancies by employer"),
+            "rows": rows,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "reconciliation/by_employer.html", context)
+
+
+@admin.register(EmployerNotice)
+class EmployerNoticeAdmin(RegionScopedAdmin):
+    list_display = ("number", "employer", "period", "total", "created_by", "created_at")
+    list_filter = ("period", "region")
+    search_fields = ("number", "employer__bin")
+    readonly_fields = ("number", "employer", "region", "period", "total", "lines",
+                       "created_by", "created_at")
+    list_select_related = ("employer", "created_by")
+    actions_detail = ["download_pdf", "download_xlsx"]
+    actions_row = ["download_pdf"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _notice(self, request, object_id):
+        return get_object_or_404(self.get_queryset(request), pk=object_id)
+
+    @action(description=_("PDF"), url_path="pdf", icon="picture_as_pdf")
+    def download_pdf(self, request, object_id):
+        notice = self._notice(request, object_id)
+        response = HttpResponse(notice_pdf(notice), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="notice-{notice.number}.pdf"'
+        return response
+
+    @action(description=_("Excel"), url_path="xlsx", icon="table_view")
+    def download_xlsx(self, request, object_id):
+        notice = self._notice(request, object_id)
+        response = HttpResponse(
+            notice_xlsx(notice),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="notice-{notice.number}.xlsx"'
+        return response

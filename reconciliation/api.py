@@ -1,0 +1,88 @@
+"""REST endpoints: the worklist (read, and workflow transitions) and the summaries."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import permissions, serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import MethodNotAllowed, PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from osms.core.api import RegionScopedViewSet
+
+from . import services
+from .models import CollectionSummary, Discrepancy
+
+
+class DiscrepancySerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="kato", read_only=True)
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Discrepancy
+        fields = ["id", "period", "employer_bin", "iin", "kind", "type", "region", "income",
+                  "declared_amount", "paid_amount", "expected_amount", "amount",
+                  "other_period", "status", "assignee", "notes"]
+        read_only_fields = fields
+
+
+class TransitionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Discrepancy.Status.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CanChangeDiscrepancy(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return request.user.has_perm("reconciliation.change_discrepancy")
+
+
+class ReadOnlyScoped(RegionScopedViewSet):
+    def create(self, request, *args, **kwargs):
+        raise MethodNotAllowed(request.method)
+
+    def update(self, request, *args, **kwargs):
+        raise MethodNotAllowed(request.method)
+
+    def destroy(self, request, *args, **kwargs):
+        raise MethodNotAllowed(request.method)
+
+
+class DiscrepancyViewSet(ReadOnlyScoped):
+    queryset = Discrepancy.objects.select_related("region", "assignee").order_by("id")
+    serializer_class = DiscrepancySerializer
+    filterset_fields = ["period", "status", "type", "kind", "employer_bin", "iin"]
+
+    @action(detail=True, methods=["post"], permission_classes=[CanChangeDiscrepancy],
+            serializer_class=TransitionSerializer)
+    def transition(self, request, pk=None):
+        """Move the discrepancy to another status (writing off needs a note)."""
+        discrepancy = self.get_object()
+        data = TransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            updated = services.discrepancy_set_status(
+                discrepancy=discrepancy, status=data.validated_data["status"],
+                note=data.validated_data["note"], acting_user=request.user,
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            ) from exc
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        return Response(DiscrepancySerializer(updated).data)
+
+
+class CollectionSummarySerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="kato", read_only=True)
+
+    class Meta:
+        model = CollectionSummary
+        fields = ["period", "region", "payer_type", "expected", "declared", "collected",
+                  "persons"]
+        read_only_fields = fields
+
+
+class CollectionSummaryViewSet(ReadOnlyScoped):
+    queryset = CollectionSummary.objects.select_related("region").order_by("id")
+    serializer_class = CollectionSummarySerializer
+    filterset_fields = ["period", "payer_type"]

@@ -1,0 +1,55 @@
+"""The scheduled reconciliations: the closed period monthly, late data nightly."""
+
+import datetime
+import logging
+
+from django.db.models import Max
+from django.utils import timezone
+
+from .models import ReconciliationRun
+from .reconcile import (
+    add_months,
+    current_watermarks,
+    periods_with_late_data,
+    reconcile_period,
+)
+
+log = logging.getLogger(__name__)
+Trigger = ReconciliationRun.Trigger
+# Late data older than this is not reconciled again automatically (run the command).
+LATE_DATA_MONTHS = 36
+
+
+def last_closed_period(today=None):
+    """The latest month whose payment due date (the 25th of the next month) has passed."""
+    today = today or timezone.localdate()
+    this_month = datetime.date(today.year, today.month, 1)
+    return add_months(this_month, -1 if today.day > 25 else -2)
+
+
+def reconcile_closed_period(*, today=None):
+    return reconcile_period(period=last_closed_period(today), trigger=Trigger.MONTHLY)
+
+
+def reconcile_late_data(*, today=None):
+    """Re-run every closed period that received payments or declarations since last night."""
+    marks = ReconciliationRun.objects.filter(
+        trigger=Trigger.NIGHTLY, status=ReconciliationRun.Status.DONE
+    ).aggregate(payment=Max("payment_watermark"), declaration=Max("declaration_watermark"))
+    scanned_to = current_watermarks()
+    closed = last_closed_period(today)
+    periods = [
+        period
+        for period in periods_with_late_data(
+            since_payment=marks["payment"] or 0,
+            since_declaration_run=marks["declaration"] or 0,
+            not_before=add_months(closed, -LATE_DATA_MONTHS),
+        )
+        if period <= closed
+    ]
+    runs = [
+        reconcile_period(period=period, trigger=Trigger.NIGHTLY, watermarks=scanned_to)
+        for period in periods
+    ]
+    log.info("late data: reconciled %s", [f"{p:%Y-%m}" for p in periods])
+    return runs

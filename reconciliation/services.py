@@ -1,0 +1,169 @@
+"""The worklist's actions: one keyword-only, atomic function per action, audited.
+
+Every change locks the discrepancy, checks the acting user's region scope,
+returns early when nothing changes, and writes a ``DiscrepancyEvent`` with the
+old value, the new value and who did it (Zulip's ``do_*`` pattern).
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from osms.core.scoping import object_in_scope
+
+from .models import Discrepancy, DiscrepancyEvent, DiscrepancyType, EmployerNotice
+
+Status = Discrepancy.Status
+OPEN = (Status.NEW, Status.NOTIFIED)
+# The types whose positive amount the employer still owes the Fund.
+OWED_TYPES = (
+    DiscrepancyType.DECLARED_NOT_PAID,
+    DiscrepancyType.UNDERPAID,
+    DiscrepancyType.RATE_MISAPPLIED,
+    DiscrepancyType.CROSS_TAX,
+)
+TRANSITIONS = {
+    Status.NEW: {Status.NOTIFIED, Status.RESOLVED, Status.WRITTEN_OFF},
+    Status.NOTIFIED: {Status.RESOLVED, Status.WRITTEN_OFF},
+    Status.RESOLVED: set(),
+    Status.WRITTEN_OFF: set(),
+}
+
+
+def natural_key(discrepancy):
+    d = discrepancy
+    return f"{d.period:%Y-%m}/{d.employer_bin}/{d.iin}/{d.kind}/{d.type}"
+
+
+def _locked(discrepancy, acting_user):
+    locked = Discrepancy.objects.select_for_update().get(pk=discrepancy.pk)
+    if acting_user is not None and not object_in_scope(locked, acting_user, "change"):
+        raise PermissionDenied(_("You may only change discrepancies of your own region."))
+    return locked
+
+
+def _event(discrepancy, *, action, acting_user, old="", new="", note=""):
+    return DiscrepancyEvent.objects.create(
+        discrepancy=discrepancy, natural_key=natural_key(discrepancy), action=action,
+        old_value=str(old)[:200], new_value=str(new)[:200], note=note, acting_user=acting_user,
+    )
+
+
+@transaction.atomic
+def discrepancy_set_status(*, discrepancy, status, acting_user, note=""):
+    """Move along new → notified → resolved / written off (writing off needs a reason)."""
+    d = _locked(discrepancy, acting_user)
+    if d.status == status:
+        return d
+    if status not in TRANSITIONS[d.status]:
+        raise ValidationError(
+            {"status": _("A discrepancy cannot go from “%(old)s” to “%(new)s”.")
+             % {"old": Status(d.status).label, "new": Status(status).label}}
+        )
+    if status == Status.WRITTEN_OFF and not note.strip():
+        raise ValidationError({"notes": _("Writing off needs a reason in the note.")})
+    old = d.status
+    d.status = status
+    d.updated_at = timezone.now()
+    d.save(update_fields=["status", "updated_at"])
+    _event(d, action=DiscrepancyEvent.Action.STATUS, acting_user=acting_user, old=old,
+           new=status, note=note)
+    return d
+
+
+@transaction.atomic
+def discrepancy_assign(*, discrepancy, assignee, acting_user):
+    d = _locked(discrepancy, acting_user)
+    if d.assignee_id == (assignee.pk if assignee else None):
+        return d
+    if assignee is not None and assignee.region_id is not None and (
+        assignee.region_id != d.region_id
+    ):
+        raise ValidationError(
+            {"assignee": _("The assignee works in another region than the discrepancy.")}
+        )
+    old = d.assignee.get_username() if d.assignee_id else ""
+    d.assignee = assignee
+    d.updated_at = timezone.now()
+    d.save(update_fields=["assignee", "updated_at"])
+    _event(d, action=DiscrepancyEvent.Action.ASSIGN, acting_user=acting_user, old=old,
+           new=assignee.get_username() if assignee else "")
+    return d
+
+
+@transaction.atomic
+def discrepancy_add_note(*, discrepancy, note, acting_user):
+    note = note.strip()
+    if not note:
+        raise ValidationError({"notes": _("The note is empty.")})
+    d = _locked(discrepancy, acting_user)
+    stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    who = acting_user.get_username() if acting_user else "system"
+    d.notes = f"{d.notes}\n[{stamp} {who}] {note}".strip()
+    d.updated_at = timezone.now()
+    d.save(update_fields=["notes", "updated_at"])
+    _event(d, action=DiscrepancyEvent.Action.NOTE, acting_user=acting_user, note=note)
+    return d
+
+
+def _notice_line(d):
+    return {
+        "id": d.pk,
+        "iin": d.iin,
+        "person": d.person.full_name if d.person_id else "",
+        "kind": d.kind,
+        "type": d.type,
+        "income": str(d.income) if d.income is not None else "",
+        "declared": str(d.declared_amount) if d.declared_amount is not None else "",
+        "paid": str(d.paid_amount) if d.paid_amount is not None else "",
+        "expected": str(d.expected_amount) if d.expected_amount is not None else "",
+        "amount": str(d.amount),
+        "other_period": f"{d.other_period:%Y-%m}" if d.other_period else "",
+    }
+
+
+@transaction.atomic
+def notice_issue(*, employer, period, acting_user):
+    """A notice listing the employer's open discrepancies of ``period``; marks them notified."""
+    open_items = list(
+        Discrepancy.objects.select_for_update()
+        .filter(employer=employer, period=period, status__in=OPEN)
+        .order_by("iin", "kind", "type")
+    )
+    if acting_user is not None:
+        allowed = set(
+            Discrepancy.objects.for_user(acting_user, "change")
+            .filter(pk__in=[d.pk for d in open_items]).values_list("pk", flat=True)
+        )
+        if len(allowed) != len(open_items):
+            raise PermissionDenied(_("You may only notify employers of your own region."))
+    if not open_items:
+        raise ValidationError(
+            _("%(employer)s has no open discrepancies for %(period)s.")
+            % {"employer": employer.name, "period": f"{period:%m.%Y}"}
+        )
+    persons = {d.person_id for d in open_items if d.person_id}
+    from payers.models import Person
+
+    names = {p.pk: p for p in Person.objects.filter(pk__in=persons)}
+    for d in open_items:
+        d.person = names.get(d.person_id)
+    sequence = EmployerNotice.objects.filter(employer=employer, period=period).count() + 1
+    total = sum(
+        (d.amount for d in open_items if d.type in OWED_TYPES and d.amount > 0), Decimal("0.00")
+    )
+    notice = EmployerNotice.objects.create(
+        number=f"{period:%Y%m}-{employer.bin}-{sequence}",
+        employer=employer, region_id=employer.region_id, period=period,
+        lines=[_notice_line(d) for d in open_items], total=total, created_by=acting_user,
+    )
+    for d in open_items:
+        _event(d, action=DiscrepancyEvent.Action.NOTICE, acting_user=acting_user,
+               new=notice.number)
+        if d.status == Status.NEW:
+            discrepancy_set_status(discrepancy=d, status=Status.NOTIFIED, acting_user=acting_user,
+                                   note=_("Notice %(n)s") % {"n": notice.number})
+    return notice
