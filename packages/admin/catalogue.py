@@ -1,0 +1,74 @@
+"""Care catalogue and ICD-10 in the admin (national data)."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import TabularInline
+
+from osms.core.admin_mixins import OsmsModelAdmin
+
+from ..models import CareType, DiseaseList, DiseaseListItem, Icd10Code
+
+
+@admin.register(CareType)
+class CareTypeAdmin(OsmsModelAdmin):
+    list_display = ("code", "name_ru", "name_kk", "name_en", "form", "sort_order", "is_active")
+    list_filter = ("form", "is_active")
+    search_fields = ("code", "name_ru", "name_en")
+    ordering = ("sort_order", "code")
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code is referenced by other apps and API clients: fixed once saved.
+        return ("code",) if obj is not None else ()
+
+
+@admin.register(Icd10Code)
+class Icd10CodeAdmin(OsmsModelAdmin):
+    list_display = ("code", "kind", "name_ru", "name_en")
+    list_filter = ("kind",)
+    search_fields = ("code",)
+    search_help_text = _("The start of an ICD-10 code, e.g. I10 or B18.")
+    readonly_fields = ("code", "kind", "parent", "name_en", "sort_key", "position")
+    fields = ("code", "kind", "parent", "name_en", "name_ru", "name_kk")
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip().upper()
+        if not term:
+            return queryset, False
+        return queryset.filter(code__startswith=term), False
+
+    def has_add_permission(self, request):
+        return False  # loaded by ``manage.py load_icd10``
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DiseaseListItemInline(TabularInline):
+    model = DiseaseListItem
+    extra = 0
+    fields = ("number", "code", "name_ru", "name_kk", "name_en", "icd10_ranges")
+
+
+@admin.register(DiseaseList)
+class DiseaseListAdmin(OsmsModelAdmin):
+    list_display = ("code", "name_ru", "item_count")
+    search_fields = ("code", "name_ru")
+    inlines = [DiseaseListItemInline]
+    actions = ["copy_lists"]
+
+    @admin.display(description=_("items"))
+    def item_count(self, obj):
+        return obj.items.count()
+
+    @admin.action(description=_("Copy the selected lists (to edit for a new version)"),
+                  permissions=["add"])
+    def copy_lists(self, request, queryset):
+        from ..services import disease_list_copy
+
+        for source in queryset:
+            code = f"{source.code}_copy"
+            suffix = 2
+            while DiseaseList.objects.filter(code=code).exists():
+                code, suffix = f"{source.code}_copy{suffix}", suffix + 1
+            copy = disease_list_copy(source=source, code=code, acting_user=request.user)
+            self.message_user(request, _("List %(code)s created.") % {"code": copy.code})

@@ -1,0 +1,156 @@
+"""Package versions in the admin, with the operator's tools on the version list:
+the eligibility check, the comparison of two versions (page and Excel), copying
+a version into a draft and publishing it.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import TabularInline
+from unfold.decorators import action
+
+from osms.core.admin_mixins import OsmsModelAdmin
+
+from .. import services
+from ..compare import compare_versions, comparison_xlsx
+from ..eligibility import EligibilityError, check_eligibility
+from ..models import PackageRule, PackageVersion
+from .forms import CompareForm, CopyVersionForm, EligibilityForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class PackageRuleInline(TabularInline):
+    model = PackageRule
+    extra = 0
+    fields = ("order", "care_type", "disease_list", "funding_source", "entitlement",
+              "legal_basis")
+    ordering = ("order",)
+
+    # A published version answers eligibility checks: its rules are frozen. Withdraw it
+    # or copy it into a draft to change them.
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not (obj and obj.is_published)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and obj.is_published)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and obj.is_published)
+
+
+@admin.register(PackageVersion)
+class PackageVersionAdmin(OsmsModelAdmin):
+    list_display = ("code", "name_ru", "valid_from", "valid_to", "is_published", "rule_count")
+    list_filter = ("is_published",)
+    search_fields = ("code", "name_ru")
+    readonly_fields = ("is_published",)
+    fields = ("code", "name_ru", "name_kk", "name_en", ("valid_from", "valid_to"),
+              "legal_basis", "is_published")
+    inlines = [PackageRuleInline]
+    actions_list = ["eligibility_tool", "compare_tool"]
+    actions_detail = ["copy_version", "publish_version", "unpublish_version"]
+
+    @admin.display(description=_("rules"))
+    def rule_count(self, obj):
+        return obj.rules.count()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_published:
+            fields += ["code", "valid_from", "valid_to"]
+        return fields
+
+    def _context(self, request, title, **extra):
+        return {**self.admin_site.each_context(request), "title": title,
+                "opts": self.model._meta, **extra}
+
+    def _confirm(self, request, title, note):
+        return TemplateResponse(request, "packages/form.html", self._context(
+            request, title, form=None, note=note, submit=_("Confirm")))
+
+    @action(description=_("Check eligibility"), url_path="eligibility", icon="fact_check",
+            permissions=["view"])
+    def eligibility_tool(self, request):
+        form = EligibilityForm(request.POST or None)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = check_eligibility(iin=data["iin"], on=data["date"],
+                                           care_type=data["care_type"], icd10=data["icd10"],
+                                           insured=form.insured_value())
+            except EligibilityError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return TemplateResponse(request, "packages/eligibility.html", self._context(
+            request, _("Check eligibility"), form=form, result=result))
+
+    @action(description=_("Compare versions"), url_path="compare", icon="compare_arrows",
+            permissions=["view"])
+    def compare_tool(self, request):
+        form = CompareForm(request.GET or None)
+        comparison = None
+        if form.is_valid():
+            comparison = compare_versions(before=form.cleaned_data["before"],
+                                          after=form.cleaned_data["after"])
+            if request.GET.get("format") == "xlsx":
+                response = HttpResponse(comparison_xlsx(comparison), content_type=XLSX)
+                name = f"package_{comparison.before.code}_vs_{comparison.after.code}.xlsx"
+                response["Content-Disposition"] = f'attachment; filename="{name}"'
+                return response
+        return TemplateResponse(request, "packages/compare.html", self._context(
+            request, _("Compare package versions"), form=form, comparison=comparison,
+            all_rows=form.is_valid() and form.cleaned_data["all_rows"],
+            querystring=request.GET.urlencode()))
+
+    @action(description=_("Copy as a new version"), url_path="copy", icon="content_copy",
+            permissions=["add"])
+    def copy_version(self, request, object_id):
+        source = get_object_or_404(PackageVersion, pk=object_id)
+        form = CopyVersionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                copy = services.package_version_copy(source=source, acting_user=request.user,
+                                                     **form.cleaned_data)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("Draft version %(code)s created: edit its rules, "
+                                            "then publish it.") % {"code": copy.code})
+                return redirect(reverse("admin:packages_packageversion_change", args=[copy.pk]))
+        return TemplateResponse(request, "packages/form.html", self._context(
+            request, _("Copy version %(code)s") % {"code": source.code}, form=form,
+            submit=_("Create the draft")))
+
+    @action(description=_("Publish"), url_path="publish", icon="publish", permissions=["change"])
+    def publish_version(self, request, object_id):
+        version = get_object_or_404(PackageVersion, pk=object_id)
+        if request.method != "POST":
+            return self._confirm(request, _("Publish version %(code)s?") % {"code": version.code},
+                                 _("From its start date it answers eligibility checks; the "
+                                   "open-ended version before it is closed the day before."))
+        try:
+            services.package_version_publish(version=version, acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Version %(code)s is published.") % {"code": version.code})
+        return redirect(reverse("admin:packages_packageversion_change", args=[version.pk]))
+
+    @action(description=_("Withdraw"), url_path="unpublish", icon="unpublished",
+            permissions=["change"])
+    def unpublish_version(self, request, object_id):
+        version = get_object_or_404(PackageVersion, pk=object_id)
+        if request.method != "POST":
+            return self._confirm(request, _("Withdraw version %(code)s?") % {"code": version.code},
+                                 _("Its dates will answer no eligibility check until a version "
+                                   "is published for them."))
+        services.package_version_unpublish(version=version, acting_user=request.user)
+        messages.warning(request, _("Version %(code)s no longer answers eligibility checks.")
+                         % {"code": version.code})
+        return redirect(reverse("admin:packages_packageversion_change", args=[version.pk]))

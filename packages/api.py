@@ -1,0 +1,83 @@
+"""REST endpoints: the eligibility check and the care catalogue."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .eligibility import EligibilityError, check_eligibility
+from .models import CareType
+
+
+class CanCheckEligibility(permissions.BasePermission):
+    """Any user who may view package versions may ask the engine."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated
+                    and user.has_perm("packages.view_packageversion"))
+
+
+class EligibilityInput(serializers.Serializer):
+    iin = serializers.CharField(max_length=12)
+    date = serializers.DateField()
+    care_type = serializers.CharField(max_length=40)
+    icd10 = serializers.CharField(max_length=10)
+
+
+class TraceStepOutput(serializers.Serializer):
+    order = serializers.IntegerField()
+    rule = serializers.CharField()
+    funding_source = serializers.CharField()
+    applied = serializers.BooleanField()
+    reason = serializers.CharField()
+
+
+class EligibilityOutput(serializers.Serializer):
+    covered = serializers.BooleanField()
+    funding_source = serializers.ChoiceField(choices=["GOBMP", "OSMS"], allow_null=True)
+    package_version = serializers.CharField()
+    insured = serializers.BooleanField()
+    residency = serializers.CharField(allow_null=True)
+    care_type = serializers.CharField()
+    icd10 = serializers.CharField()
+    trace = TraceStepOutput(many=True)
+
+
+class EligibilityAPI(APIView):
+    """Is this care covered for this person on this date, and by ГОБМП or ОСМС?
+
+    400 names the field and the reason: unknown care code, malformed ICD-10 code,
+    a date outside every published package version, an invalid ИИН.
+    """
+
+    permission_classes = [CanCheckEligibility]
+
+    @extend_schema(request=EligibilityInput, responses={200: EligibilityOutput})
+    def post(self, request):
+        given = EligibilityInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        try:
+            result = check_eligibility(iin=data["iin"], on=data["date"],
+                                       care_type=data["care_type"], icd10=data["icd10"])
+        except EligibilityError as exc:
+            raise ValidationError({exc.field: [exc.message]}) from exc
+        return Response(EligibilityOutput(result.as_dict()).data)
+
+
+class CareTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CareType
+        fields = ["code", "name_ru", "name_kk", "name_en", "form", "sort_order"]
+
+
+class CareTypeViewSet(viewsets.ReadOnlyModelViewSet):
+    """The care catalogue: stable codes with names in Russian, Kazakh and English."""
+
+    queryset = CareType.objects.filter(is_active=True).order_by("sort_order", "code")
+    serializer_class = CareTypeSerializer
+    lookup_field = "code"
+    pagination_class = None
+    filter_backends = []
