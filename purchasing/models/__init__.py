@@ -1,0 +1,38 @@
+"""Purchasing models (DOMAIN.md §7), split by subject."""
+
+from .allocations import Allocation, AllocationAdjustment, AllocationLine, Protocol
+from .campaigns import Application, Campaign
+from .commissions import (
+    Commission,
+    CommissionMember,
+    ConflictDeclaration,
+    Meeting,
+    MemberBody,
+    Vote,
+)
+from .contracts import (
+    Contract,
+    ContractAmendment,
+    ContractItem,
+    ExecutionAct,
+    QualityDeduction,
+)
+from .providers import (
+    InclusionCheck,
+    Provider,
+    ProviderBeds,
+    ProviderCapacity,
+    ProviderLicence,
+    ProviderRating,
+    RatingScore,
+)
+from .rules import CoExecutionCap, CommissionKind, CompositionRule, Locality, RatingComponent
+
+__all__ = [
+    "Allocation", "AllocationAdjustment", "AllocationLine", "Application", "Campaign",
+    "CoExecutionCap", "Commission", "CommissionKind", "CommissionMember", "CompositionRule",
+    "ConflictDeclaration", "Contract", "ContractAmendment", "ContractItem", "ExecutionAct",
+    "InclusionCheck", "Locality", "Meeting", "MemberBody", "Protocol", "Provider",
+    "ProviderBeds", "ProviderCapacity", "ProviderLicence", "ProviderRating", "QualityDeduction",
+    "RatingComponent", "RatingScore", "Vote",
+]

@@ -1,0 +1,182 @@
+"""Purchase contracts: items by type of care, amendments, monthly acts, deductions."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from osms.core.models import Region
+from osms.core.scoping import RegionScopedQuerySet
+
+from .allocations import Protocol
+from .campaigns import MONEY
+from .providers import Provider
+
+
+class Contract(models.Model):
+    """A provider's annual purchase contract in a region (one item per type of care)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SIGNED = "signed", _("Signed")
+        TERMINATED = "terminated", _("Terminated")
+
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    provider = models.ForeignKey(Provider, verbose_name=_("provider"), on_delete=models.PROTECT,
+                                 related_name="contracts")
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT,
+                               related_name="purchase_contracts")
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.DRAFT)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = RegionScopedQuerySet.as_manager()
+    region_lookup = "region"
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        ordering = ["-year", "number"]
+        constraints = [models.UniqueConstraint(fields=["provider", "region", "year"],
+                                               name="contract_one_per_provider_year")]
+
+    def __str__(self):
+        return f"№ {self.number} · {self.provider.name}"
+
+
+class ContractItem(models.Model):
+    """Volume and sum for one type of care, from an approved protocol."""
+
+    contract = models.ForeignKey(Contract, verbose_name=_("contract"), on_delete=models.CASCADE,
+                                 related_name="items")
+    care_type = models.ForeignKey("packages.CareType", verbose_name=_("type of care"),
+                                  on_delete=models.PROTECT, related_name="+")
+    protocol = models.ForeignKey(Protocol, verbose_name=_("protocol"), on_delete=models.PROTECT,
+                                 related_name="contract_items")
+    volume = models.PositiveIntegerField(_("volume"))
+    unit_price = models.DecimalField(_("tariff per unit"), **MONEY)
+    amount = models.DecimalField(_("sum"), **MONEY)
+
+    history = HistoricalRecords()
+    objects = RegionScopedQuerySet.as_manager()
+    region_lookup = "contract__region"
+
+    class Meta:
+        verbose_name = _("contract item")
+        verbose_name_plural = _("contract items")
+        ordering = ["contract", "care_type"]
+        constraints = [models.UniqueConstraint(fields=["contract", "care_type"],
+                                               name="contract_item_unique_type")]
+
+    def __str__(self):
+        return f"{self.care_type}: {self.volume} / {self.amount}"
+
+
+class ContractAmendment(models.Model):
+    """A signed change of an item's volume and sum (additional agreement)."""
+
+    contract = models.ForeignKey(Contract, verbose_name=_("contract"), on_delete=models.CASCADE,
+                                 related_name="amendments")
+    item = models.ForeignKey(ContractItem, verbose_name=_("item"), on_delete=models.CASCADE,
+                             related_name="amendments")
+    number = models.PositiveSmallIntegerField(_("amendment number"))
+    signed_on = models.DateField(_("signed on"))
+    old_volume = models.PositiveIntegerField(_("old volume"))
+    new_volume = models.PositiveIntegerField(_("new volume"))
+    old_amount = models.DecimalField(_("old sum"), **MONEY)
+    new_amount = models.DecimalField(_("new sum"), **MONEY)
+    reason = models.TextField(_("reason"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"),
+                                   on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+
+    objects = RegionScopedQuerySet.as_manager()
+    region_lookup = "contract__region"
+
+    class Meta:
+        verbose_name = _("contract amendment")
+        verbose_name_plural = _("contract amendments")
+        ordering = ["contract", "number"]
+        constraints = [models.UniqueConstraint(fields=["contract", "number"],
+                                               name="amendment_unique_number")]
+
+    def __str__(self):
+        return f"{self.contract.number} / {self.number}"
+
+
+class ExecutionAct(models.Model):
+    """A month's delivered volume for an item and what the Fund pays for it.
+
+    accepted = min(claimed, plan to date − accepted before): the rest is
+    over-execution, withheld; due = accepted − quality deductions.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved: payment due")
+        PAID = "paid", _("Paid")
+
+    item = models.ForeignKey(ContractItem, verbose_name=_("contract item"),
+                             on_delete=models.PROTECT, related_name="acts")
+    period = models.DateField(_("month"), help_text=_("First day of the month."))
+    volume_delivered = models.PositiveIntegerField(_("volume delivered"))
+    amount_claimed = models.DecimalField(_("amount claimed"), **MONEY)
+    plan_to_date = models.DecimalField(_("plan to date"), default=0, **MONEY)
+    amount_accepted = models.DecimalField(_("accepted within plan"), default=0, **MONEY)
+    over_execution_withheld = models.DecimalField(_("over-execution withheld"), default=0,
+                                                  **MONEY)
+    quality_deductions = models.DecimalField(_("quality deductions"), default=0, **MONEY)
+    amount_due = models.DecimalField(_("payment due"), default=0, **MONEY)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.DRAFT)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = RegionScopedQuerySet.as_manager()
+    region_lookup = "item__contract__region"
+
+    class Meta:
+        verbose_name = _("execution act")
+        verbose_name_plural = _("execution acts")
+        ordering = ["item", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "period"], name="act_one_per_month"),
+            models.CheckConstraint(condition=models.Q(period__day=1), name="act_period_first_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.item} · {self.period:%m.%Y}"
+
+    def clean(self):
+        super().clean()
+        if self.period and self.period.day != 1:
+            raise ValidationError({"period": _("A period is the first day of a month.")})
+
+
+class QualityDeduction(models.Model):
+    """A deduction for a failed quality indicator or a defect found by expertise."""
+
+    act = models.ForeignKey(ExecutionAct, verbose_name=_("act"), on_delete=models.CASCADE,
+                            related_name="deductions")
+    indicator = models.CharField(_("quality indicator / defect"), max_length=200)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    reason = models.TextField(_("reason"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"),
+                                   on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+
+    objects = RegionScopedQuerySet.as_manager()
+    region_lookup = "act__item__contract__region"
+
+    class Meta:
+        verbose_name = _("quality deduction")
+        verbose_name_plural = _("quality deductions")
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0),
+                                              name="deduction_positive")]
+
+    def __str__(self):
+        return f"{self.indicator}: {self.amount}"

@@ -1,0 +1,140 @@
+"""Campaign life cycle and providers' applications, validated against capacity and licences."""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import tariffs
+from ..models import Application, Campaign, CoExecutionCap, Provider, ProviderCapacity
+from .common import field_error, require_scope, save_audited
+
+
+def year_start(year):
+    return datetime.date(year, 1, 1)
+
+
+@transaction.atomic
+def campaign_create(*, year, region, care_type, planned_volume, applications_deadline,
+                    unit="cases", tariff="", unit_price=None, budget=None, commission=None,
+                    title="", acting_user=None):
+    """Plan a campaign; without ``unit_price`` the price comes from the tariffs in force."""
+    source = _("entered by the operator")
+    if unit_price is None:
+        unit_price, source = tariffs.unit_price(
+            care_type=care_type, region=region, on=year_start(year), tariff=tariff)
+    unit_price = Decimal(unit_price)
+    full_cost = (unit_price * planned_volume).quantize(Decimal("0.01"))
+    campaign = Campaign(
+        year=year, region=region, care_type=care_type, planned_volume=planned_volume,
+        unit=unit, unit_price=unit_price, tariff_source=source,
+        budget=full_cost if budget is None else Decimal(budget),
+        applications_deadline=applications_deadline, commission=commission, title=title,
+    )
+    return save_audited(campaign, acting_user=acting_user, action="add")
+
+
+def _set_status(campaign, status, *, allowed_from, acting_user, reason, **fields):
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    require_scope(campaign, acting_user, "change")
+    if campaign.status not in allowed_from:
+        raise field_error("status", _("The campaign is %(status)s; this step is not possible.")
+                          % {"status": campaign.get_status_display()})
+    campaign.status = status
+    for name, value in fields.items():
+        setattr(campaign, name, value)
+    return save_audited(campaign, acting_user=acting_user, action="change", reason=reason)
+
+
+@transaction.atomic
+def campaign_announce(*, campaign, announced_on, acting_user=None):
+    campaign = Campaign.objects.select_related("commission").get(pk=campaign.pk)
+    if campaign.commission_id is None:
+        raise field_error("commission", _("Assign the region's commission before announcing."))
+    if campaign.commission.status != "formed":
+        raise field_error("commission", _("The commission is not formed yet."))
+    return _set_status(campaign, Campaign.Status.ANNOUNCED, allowed_from={Campaign.Status.DRAFT},
+                       acting_user=acting_user, reason=_("Announced"), announced_on=announced_on)
+
+
+@transaction.atomic
+def campaign_close(*, campaign, acting_user=None):
+    return _set_status(campaign, Campaign.Status.CLOSED, allowed_from={Campaign.Status.ANNOUNCED},
+                       acting_user=acting_user, reason=_("Applications closed"))
+
+
+def coexecution_cap(*, care_type, locality, on):
+    row = (CoExecutionCap.objects.active_on(on).filter(care_type=care_type, locality=locality)
+           .order_by("-valid_from").first())
+    return None if row is None else row.max_share
+
+
+def application_problems(*, campaign, provider, requested_volume, coexecution_volume):
+    """Why an application cannot take part (empty list: it can)."""
+    on = year_start(campaign.year)
+    problems = []
+    if provider.inclusion != Provider.Inclusion.INCLUDED:
+        problems.append(_("The provider is not in the database of health subjects (%(s)s).")
+                        % {"s": provider.get_inclusion_display()})
+    if not any(lic.valid_on(on) for lic in provider.licences.filter(care_type=campaign.care_type)):
+        problems.append(_("No licence for %(care)s valid on %(date)s.")
+                        % {"care": campaign.care_type, "date": on.isoformat()})
+    capacity = ProviderCapacity.objects.filter(
+        provider=provider, care_type=campaign.care_type, year=campaign.year).first()
+    own = capacity.annual_volume if capacity else 0
+    cap = coexecution_cap(care_type=campaign.care_type, locality=provider.locality, on=on)
+    if coexecution_volume and cap is None:
+        problems.append(_("Co-executors are not allowed for this type of care."))
+    if coexecution_volume > requested_volume:
+        problems.append(_("The co-executed volume %(c)d exceeds the requested volume %(r)d.")
+                        % {"c": coexecution_volume, "r": requested_volume})
+    deliverable = own + (coexecution_volume if cap is not None else 0)
+    if requested_volume > deliverable:
+        problems.append(_("Requested %(r)d exceeds the capacity %(own)d plus co-executors "
+                          "%(c)d.") % {"r": requested_volume, "own": own, "c": coexecution_volume})
+    return problems
+
+
+@transaction.atomic
+def application_submit(*, campaign, provider, requested_volume, coexecution_volume=0,
+                       coexecutors="", submitted_at=None, acting_user=None):
+    """Record (or replace) a provider's application; a failing one is kept as rejected."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    require_scope(campaign, acting_user, "view")
+    submitted_at = submitted_at or timezone.now()
+    if campaign.status != Campaign.Status.ANNOUNCED:
+        raise field_error("campaign", _("The campaign is not accepting applications."))
+    if timezone.localdate(submitted_at) > campaign.applications_deadline:
+        raise field_error("submitted_at", _("The deadline %(date)s has passed.")
+                          % {"date": campaign.applications_deadline.isoformat()})
+    if provider.region_id != campaign.region_id:
+        raise field_error("provider", _("The provider is registered in another region."))
+    if requested_volume <= 0:
+        raise field_error("requested_volume", _("The requested volume must be positive."))
+    problems = application_problems(campaign=campaign, provider=provider,
+                                    requested_volume=requested_volume,
+                                    coexecution_volume=coexecution_volume)
+    application = Application.objects.filter(campaign=campaign, provider=provider).first()
+    application = application or Application(campaign=campaign, provider=provider)
+    application.requested_volume = requested_volume
+    application.coexecution_volume = coexecution_volume
+    application.coexecutors = coexecutors
+    application.submitted_at = submitted_at
+    application.submitted_by = acting_user
+    application.problems = problems
+    application.status = Application.Status.REJECTED if problems else Application.Status.ACCEPTED
+    action = "change" if application.pk else "add"
+    return save_audited(application, acting_user=acting_user, action=action)
+
+
+@transaction.atomic
+def application_withdraw(*, application, acting_user=None):
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    require_scope(application, acting_user, "change")
+    if application.campaign.status != Campaign.Status.ANNOUNCED:
+        raise field_error("status", _("Applications can be withdrawn only while accepted."))
+    application.status = Application.Status.WITHDRAWN
+    return save_audited(application, acting_user=acting_user, action="change",
+                        reason=_("Withdrawn"))

@@ -1,0 +1,192 @@
+"""Contracts from an approved protocol, amendments, monthly acts, deductions, payments due.
+
+Money rule of a monthly act (item with annual sum S, month m of the contract year):
+plan to date = S × m / 12; accepted = min(claimed, plan to date − accepted before),
+never below 0; the rest of the claim is over-execution, withheld; payment due =
+accepted − quality deductions (deductions never exceed what was accepted).
+"""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils.translation import gettext as _
+
+from ..models import (
+    Campaign,
+    Contract,
+    ContractAmendment,
+    ContractItem,
+    ExecutionAct,
+    Protocol,
+    QualityDeduction,
+)
+from .common import field_error, require_scope, save_audited
+
+CENT = Decimal("0.01")
+
+
+def contract_number(*, region, year, provider):
+    return f"{region.kato[:2]}-{year}-{provider.bin}"
+
+
+@transaction.atomic
+def contracts_from_protocol(*, protocol, acting_user=None):
+    """One annual contract per provider (reused), one item per type of care; idempotent."""
+    protocol = Protocol.objects.select_for_update(of=("self",)).select_related(
+        "campaign__region", "campaign__care_type").get(pk=protocol.pk)
+    require_scope(protocol, acting_user, "view")
+    if protocol.status != Protocol.Status.APPROVED:
+        raise field_error("protocol", _("The protocol is not approved."))
+    campaign = protocol.campaign
+    items = []
+    for line in protocol.allocation.lines.filter(volume__gt=0).select_related("provider"):
+        contract = Contract.objects.filter(provider=line.provider, region=campaign.region,
+                                           year=campaign.year).first()
+        if contract is None:
+            contract = save_audited(Contract(
+                number=contract_number(region=campaign.region, year=campaign.year,
+                                       provider=line.provider),
+                provider=line.provider, region=campaign.region, year=campaign.year,
+            ), acting_user=acting_user, action="add")
+        item = ContractItem.objects.filter(contract=contract, care_type=campaign.care_type).first()
+        if item is not None:
+            if item.protocol_id != protocol.pk:
+                raise field_error("protocol", _("Contract %(n)s already has %(care)s from "
+                                                "protocol %(p)s.") % {
+                    "n": contract.number, "care": campaign.care_type, "p": item.protocol.number})
+            items.append(item)
+            continue
+        items.append(save_audited(ContractItem(
+            contract=contract, care_type=campaign.care_type, protocol=protocol,
+            volume=line.volume, unit_price=campaign.unit_price, amount=line.amount,
+        ), acting_user=acting_user, action="add"))
+    return items
+
+
+@transaction.atomic
+def contract_sign(*, contract, signed_on, acting_user=None):
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    require_scope(contract, acting_user, "change")
+    if contract.status == Contract.Status.SIGNED:
+        return contract
+    if not contract.items.exists():
+        raise field_error("items", _("The contract has no items."))
+    contract.status = Contract.Status.SIGNED
+    contract.signed_on = signed_on
+    save_audited(contract, acting_user=acting_user, action="change", reason=_("Signed"))
+    for protocol in Protocol.objects.filter(contract_items__contract=contract).distinct():
+        pending = Contract.objects.filter(items__protocol=protocol).exclude(
+            status=Contract.Status.SIGNED)
+        if not pending.exists():
+            Campaign.objects.filter(pk=protocol.campaign_id).update(
+                status=Campaign.Status.CONTRACTED)
+    return contract
+
+
+@transaction.atomic
+def contract_amend(*, item, new_volume, reason, signed_on, acting_user=None):
+    """An additional agreement: new volume and sum; never below what was already accepted."""
+    item = ContractItem.objects.select_for_update(of=("self",)).select_related("contract").get(pk=item.pk)
+    require_scope(item, acting_user, "change")
+    if not (reason or "").strip():
+        raise field_error("reason", _("Give the reason for the amendment."))
+    new_amount = (item.unit_price * new_volume).quantize(CENT)
+    accepted = item.acts.aggregate(a=Sum("amount_accepted"))["a"] or Decimal("0")
+    if new_amount < accepted:
+        raise field_error("new_volume", _("The new sum %(new)s is below the %(acc)s already "
+                                          "accepted.") % {"new": new_amount, "acc": accepted})
+    number = (item.contract.amendments.aggregate(n=Max("number"))["n"] or 0) + 1
+    amendment = ContractAmendment.objects.create(
+        contract=item.contract, item=item, number=number, signed_on=signed_on,
+        old_volume=item.volume, new_volume=new_volume, old_amount=item.amount,
+        new_amount=new_amount, reason=reason.strip(), created_by=acting_user,
+    )
+    item.volume, item.amount = new_volume, new_amount
+    save_audited(item, acting_user=acting_user, action="change",
+                 reason=_("Amendment %(n)d: %(r)s") % {"n": number, "r": reason.strip()})
+    return amendment
+
+
+def plan_to_date(item, period):
+    return (item.amount * period.month / 12).quantize(CENT)
+
+
+def _recompute(act):
+    item = act.item
+    before = (item.acts.filter(period__lt=act.period).aggregate(a=Sum("amount_accepted"))["a"]
+              or Decimal("0"))
+    act.amount_claimed = (item.unit_price * act.volume_delivered).quantize(CENT)
+    act.plan_to_date = plan_to_date(item, act.period)
+    room = max(Decimal("0"), act.plan_to_date - before)
+    act.amount_accepted = min(act.amount_claimed, room)
+    act.over_execution_withheld = act.amount_claimed - act.amount_accepted
+    deductions = act.deductions.aggregate(a=Sum("amount"))["a"] if act.pk else None
+    act.quality_deductions = deductions or Decimal("0")
+    act.amount_due = act.amount_accepted - act.quality_deductions
+
+
+@transaction.atomic
+def act_record(*, item, period, volume_delivered, acting_user=None):
+    """Record (or re-record, while draft) a month's execution; computes what is payable."""
+    item = ContractItem.objects.select_for_update(of=("self",)).select_related("contract").get(pk=item.pk)
+    require_scope(item, acting_user, "change")
+    contract = item.contract
+    if contract.status != Contract.Status.SIGNED:
+        raise field_error("item", _("The contract is not signed."))
+    if period.day != 1 or period.year != contract.year:
+        raise field_error("period", _("The month must be the first day of a month of %(y)d.")
+                          % {"y": contract.year})
+    if item.acts.filter(period__gt=period).exists():
+        raise field_error("period", _("Acts of later months exist; record months in order."))
+    act = ExecutionAct.objects.filter(item=item, period=period).first()
+    if act is not None and act.status != ExecutionAct.Status.DRAFT:
+        raise field_error("period", _("The act for %(m)s is already approved.")
+                          % {"m": period.strftime("%m.%Y")})
+    act = act or ExecutionAct(item=item, period=period)
+    act.volume_delivered = volume_delivered
+    _recompute(act)
+    if act.quality_deductions > act.amount_accepted:
+        raise field_error("volume_delivered", _("Quality deductions exceed the accepted sum."))
+    return save_audited(act, acting_user=acting_user, action="change")
+
+
+@transaction.atomic
+def deduction_add(*, act, indicator, amount, reason, acting_user=None):
+    act = ExecutionAct.objects.select_for_update().get(pk=act.pk)
+    require_scope(act, acting_user, "change")
+    if act.status != ExecutionAct.Status.DRAFT:
+        raise field_error("act", _("The act is already approved."))
+    amount = Decimal(amount)
+    if amount <= 0:
+        raise field_error("amount", _("A deduction is a positive sum."))
+    if act.quality_deductions + amount > act.amount_accepted:
+        raise field_error("amount", _("Deductions %(d)s would exceed the accepted %(a)s.") % {
+            "d": act.quality_deductions + amount, "a": act.amount_accepted})
+    deduction = QualityDeduction.objects.create(act=act, indicator=indicator, amount=amount,
+                                                reason=reason, created_by=acting_user)
+    _recompute(act)
+    save_audited(act, acting_user=acting_user, action="change",
+                 reason=_("Quality deduction: %(i)s") % {"i": indicator})
+    return deduction
+
+
+@transaction.atomic
+def act_approve(*, act, acting_user=None):
+    act = ExecutionAct.objects.select_for_update().get(pk=act.pk)
+    require_scope(act, acting_user, "change")
+    if act.status != ExecutionAct.Status.DRAFT:
+        return act
+    act.status = ExecutionAct.Status.APPROVED
+    return save_audited(act, acting_user=acting_user, action="change",
+                        reason=_("Approved: payment due"))
+
+
+@transaction.atomic
+def act_mark_paid(*, act, paid_on, acting_user=None):
+    act = ExecutionAct.objects.select_for_update().get(pk=act.pk)
+    require_scope(act, acting_user, "change")
+    if act.status != ExecutionAct.Status.APPROVED:
+        raise field_error("status", _("Only an approved act can be paid."))
+    act.status, act.paid_on = ExecutionAct.Status.PAID, paid_on
+    return save_audited(act, acting_user=acting_user, action="change", reason=_("Paid"))
