@@ -7,7 +7,6 @@ entrepreneurs and private practitioners. Rows are written with PostgreSQL COPY
 """
 
 import datetime
-import io
 from collections import defaultdict
 
 from django.db import connection, transaction
