@@ -73,6 +73,13 @@ def parse_day(text):
         return None
 
 
+def analyze(cursor, *tables):
+    """Temporary tables get no statistics by themselves: give the planner some."""
+    if connection.vendor == "postgresql":
+        for table in tables:
+            cursor.execute(f"ANALYZE {table}")
+
+
 def _distinct(cursor, column, where=""):
     cursor.execute(f"SELECT DISTINCT COALESCE(TRIM({column}), '') FROM {STAGING} {where}")
     return [row[0] for row in cursor.fetchall()]
@@ -88,6 +95,7 @@ def _fill(cursor, table, columns, rows):
 
 def build_references(cursor, *, today):
     """Reference tables of every distinct period, payment date, KNP and payer in the file."""
+    analyze(cursor, STAGING)
     date_type = "date" if connection.vendor == "postgresql" else "text"
     periods = []
     for text in _distinct(cursor, "period"):
@@ -117,6 +125,8 @@ def build_references(cursor, *, today):
         f"ELSE 0 END AS ok FROM (SELECT DISTINCT COALESCE(TRIM(payer_id), '') AS payer_id "
         f"FROM {STAGING}) d"
     )
+    analyze(cursor, "payment_period_ref", "payment_paid_ref", "payment_knp_ref",
+            "payment_payer_ref")
 
 
 def build_checked(cursor, *, today):
@@ -150,6 +160,7 @@ def build_checked(cursor, *, today):
         LEFT JOIN payment_payer_ref py ON py.payer_id = s.payer_id
         """
     )
+    analyze(cursor, CHECKED)
     # ИИН not in the registry: checked once each by the registry's own validator.
     cursor.execute(
         f"SELECT DISTINCT iin FROM {CHECKED} WHERE person_id IS NULL AND reason IS NULL"

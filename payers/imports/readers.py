@@ -49,7 +49,7 @@ class CsvBlocks:
     def __init__(self, path):
         self.path = path
         self.size = os.path.getsize(path)
-        self.handle = open(path, "rb")  # noqa: SIM115 - closed by close()
+        self.handle = open(path, "rb")  # closed by close()
         first = self.handle.readline()
         if first.startswith(BOM):
             first = first[len(BOM):]

@@ -10,7 +10,9 @@
 """
 
 import hashlib
+import logging
 import os
+import time
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -21,6 +23,7 @@ from . import checks
 from .readers import FileRejected
 from .staging import load_staging
 
+logger = logging.getLogger(__name__)
 READ_SHARE = 60  # % of the progress bar spent reading the file
 
 
@@ -38,6 +41,18 @@ def import_run_create(*, file_name, source, acting_user=None, file=None) -> Impo
         run.file = file
     run.save()
     return run
+
+
+class _Clock:
+    """Logs how long each phase of a run took (operators compare runs by it)."""
+
+    def __init__(self, run):
+        self.run, self.last = run, time.perf_counter()
+
+    def lap(self, phase):
+        now = time.perf_counter()
+        logger.info("payment import #%s: %s in %.2f s", self.run.pk, phase, now - self.last)
+        self.last = now
 
 
 def _set(run, **fields):
@@ -120,15 +135,20 @@ def payment_import(*, path, run=None, source=ImportRun.Source.COMMAND, acting_us
     try:
         with connection.cursor() as cursor:
             try:
+                clock = _Clock(run)
                 total = load_staging(cursor, path, progress)
+                clock.lap("staging")
                 _set(run, phase=_("Checking rows"), progress=READ_SHARE, rows_total=total)
                 today = timezone.localdate()
                 with transaction.atomic():
                     _lock(cursor)
                     checks.build_references(cursor, today=today)
+                    clock.lap("references")
                     checks.build_checked(cursor, today=today)
+                    clock.lap("checks")
                     _set(run, phase=_("Posting"), progress=80)
                     loaded, rejected, suspense = _post(cursor, run, now=timezone.now())
+                    clock.lap("posting")
                     _set(run, loaded=loaded, rejected=rejected, suspense=suspense,
                          duplicates=total - loaded - rejected - suspense,
                          status=ImportRun.Status.DONE, phase=_("Done"), progress=100,
