@@ -23,7 +23,7 @@ class EligibilityInput(serializers.Serializer):
     iin = serializers.CharField(max_length=12)
     date = serializers.DateField()
     care_type = serializers.CharField(max_length=40)
-    icd10 = serializers.CharField(max_length=10)
+    icd10 = serializers.CharField(max_length=32)
 
 
 class TraceStepOutput(serializers.Serializer):
