@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("payers.urls")),
     path("", include("reconciliation.urls")),
     path("", include("packages.urls")),
+    path("purchasing/", include("purchasing.urls")),
 ]
 
 urlpatterns = [
