@@ -90,3 +90,21 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     kind = ActivityKind.INDIVIDUAL_ENTREPRENEUR
     tax_regime = TaxRegime.SIMPLIFIED
     started_on = datetime.date(2021, 1, 1)
+
+
+# --- Contributions (payers ledger) ---------------------------------------------------------
+class PaymentFactory(factory.django.DjangoModelFactory):
+    """A posted payment; immutable once saved (use payers.ledger services to correct it)."""
+
+    class Meta:
+        model = "payers.Payment"
+
+    person = factory.SubFactory(PersonFactory)
+    iin = factory.LazyAttribute(lambda o: o.person.iin)
+    payer_code = factory.LazyAttribute(lambda o: o.person.iin)
+    period = datetime.date(2026, 1, 1)
+    kind = "self_payer"
+    knp = "122"
+    amount = factory.LazyFunction(lambda: __import__("decimal").Decimal("4250.00"))
+    paid_on = datetime.date(2026, 2, 10)
+    document_no = factory.Sequence(lambda n: f"DOC-{n}")
