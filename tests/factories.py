@@ -2,6 +2,7 @@
 
 import datetime
 import itertools
+from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
@@ -105,6 +106,6 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     period = datetime.date(2026, 1, 1)
     kind = "self_payer"
     knp = "122"
-    amount = factory.LazyFunction(lambda: __import__("decimal").Decimal("4250.00"))
+    amount = factory.LazyFunction(lambda: Decimal("4250.00"))
     paid_on = datetime.date(2026, 2, 10)
     document_no = factory.Sequence(lambda n: f"DOC-{n}")
