@@ -25,9 +25,13 @@ def search_registry(queryset, term, key_field, name_field):
     if not term:
         return queryset
     if term.isdigit():
-        if len(term) == 12:
+        if len(term) >= 12:
             return queryset.filter(**{key_field: term})
-        return queryset.filter(**{f"{key_field}__startswith": term})
+        # A digit prefix as a key range, so the unique btree index serves it.
+        condition = {f"{key_field}__gte": term}
+        if term.strip("9"):
+            condition[f"{key_field}__lt"] = str(int(term) + 1).zfill(len(term))
+        return queryset.filter(**condition)
     variants = {term, term.capitalize(), term.upper()}
     from django.db.models import Q
 

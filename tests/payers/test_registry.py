@@ -141,3 +141,12 @@ def test_person_search_by_exact_iin_and_name_prefix(client, hq_operator):
     by_name = client.get(url, {"q": "жумаб"}).context["cl"].result_list
     assert [p.pk for p in by_name] == [target.pk]
     assert Person.objects.count() == 2
+
+
+def test_iin_prefix_search_is_a_key_range(client, hq_operator):
+    inside = PersonFactory(born=datetime.date(1987, 10, 8))
+    outside = PersonFactory(born=datetime.date(1987, 11, 8))
+    client.force_login(hq_operator)
+    found = client.get(reverse("admin:payers_person_changelist"), {"q": "871008"})
+    assert [p.pk for p in found.context["cl"].result_list] == [inside.pk]
+    assert outside.iin.startswith("871108")
