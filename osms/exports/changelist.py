@@ -99,12 +99,16 @@ def build_changelist(model_admin, request):
     base = model_admin.get_changelist(request)
     changelist_class = type(f"Export{base.__name__}", (base,), {"get_results": _skip_results})
     list_display = model_admin.get_list_display(request)
+    list_display_links = model_admin.get_list_display_links(request, list_display)
+    if model_admin.get_actions(request):
+        # As ModelAdmin.get_changelist_instance: the ordering "o=2" counts this column.
+        list_display = ["action_checkbox", *list_display]
     try:
         changelist = changelist_class(
             request,
             model_admin.model,
             list_display,
-            model_admin.get_list_display_links(request, list_display),
+            list_display_links,
             model_admin.get_list_filter(request),
             model_admin.date_hierarchy,
             model_admin.get_search_fields(request),
