@@ -65,6 +65,13 @@ class PackageVersionAdmin(OsmsModelAdmin):
             fields += ["code", "valid_from", "valid_to"]
         return fields
 
+    # Detail actions are checked with the object id (unfold's calling convention).
+    def has_copy_permission(self, request, object_id=None):
+        return self.has_add_permission(request)
+
+    def has_publish_permission(self, request, object_id=None):
+        return self.has_change_permission(request)
+
     def _context(self, request, title, **extra):
         return {**self.admin_site.each_context(request), "title": title,
                 "opts": self.model._meta, **extra}
@@ -108,7 +115,7 @@ class PackageVersionAdmin(OsmsModelAdmin):
             querystring=request.GET.urlencode()))
 
     @action(description=_("Copy as a new version"), url_path="copy", icon="content_copy",
-            permissions=["add"])
+            permissions=["copy"])
     def copy_version(self, request, object_id):
         source = get_object_or_404(PackageVersion, pk=object_id)
         form = CopyVersionForm(request.POST or None)
@@ -127,7 +134,8 @@ class PackageVersionAdmin(OsmsModelAdmin):
             request, _("Copy version %(code)s") % {"code": source.code}, form=form,
             submit=_("Create the draft")))
 
-    @action(description=_("Publish"), url_path="publish", icon="publish", permissions=["change"])
+    @action(description=_("Publish"), url_path="publish", icon="publish",
+            permissions=["publish"])
     def publish_version(self, request, object_id):
         version = get_object_or_404(PackageVersion, pk=object_id)
         if request.method != "POST":
@@ -143,7 +151,7 @@ class PackageVersionAdmin(OsmsModelAdmin):
         return redirect(reverse("admin:packages_packageversion_change", args=[version.pk]))
 
     @action(description=_("Withdraw"), url_path="unpublish", icon="unpublished",
-            permissions=["change"])
+            permissions=["publish"])
     def unpublish_version(self, request, object_id):
         version = get_object_or_404(PackageVersion, pk=object_id)
         if request.method != "POST":

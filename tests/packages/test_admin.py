@@ -1,0 +1,103 @@
+"""The admin tools: eligibility page, comparison page and Excel, copy and publish."""
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from packages.models import CareType, PackageVersion
+from payers.models import Citizenship
+from tests.factories import PersonFactory
+
+BASE = "/admin/packages/packageversion/"
+
+
+@pytest.fixture
+def hq_client(client, hq_operator):
+    client.force_login(hq_operator)
+    return client
+
+
+def test_eligibility_page_shows_the_answer_and_trace(hq_client, icd10_subset):
+    person = PersonFactory(citizenship=Citizenship.CITIZEN)
+    page = hq_client.get(BASE + "eligibility/")
+    assert page.status_code == 200
+    care = page.context["form"].fields["care_type"].queryset.get(code="consultative_diagnostic")
+    response = hq_client.post(BASE + "eligibility/", {
+        "iin": person.iin, "date": "2026-04-01", "care_type": care.pk, "icd10": "I10",
+        "insured": "1"})
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert (result.funding_source, result.package_version) == ("OSMS", "2026")
+    assert b"eligibility-result" in response.content
+
+
+def test_eligibility_page_shows_errors_on_the_field(hq_client, icd10_subset):
+    person = PersonFactory()
+    care = CareType.objects.get(code="phc")
+    response = hq_client.post(BASE + "eligibility/", {
+        "iin": person.iin, "date": "2019-04-01", "care_type": care.pk, "icd10": "I10",
+        "insured": ""})
+    assert response.status_code == 200
+    assert "No published package version" in " ".join(response.context["form"].errors["date"])
+
+
+def test_compare_page_and_excel(hq_client):
+    v2025 = PackageVersion.objects.get(code="2025")
+    v2026 = PackageVersion.objects.get(code="2026")
+    query = f"?before={v2025.pk}&after={v2026.pk}"
+    page = hq_client.get(BASE + "compare/" + query)
+    assert page.status_code == 200
+    assert "I10-I15" in page.content.decode()
+    export = hq_client.get(BASE + "compare/" + query + "&format=xlsx")
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = openpyxl.load_workbook(io.BytesIO(export.content), read_only=True)
+    assert len(list(book["Diseases"].iter_rows())) > 24
+
+
+def test_operator_copies_and_publishes_2027_in_the_admin(hq_client):
+    v2026 = PackageVersion.objects.get(code="2026")
+    response = hq_client.post(BASE + f"{v2026.pk}/copy/", {
+        "code": "2027", "valid_from": "2027-01-01", "name_ru": "Единый пакет, 2027"})
+    draft = PackageVersion.objects.get(code="2027")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:packages_packageversion_change",
+                                           args=[draft.pk])
+    assert draft.rules.count() == v2026.rules.count()
+    confirm = hq_client.get(BASE + f"{draft.pk}/publish/")
+    assert confirm.status_code == 200
+    draft.refresh_from_db()
+    assert draft.is_published is False  # a GET only asks for confirmation
+    hq_client.post(BASE + f"{draft.pk}/publish/")
+    draft.refresh_from_db()
+    v2026.refresh_from_db()
+    assert draft.is_published is True
+    assert v2026.valid_to == datetime.date(2026, 12, 31)
+    change_page = hq_client.get(reverse("admin:packages_packageversion_change", args=[draft.pk]))
+    assert change_page.status_code == 200
+
+
+def test_regional_operator_reads_but_cannot_edit(client, almaty_operator):
+    client.force_login(almaty_operator)
+    v2026 = PackageVersion.objects.get(code="2026")
+    assert client.get(BASE).status_code == 200
+    assert client.get(BASE + "eligibility/").status_code == 200
+    response = client.post(BASE + f"{v2026.pk}/copy/", {
+        "code": "2027", "valid_from": "2027-01-01"})
+    assert response.status_code in (302, 403)
+    assert not PackageVersion.objects.filter(code="2027").exists()
+    assert client.get("/admin/packages/tariffcaserate/import/").status_code == 403
+
+
+@pytest.mark.parametrize("model", [
+    "caretype", "icd10code", "diseaselist", "packageversion", "tariffphcnorm",
+    "tariffphccoefficient", "tariffcaserate", "tariffserviceprice", "tariffbedday",
+])
+def test_admin_lists_open(hq_client, model):
+    assert hq_client.get(f"/admin/packages/{model}/").status_code == 200
+
+
+def test_tariff_import_page_opens_for_head_office(hq_client):
+    assert hq_client.get("/admin/packages/tariffcaserate/import/").status_code == 200
