@@ -1,10 +1,34 @@
 from osms.core.roles import ANALYST, COMMISSION_MEMBER, HQ_OPERATOR, REGIONAL_OPERATOR
 
 _REGISTRY = ("payers.person", "payers.organisation", "payers.activity", "payers.employment")
+# Effective-dated rules: the head office keeps them; everybody else reads them.
+_RULES = ("payers.referencevalue", "payers.contributionrate", "payers.knpcode",
+          "payers.penaltyrule")
+# The ledger and its workflows (payments are never changed nor deleted: reversals are "add").
+_LEDGER_READ = ("payers.payment", "payers.importrun", "payers.paymentreject", "payers.arrear",
+                "payers.refundapplication", "payers.suspensepayment")
 
 ROLE_PERMISSIONS = {
-    HQ_OPERATOR: {model: "view,add,change,delete" for model in _REGISTRY},
-    REGIONAL_OPERATOR: {model: "view,add,change" for model in _REGISTRY},
-    ANALYST: {model: "view" for model in _REGISTRY},
+    HQ_OPERATOR: {
+        **{model: "view,add,change,delete" for model in _REGISTRY},
+        **{model: "view,add,change" for model in _RULES},
+        **{model: "view" for model in _LEDGER_READ},
+        "payers.payment": "view,add",
+        "payers.importrun": "view,add",
+        "payers.suspensepayment": "view,change",
+        "payers.refundapplication": "view,add,change",
+    },
+    REGIONAL_OPERATOR: {
+        **{model: "view,add,change" for model in _REGISTRY},
+        **{model: "view" for model in _RULES},
+        "payers.payment": "view",
+        "payers.arrear": "view",
+        "payers.refundapplication": "view,add,change",
+    },
+    ANALYST: {
+        **{model: "view" for model in _REGISTRY},
+        **{model: "view" for model in _RULES},
+        **{model: "view" for model in _LEDGER_READ},
+    },
     COMMISSION_MEMBER: {"payers.organisation": "view"},
 }
