@@ -134,10 +134,9 @@ def arrears_recompute(*, as_of: datetime.date) -> int:
             kind=PaymentKind.SELF_EMPLOYED,
             overdue=_days_between("o.due_on", "%s"),
         ), [as_of, as_of, as_of, as_of])
-        written = cursor.rowcount
         for table in ("arrear_month", "penalty_calendar"):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
-    return written
+    return Arrear.objects.count()  # (SQLite reports no rowcount for WITH … INSERT)
 
 
 _SQL = """
