@@ -97,6 +97,19 @@ def application_problems(*, campaign, provider, requested_volume, coexecution_vo
     return problems
 
 
+def application_check(*, campaign, provider, requested_volume, submitted_on):
+    """Errors that stop an application from being recorded at all (ValidationError)."""
+    if campaign.status != Campaign.Status.ANNOUNCED:
+        raise field_error("campaign", _("The campaign is not accepting applications."))
+    if submitted_on > campaign.applications_deadline:
+        raise field_error("campaign", _("The deadline %(date)s has passed.")
+                          % {"date": campaign.applications_deadline.isoformat()})
+    if provider.region_id != campaign.region_id:
+        raise field_error("provider", _("The provider is registered in another region."))
+    if requested_volume is None or requested_volume <= 0:
+        raise field_error("requested_volume", _("The requested volume must be positive."))
+
+
 @transaction.atomic
 def application_submit(*, campaign, provider, requested_volume, coexecution_volume=0,
                        coexecutors="", submitted_at=None, acting_user=None):
@@ -104,15 +117,8 @@ def application_submit(*, campaign, provider, requested_volume, coexecution_volu
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     require_scope(campaign, acting_user, "view")
     submitted_at = submitted_at or timezone.now()
-    if campaign.status != Campaign.Status.ANNOUNCED:
-        raise field_error("campaign", _("The campaign is not accepting applications."))
-    if timezone.localdate(submitted_at) > campaign.applications_deadline:
-        raise field_error("submitted_at", _("The deadline %(date)s has passed.")
-                          % {"date": campaign.applications_deadline.isoformat()})
-    if provider.region_id != campaign.region_id:
-        raise field_error("provider", _("The provider is registered in another region."))
-    if requested_volume <= 0:
-        raise field_error("requested_volume", _("The requested volume must be positive."))
+    application_check(campaign=campaign, provider=provider, requested_volume=requested_volume,
+                      submitted_on=timezone.localdate(submitted_at))
     problems = application_problems(campaign=campaign, provider=provider,
                                     requested_volume=requested_volume,
                                     coexecution_volume=coexecution_volume)

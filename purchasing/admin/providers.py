@@ -1,0 +1,154 @@
+"""Admin of the provider registry and the effective-dated purchasing rules."""
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import TabularInline
+
+from osms.core.admin_mixins import OsmsModelAdmin, RegionScopedAdmin
+
+from .. import services
+from ..models import (
+    CoExecutionCap,
+    CompositionRule,
+    InclusionCheck,
+    Provider,
+    ProviderBeds,
+    ProviderCapacity,
+    ProviderLicence,
+    ProviderRating,
+    RatingComponent,
+    RatingScore,
+)
+from .base import ReadOnlyInline, report
+
+
+@admin.register(CoExecutionCap)
+class CoExecutionCapAdmin(OsmsModelAdmin):
+    list_display = ("care_type", "locality", "max_share", "valid_from", "valid_to", "source")
+    list_filter = ("care_type", "locality")
+
+
+@admin.register(CompositionRule)
+class CompositionRuleAdmin(OsmsModelAdmin):
+    list_display = ("commission_kind", "max_fund_share", "quorum_share", "min_voting_members",
+                    "deputy_chair_body", "valid_from", "valid_to")
+    list_filter = ("commission_kind",)
+
+
+@admin.register(RatingComponent)
+class RatingComponentAdmin(OsmsModelAdmin):
+    list_display = ("code", "name_ru", "weight", "valid_from", "valid_to")
+
+
+class LicenceInline(TabularInline):
+    model = ProviderLicence
+    extra = 0
+    fields = ("care_type", "number", "issued_on", "valid_until")
+
+
+class CapacityInline(TabularInline):
+    model = ProviderCapacity
+    extra = 0
+    fields = ("care_type", "year", "annual_volume")
+
+
+class BedsInline(TabularInline):
+    model = ProviderBeds
+    extra = 0
+    fields = ("profile", "beds", "approved_on")
+
+
+class InclusionCheckInline(ReadOnlyInline):
+    model = InclusionCheck
+    fields = ("checked_on", "included", "reason", "checked_by")
+    show_change_link = False
+
+
+@admin.register(Provider)
+class ProviderAdmin(RegionScopedAdmin):
+    list_display = ("name", "bin", "ownership", "region", "locality", "inclusion",
+                    "current_score")
+    list_filter = ("region", "ownership", "inclusion", "locality")
+    search_fields = ("bin", "name")
+    list_select_related = ("region",)
+    autocomplete_fields = ("organisation",)
+    readonly_fields = ("inclusion", "inclusion_checked_on", "refusal_reason", "rating_panel")
+    inlines = [LicenceInline, CapacityInline, BedsInline, InclusionCheckInline]
+    actions = ["check_inclusion"]
+    fieldsets = (
+        (None, {"fields": ("organisation", "bin", "name", "ownership", ("region", "kato"),
+                           "locality")}),
+        (_("Capacity and standards"), {"fields": (("staff_count", "attached_population"),
+                                                  "has_required_equipment", "accredited_until")}),
+        (_("Database of health subjects"), {"fields": ("inclusion", "inclusion_checked_on",
+                                                       "refusal_reason")}),
+        (_("Rating"), {"fields": ("rating_panel",)}),
+    )
+
+    @admin.display(description=_("score"))
+    def current_score(self, obj):
+        rating = obj.ratings.order_by("-year").first()
+        return rating.score if rating else "—"
+
+    @admin.display(description=_("Rating components"))
+    def rating_panel(self, obj):
+        rating = obj.ratings.order_by("-year").first() if obj and obj.pk else None
+        if rating is None:
+            return "—"
+        rows = format_html_join(
+            "", "<tr><td class='pr-4'>{}</td><td class='pr-4'>{}</td><td class='pr-4'>×{}</td>"
+            "<td>{}</td></tr>",
+            ((s.component.name, s.value, s.weight, s.points)
+             for s in rating.components.select_related("component")),
+        )
+        return format_html("<div>{} {}: <b>{}</b></div><table>{}</table>",
+                           _("Score"), rating.year, rating.score, rows)
+
+    @admin.action(description=_("Check the inclusion criteria"), permissions=["change"])
+    def check_inclusion(self, request, queryset):
+        today = timezone.localdate()
+        for provider in queryset:
+            report(request, services.provider_check_inclusion,
+                   _("%(p)s: checked") % {"p": provider.name},
+                   provider=provider, on=today, acting_user=request.user)
+
+
+class RatingScoreInline(ReadOnlyInline):
+    model = RatingScore
+    fields = ("component", "value", "weight", "points")
+    show_change_link = False
+
+
+@admin.register(ProviderRating)
+class ProviderRatingAdmin(RegionScopedAdmin):
+    list_display = ("provider", "year", "score", "computed_on")
+    list_filter = ("year", "provider__region")
+    search_fields = ("provider__name", "provider__bin")
+    readonly_fields = ("provider", "year", "score", "computed_on")
+    inlines = [RatingScoreInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(InclusionCheck)
+class InclusionCheckAdmin(RegionScopedAdmin):
+    list_display = ("provider", "checked_on", "included", "reason")
+    list_filter = ("included", "provider__region")
+    readonly_fields = ("provider", "checked_on", "included", "criteria_table", "reason",
+                       "checked_by")
+    exclude = ("criteria",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("criteria"))
+    def criteria_table(self, obj):
+        return format_html_join("", "<div>{} {}: {}</div>", (
+            ("✔" if c["passed"] else "✘", c["code"], c["detail"]) for c in obj.criteria))
+
