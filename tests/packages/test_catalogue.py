@@ -19,3 +19,32 @@ def test_care_type_name_follows_the_active_language(db):
         assert phc.name == "Медициналық-санитариялық алғашқы көмек"
     with translation.override("en"):
         assert phc.name == "Primary health care"
+
+
+def test_dashboard_panel_names_the_version_in_force(rf, analyst, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    from packages.dashboard import dashboard_panels
+
+    monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2026, 5, 1))
+    request = rf.get("/admin/")
+    request.user = analyst
+    panel = dashboard_panels(request)[0]
+    assert panel["cards"][0]["value"] == "2026"
+    assert panel["cards"][1]["value"] > 30
+
+
+def test_demo_seed_adds_tariffs_once(db):
+    import io
+    import random
+
+    from packages import demo
+    from packages.models import TariffCaseRate, TariffPhcCoefficient
+
+    demo.Icd10Code.objects.create(code="I", kind="chapter", name_en="x", sort_key="")
+    demo.seed(rng=random.Random(1), persons=10, stdout=io.StringIO())
+    demo.seed(rng=random.Random(1), persons=10, stdout=io.StringIO())
+    assert TariffCaseRate.objects.count() == 9
+    assert TariffPhcCoefficient.objects.filter(kind="density").count() == 20
