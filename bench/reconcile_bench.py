@@ -107,7 +107,7 @@ def orm_loop(employer_bins, period):
                             employer_bin=employer.bin, iin=d.iin, period=month).exists()
                     ]
                     found["paid_other_period" if matches else "declared_not_paid"] += 1
-        for (iin, kind), value in paid.items():
+        for (iin, _kind), value in paid.items():
             if iin not in declared_keys and value > Decimal(tol):
                 found["paid_not_declared"] += 1
     return found, rows
@@ -122,10 +122,10 @@ def main():
     parser.add_argument("--drop", action="store_true", help="Drop the database at the end.")
     args = parser.parse_args()
     setup_django(create=True)
+    import reconcile_data as data
     from django.core.management import call_command
     from django.db import connection
 
-    import reconcile_data as data
     from reconciliation.models import Discrepancy
     from reconciliation.reconcile import reconcile_period
     from reconciliation.terms import employee_terms

@@ -34,6 +34,8 @@ from .terms import KINDS, employee_terms
 
 log = logging.getLogger(__name__)
 LOCK_NAMESPACE = 8_108_000_000
+# Memory for the job's hash joins and aggregates (one period, one transaction).
+WORK_MEM = "256MB"
 
 
 class ReconciliationError(ValueError):
@@ -108,8 +110,19 @@ def current_watermarks():
     return payment, declaration
 
 
-def _replace_results(cursor, params, vendor):
-    cursor.execute("DROP TABLE IF EXISTS recon_found")
+def _drop_temp_tables(cursor):
+    for table in q.TEMP_TABLES:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _replace_results(cursor, params, terms, vendor):
+    _drop_temp_tables(cursor)
+    if vendor == "postgresql":
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+    for statement in (q.paid_sql(), q.cmp_sql(terms), q.odd_sql(), q.undeclared_sql()):
+        cursor.execute(statement, params)
+    if vendor == "postgresql":
+        cursor.execute("ANALYZE recon_paid; ANALYZE recon_cmp; ANALYZE recon_odd")
     cursor.execute(q.CREATE_FOUND)
     cursor.execute(q.found_sql(vendor), params)
     cursor.execute("SELECT type, COUNT(*) FROM recon_found GROUP BY type")
@@ -121,10 +134,12 @@ def _replace_results(cursor, params, vendor):
     cleared = cursor.rowcount
     cursor.execute(q.insert_new_sql(), params)
     new = cursor.rowcount
-    cursor.execute("DROP TABLE recon_found")
     cursor.execute(f"DELETE FROM {q.SUMMARY} WHERE period = %(period)s", params)
-    cursor.execute(q.summary_sql(vendor), params)
-    return by_type, new, cleared
+    cursor.execute(q.summary_sql(), params)
+    cursor.execute("SELECT COUNT(*) FROM recon_cmp")
+    declarations = cursor.fetchone()[0]
+    _drop_temp_tables(cursor)
+    return by_type, new, cleared, declarations
 
 
 def reconcile_period(*, period, trigger=ReconciliationRun.Trigger.MANUAL, acting_user=None,
@@ -150,14 +165,13 @@ def reconcile_period(*, period, trigger=ReconciliationRun.Trigger.MANUAL, acting
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             _lock(period)
-            by_type, new, cleared = _replace_results(cursor, params, connection.vendor)
-            cursor.execute(
-                f"SELECT COUNT(*) FROM {q.DECLARATION} WHERE period = %(period)s", params
+            by_type, new, cleared, declarations = _replace_results(
+                cursor, params, terms, connection.vendor
             )
-            declarations = cursor.fetchone()[0]
             cursor.execute(
                 f"SELECT COALESCE(SUM(persons), 0) FROM {q.SUMMARY} "
-                f"WHERE period = %(period)s AND payer_type IN ('{q.KIND_121}', '{q.KIND_122}')",
+                f"WHERE period = %(period)s AND payer_type IN "
+                f"('{q.KINDS['121']}', '{q.KINDS['122']}')",
                 params,
             )
             payments = cursor.fetchone()[0]

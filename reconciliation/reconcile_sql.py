@@ -1,10 +1,19 @@
 """The set-based statements of the reconciliation job (PostgreSQL and SQLite).
 
-``found_sql`` fills the temporary table ``recon_found`` with every discrepancy
-of one period in one statement; ``merge_*`` replace the period's results in
-``reconciliation_discrepancy`` keeping the operators' workflow state;
-``summary_sql`` writes collections against expectations by region and kind.
-Parameters are named (``%(period)s``…) and passed by ``reconcile.py``.
+Narrow temporary tables, each filled by one statement over the whole period:
+
+1. ``recon_paid``: the period's deductions (121) and contributions (122) paid,
+   per person and payer, one row with both kinds;
+2. ``recon_cmp``: one row per declaration line — declared, paid and expected
+   (the rate schedule's rate and cap applied to the declared income) per kind;
+3. ``recon_odd``: the few (line, kind) rows where something differs beyond the
+   tolerance, one row per kind — every later step works on this small set;
+4. ``recon_undeclared``: payments of the period for which nothing was declared;
+5. ``recon_found``: every discrepancy, typed, with its amounts.
+
+``merge_*`` then replace the period's results in ``reconciliation_discrepancy``
+keeping the operators' workflow state; ``summary_sql`` rewrites the period's
+collections by region and payer type. Parameters are named (``%(period)s``…).
 """
 
 PAYMENT = "payers_payment"
@@ -12,8 +21,8 @@ DECLARATION = "reconciliation_declaration"
 DISCREPANCY = "reconciliation_discrepancy"
 EVENT = "reconciliation_discrepancyevent"
 SUMMARY = "reconciliation_collectionsummary"
-KIND_121 = "employer_deduction"
-KIND_122 = "employee_contribution"
+KINDS = {"121": "employer_deduction", "122": "employee_contribution"}
+TEMP_TABLES = ("recon_found", "recon_undeclared", "recon_odd", "recon_cmp", "recon_paid")
 
 FOUND_COLUMNS = (
     "employer_bin", "iin", "kind", "type", "employer_id", "person_id", "region_id", "income",
@@ -30,8 +39,73 @@ CREATE TEMP TABLE recon_found (
 """
 
 
-def _num(vendor, placeholder):
-    return f"CAST({placeholder} AS NUMERIC)"
+def _expected(code, terms):
+    """round(base × rate, 2) with the base clamped as the calculator does."""
+    base = "d.income"
+    if terms.max_base is not None:
+        base = f"CASE WHEN {base} > %(max_{code})s THEN %(max_{code})s ELSE {base} END"
+    if terms.min_base is not None:
+        base = f"CASE WHEN ({base}) < %(min_{code})s THEN %(min_{code})s ELSE ({base}) END"
+    return f"ROUND(({base}) * %(rate_{code})s, 2)"
+
+
+def paid_sql():
+    return f"""
+CREATE TEMP TABLE recon_paid AS
+SELECT person_id, payer_code,
+       SUM(CASE WHEN kind = '{KINDS["121"]}' THEN amount ELSE 0 END) AS p121,
+       SUM(CASE WHEN kind = '{KINDS["122"]}' THEN amount ELSE 0 END) AS p122
+FROM {PAYMENT}
+WHERE period = %(period)s AND kind IN ('{KINDS["121"]}', '{KINDS["122"]}')
+GROUP BY person_id, payer_code
+"""
+
+
+def cmp_sql(terms):
+    return f"""
+CREATE TEMP TABLE recon_cmp AS
+SELECT d.employer_bin, d.iin, d.employer_id, p.id AS person_id,
+       o.region_id AS employer_region, p.region_id AS person_region, d.income,
+       CASE WHEN d.opv > 0 OR d.ipn > 0 THEN 1 ELSE 0 END AS other_tax,
+       d.osms_deduction AS d121, d.osms_contribution AS d122,
+       {_expected("121", terms[KINDS["121"]])} AS e121,
+       {_expected("122", terms[KINDS["122"]])} AS e122,
+       COALESCE(pd.p121, 0) AS p121, COALESCE(pd.p122, 0) AS p122
+FROM {DECLARATION} d
+JOIN payers_organisation o ON o.id = d.employer_id
+LEFT JOIN payers_person p ON p.iin = d.iin
+LEFT JOIN recon_paid pd ON pd.person_id = p.id AND pd.payer_code = d.employer_bin
+WHERE d.period = %(period)s
+"""
+
+
+def _odd_branch(code):
+    d, e, p = f"c.d{code}", f"c.e{code}", f"c.p{code}"
+    return f"""
+SELECT c.employer_bin, c.iin, c.employer_id, c.person_id, c.employer_region, c.income,
+       c.other_tax, '{KINDS[code]}' AS kind, {d} AS declared, {e} AS expected, {p} AS paid
+FROM recon_cmp c
+WHERE c.person_id IS NOT NULL
+  AND (ABS({d} - {p}) > %(tol)s
+       OR ({d} > %(tol)s AND ABS({d} - {e}) > %(tol)s)
+       OR ({d} <= %(tol)s AND c.other_tax = 1 AND {e} > %(tol)s))"""
+
+
+def odd_sql():
+    return f"CREATE TEMP TABLE recon_odd AS {_odd_branch('121')} UNION ALL {_odd_branch('122')}"
+
+
+def undeclared_sql():
+    return """
+CREATE TEMP TABLE recon_undeclared AS
+SELECT pd.person_id, p.iin, p.region_id AS person_region, pd.payer_code,
+       o.id AS employer_id, o.region_id AS employer_region, pd.p121, pd.p122
+FROM recon_paid pd
+JOIN payers_person p ON p.id = pd.person_id
+LEFT JOIN payers_organisation o ON o.bin = pd.payer_code
+WHERE NOT EXISTS (SELECT 1 FROM recon_cmp c
+                  WHERE c.person_id = pd.person_id AND c.employer_bin = pd.payer_code)
+"""
 
 
 def _days_apart(vendor, a, b):
@@ -40,68 +114,35 @@ def _days_apart(vendor, a, b):
     return f"ABS(julianday({a}) - julianday({b}))"
 
 
-def _terms_table(vendor):
-    """The two contribution kinds with their rate and bases (one row each)."""
-    rows = []
-    for kind in ("121", "122"):
-        rows.append(
-            f"SELECT %(kind_{kind})s AS kind, {_num(vendor, f'%(rate_{kind})s')} AS rate, "
-            f"{_num(vendor, f'%(min_{kind})s')} AS min_base, "
-            f"{_num(vendor, f'%(max_{kind})s')} AS max_base"
-        )
-    return " UNION ALL ".join(rows)
-
-
-def _declared_lines(vendor):
-    """CTEs ``decl`` (the period's lines, person resolved now) and ``dk`` (per kind)."""
-    capped = "CASE WHEN t.max_base IS NOT NULL AND d.income > t.max_base THEN t.max_base ELSE d.income END"
-    base = (
-        f"CASE WHEN t.min_base IS NOT NULL AND ({capped}) < t.min_base "
-        f"THEN t.min_base ELSE ({capped}) END"
-    )
+def _undeclared_branch(code):
+    amount = f"u.p{code}"
+    declared = "d3.osms_deduction" if code == "121" else "d3.osms_contribution"
     return f"""
-decl AS (
-    SELECT d.employer_bin, d.iin, d.employer_id, p.id AS person_id,
-           o.region_id AS employer_region, p.region_id AS person_region,
-           d.income, d.opv, d.ipn, d.osms_deduction, d.osms_contribution
-    FROM {DECLARATION} d
-    JOIN payers_organisation o ON o.id = d.employer_id
-    LEFT JOIN payers_person p ON p.iin = d.iin
-    WHERE d.period = %(period)s
-),
-dk AS (
-    SELECT d.employer_bin, d.iin, d.employer_id, d.person_id, d.employer_region,
-           d.person_region, d.income, d.opv, d.ipn, t.kind,
-           CASE WHEN t.kind = '{KIND_121}' THEN d.osms_deduction ELSE d.osms_contribution END
-               AS declared,
-           ROUND(({base}) * t.rate, 2) AS expected
-    FROM decl d CROSS JOIN ({_terms_table(vendor)}) t
-    WHERE d.person_id IS NOT NULL
-)"""
+SELECT u.payer_code, u.iin, '{KINDS[code]}', 'paid_not_declared', u.employer_id, u.person_id,
+       COALESCE(u.employer_region, u.person_region), NULL, NULL, {amount}, NULL, {amount}, NULL
+FROM recon_undeclared u
+WHERE {amount} > %(tol)s
+  AND NOT EXISTS (
+      SELECT 1 FROM {DECLARATION} d3
+      WHERE d3.employer_bin = u.payer_code AND d3.iin = u.iin
+        AND d3.period BETWEEN %(window_from)s AND %(window_to)s AND d3.period <> %(period)s
+        AND ABS({declared} - {amount}) <= %(tol)s
+        AND COALESCE((SELECT SUM(p4.amount) FROM {PAYMENT} p4
+                      WHERE p4.person_id = u.person_id AND p4.payer_code = u.payer_code
+                        AND p4.kind = '{KINDS[code]}' AND p4.period = d3.period), 0) <= %(tol)s)"""
 
 
 def found_sql(vendor):
-    """One INSERT … SELECT finding every discrepancy type of the period."""
+    """Every discrepancy of the period from the temporary tables, in one INSERT."""
     cols = ", ".join(FOUND_COLUMNS)
     return f"""
 INSERT INTO recon_found ({cols})
-WITH {_declared_lines(vendor)},
-paid AS (
-    SELECT payer_code, iin, kind, MIN(person_id) AS person_id, SUM(amount) AS paid
-    FROM {PAYMENT}
-    WHERE period = %(period)s AND kind IN ('{KIND_121}', '{KIND_122}')
-    GROUP BY payer_code, iin, kind
-),
-cmp AS (
-    SELECT dk.*, COALESCE(pd.paid, 0) AS paid
-    FROM dk LEFT JOIN paid pd
-      ON pd.payer_code = dk.employer_bin AND pd.iin = dk.iin AND pd.kind = dk.kind
-),
-unpaid AS (
-    SELECT * FROM cmp WHERE declared > %(tol)s AND paid <= %(tol)s
+WITH unpaid AS (
+    SELECT * FROM recon_odd
+    WHERE declared > %(tol)s AND paid <= %(tol)s AND declared - paid > %(tol)s
 ),
 elsewhere AS (
-    SELECT u.employer_bin, u.iin, u.kind, pp.period AS other_period,
+    SELECT u.employer_bin, u.iin, u.kind, u.declared, pp.period AS other_period,
            SUM(pp.amount) AS paid_other
     FROM unpaid u
     JOIN {PAYMENT} pp ON pp.person_id = u.person_id AND pp.payer_code = u.employer_bin
@@ -110,7 +151,7 @@ elsewhere AS (
       AND NOT EXISTS (
           SELECT 1 FROM {DECLARATION} d2
           WHERE d2.employer_bin = u.employer_bin AND d2.iin = u.iin AND d2.period = pp.period)
-    GROUP BY u.employer_bin, u.iin, u.kind, pp.period
+    GROUP BY u.employer_bin, u.iin, u.kind, u.declared, pp.period
 ),
 matched AS (
     SELECT e.employer_bin, e.iin, e.kind, e.other_period, e.paid_other,
@@ -118,46 +159,29 @@ matched AS (
                PARTITION BY e.employer_bin, e.iin, e.kind
                ORDER BY {_days_apart(vendor, "e.other_period", "%(period)s")}, e.other_period
            ) AS rn
-    FROM elsewhere e JOIN unpaid u
-      ON u.employer_bin = e.employer_bin AND u.iin = e.iin AND u.kind = e.kind
-    WHERE ABS(e.paid_other - u.declared) <= %(tol)s
-),
-undeclared AS (
-    SELECT pd.* FROM paid pd
-    WHERE pd.paid > %(tol)s
-      AND NOT EXISTS (SELECT 1 FROM decl WHERE decl.employer_bin = pd.payer_code
-                                         AND decl.iin = pd.iin)
-      AND NOT EXISTS (
-          SELECT 1 FROM {DECLARATION} d3
-          WHERE d3.employer_bin = pd.payer_code AND d3.iin = pd.iin
-            AND d3.period BETWEEN %(window_from)s AND %(window_to)s
-            AND d3.period <> %(period)s
-            AND ABS(CASE WHEN pd.kind = '{KIND_121}' THEN d3.osms_deduction
-                         ELSE d3.osms_contribution END - pd.paid) <= %(tol)s
-            AND COALESCE((SELECT SUM(p4.amount) FROM {PAYMENT} p4
-                          WHERE p4.person_id = pd.person_id AND p4.payer_code = pd.payer_code
-                            AND p4.kind = pd.kind AND p4.period = d3.period), 0) <= %(tol)s)
+    FROM elsewhere e
+    WHERE ABS(e.paid_other - e.declared) <= %(tol)s
 )
 SELECT employer_bin, iin, '', 'unknown_iin', employer_id, CAST(NULL AS BIGINT),
-       employer_region, income, osms_deduction + osms_contribution, CAST(NULL AS NUMERIC),
-       CAST(NULL AS NUMERIC), osms_deduction + osms_contribution, CAST(NULL AS DATE)
-FROM decl WHERE person_id IS NULL
+       employer_region, income, d121 + d122, CAST(NULL AS NUMERIC), CAST(NULL AS NUMERIC),
+       d121 + d122, CAST(NULL AS DATE)
+FROM recon_cmp WHERE person_id IS NULL
 UNION ALL
 SELECT employer_bin, iin, kind, 'rate_misapplied', employer_id, person_id, employer_region,
        income, declared, NULL, expected, expected - declared, NULL
-FROM dk WHERE declared > %(tol)s AND ABS(declared - expected) > %(tol)s
+FROM recon_odd WHERE declared > %(tol)s AND ABS(declared - expected) > %(tol)s
 UNION ALL
 SELECT employer_bin, iin, kind, 'cross_tax', employer_id, person_id, employer_region,
        income, declared, NULL, expected, expected - declared, NULL
-FROM dk WHERE declared <= %(tol)s AND (opv > 0 OR ipn > 0) AND expected > %(tol)s
+FROM recon_odd WHERE declared <= %(tol)s AND other_tax = 1 AND expected > %(tol)s
 UNION ALL
 SELECT employer_bin, iin, kind, 'underpaid', employer_id, person_id, employer_region,
        income, declared, paid, expected, declared - paid, NULL
-FROM cmp WHERE paid > %(tol)s AND declared - paid > %(tol)s
+FROM recon_odd WHERE paid > %(tol)s AND declared - paid > %(tol)s
 UNION ALL
 SELECT employer_bin, iin, kind, 'overpaid', employer_id, person_id, employer_region,
        income, declared, paid, expected, paid - declared, NULL
-FROM cmp WHERE paid - declared > %(tol)s
+FROM recon_odd WHERE paid - declared > %(tol)s
 UNION ALL
 SELECT u.employer_bin, u.iin, u.kind, 'declared_not_paid', u.employer_id, u.person_id,
        u.employer_region, u.income, u.declared, u.paid, u.expected, u.declared - u.paid, NULL
@@ -170,12 +194,8 @@ SELECT u.employer_bin, u.iin, u.kind, 'paid_other_period', u.employer_id, u.pers
        m.other_period
 FROM unpaid u JOIN matched m
   ON m.employer_bin = u.employer_bin AND m.iin = u.iin AND m.kind = u.kind AND m.rn = 1
-UNION ALL
-SELECT pd.payer_code, pd.iin, pd.kind, 'paid_not_declared', o.id, pd.person_id,
-       COALESCE(o.region_id, p.region_id), NULL, NULL, pd.paid, NULL, pd.paid, NULL
-FROM undeclared pd
-JOIN payers_person p ON p.id = pd.person_id
-LEFT JOIN payers_organisation o ON o.bin = pd.payer_code
+UNION ALL {_undeclared_branch("121")}
+UNION ALL {_undeclared_branch("122")}
 """
 
 
@@ -236,31 +256,27 @@ WHERE NOT EXISTS (
 """
 
 
-def summary_sql(vendor):
-    """Collections by person's region and kind, and what declarations imply (121/122)."""
+def summary_sql():
+    """Collections by the person's region and kind; what declarations imply (121/122)."""
+    expected = " UNION ALL ".join(
+        f"""SELECT COALESCE(person_region, employer_region) AS region_id,
+                   '{KINDS[code]}' AS kind, e{code} AS expected, d{code} AS declared,
+                   0 AS collected, 0 AS persons
+            FROM recon_cmp WHERE person_id IS NOT NULL"""
+        for code in ("121", "122")
+    )
     return f"""
 INSERT INTO {SUMMARY} (period, region_id, payer_type, expected, declared, collected, persons,
                        run_id)
-WITH {_declared_lines(vendor)},
-collected AS (
-    SELECT p.region_id, pay.kind, SUM(pay.amount) AS collected,
-           COUNT(DISTINCT pay.person_id) AS persons
+SELECT %(period)s, region_id, kind, SUM(expected), SUM(declared), SUM(collected),
+       SUM(persons), %(run)s
+FROM (
+    SELECT p.region_id, pay.kind, NULL AS expected, NULL AS declared,
+           SUM(pay.amount) AS collected, COUNT(DISTINCT pay.person_id) AS persons
     FROM {PAYMENT} pay JOIN payers_person p ON p.id = pay.person_id
     WHERE pay.period = %(period)s
     GROUP BY p.region_id, pay.kind
-),
-expected AS (
-    SELECT COALESCE(person_region, employer_region) AS region_id, kind,
-           SUM(expected) AS expected, SUM(declared) AS declared
-    FROM dk GROUP BY COALESCE(person_region, employer_region), kind
-),
-joined AS (
-    SELECT region_id, kind, NULL AS expected, NULL AS declared, collected, persons
-    FROM collected
-    UNION ALL
-    SELECT region_id, kind, expected, declared, 0, 0 FROM expected
-)
-SELECT %(period)s, region_id, kind, SUM(expected), SUM(declared), SUM(collected),
-       SUM(persons), %(run)s
-FROM joined GROUP BY region_id, kind
+    UNION ALL {expected}
+) joined
+GROUP BY region_id, kind
 """
