@@ -47,7 +47,8 @@ def policy_on(on: datetime.date) -> Policy:
 
 
 def terms_on(on: datetime.date) -> dict[str, Term]:
-    rows = CategoryTerm.objects.filter(_in_force(on)).select_related("category")
+    rows = CategoryTerm.objects.filter(_in_force(on)).select_related("category").order_by(
+        "valid_from")
     return {
         row.category.code: Term(
             code=row.category.code,

@@ -10,6 +10,7 @@ api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("payers.urls")),
+    path("", include("coverage.urls")),
     path("", include("reconciliation.urls")),
     path("", include("packages.urls")),
     path("purchasing/", include("purchasing.urls")),

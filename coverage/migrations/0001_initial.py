@@ -327,7 +327,7 @@ class Migration(migrations.Migration):
             name='CoverageStatus',
             fields=[
                 ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='coverage_status', serialize=False, to='payers.person', verbose_name='person')),
-                ('on', models.DateField(verbose_name='as of')),
+                ('as_of', models.DateField(help_text='Date of the run that last changed the row.', verbose_name='as of')),
                 ('insured', models.BooleanField(verbose_name='insured')),
                 ('basis', models.CharField(blank=True, choices=[('payments', 'contributions paid'), ('prepayment', 'prepaid months'), ('grace', 'grace after the last paid month'), ('retention', 'retention after 60 continuous months'), ('benefit_category', 'benefit category (republican budget)'), ('local_budget', 'local budget')], max_length=20, verbose_name='basis')),
                 ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),

@@ -96,7 +96,7 @@ class CoverageStatus(models.Model):
         "payers.Person", verbose_name=_("person"), primary_key=True, on_delete=models.CASCADE,
         related_name="coverage_status",
     )
-    on = models.DateField(_("as of"))
+    as_of = models.DateField(_("as of"), help_text=_("Date of the run that last changed the row."))
     insured = models.BooleanField(_("insured"))
     basis = models.CharField(_("basis"), max_length=20, choices=Basis.choices, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)

@@ -1,0 +1,75 @@
+"""The status API: ``GET /api/v1/coverage/<iin>/?on=YYYY-MM-DD``.
+
+Answers whether a person is insured on a date, the basis, until when and why,
+with no names nor amounts. 400 for an invalid ИИН or date, 404 for an ИИН not
+in the registry (or, for a regional user, not in their region); throttled per
+client (``partner`` rate).
+"""
+
+import datetime
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from osms.core.scoping import user_region_id
+from payers.models import Person
+from payers.validators import iin_problem
+
+from .facts import PolicyMissing
+from .selectors import person_coverage
+
+
+class CanViewCoverage(BasePermission):
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and user.has_perm("coverage.view_coveragestatus"))
+
+
+class CoverageOutput(serializers.Serializer):
+    iin = serializers.CharField()
+    on = serializers.DateField()
+    insured = serializers.BooleanField()
+    basis = serializers.CharField(allow_null=True)
+    valid_until = serializers.DateField(allow_null=True)
+    explanation = serializers.CharField()
+
+
+class CoverageStatusView(APIView):
+    permission_classes = [CanViewCoverage]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "partner"
+
+    @extend_schema(
+        parameters=[OpenApiParameter("on", OpenApiTypes.DATE, description="Date (default today)")],
+        responses={200: CoverageOutput},
+    )
+    def get(self, request, iin):
+        problem = iin_problem(iin)
+        if problem:
+            raise ValidationError({"iin": [str(problem)]})
+        on = timezone.localdate()
+        if request.query_params.get("on"):
+            try:
+                on = datetime.date.fromisoformat(request.query_params["on"])
+            except ValueError:
+                raise ValidationError({"on": ["Use a date as YYYY-MM-DD."]}) from None
+        person = Person.objects.filter(iin=iin).first()
+        region_id = user_region_id(request.user)
+        if person is None or (region_id is not None and person.region_id != region_id):
+            raise NotFound("No person with this IIN.")
+        try:
+            result = person_coverage(person=person, on=on)
+        except PolicyMissing as exc:
+            raise ValidationError({"on": [str(exc)]}) from None
+        return Response(CoverageOutput({
+            "iin": result.iin, "on": result.on, "insured": result.insured,
+            "basis": result.basis, "valid_until": result.valid_until,
+            "explanation": result.explanation,
+        }).data)

@@ -1,0 +1,150 @@
+"""Reads of coverage: a person's status on a date, history, and operator lists."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import get_language
+
+from payers.models import Activity, Employment, Person
+
+from .explain import explanation_kk, explanation_ru
+from .facts import person_facts, rulebook_on
+from .models import Basis, CategoryMembership, CoverageHistory, CoverageStatus, RecomputeRun
+from .rules import Decision, add_years, decide
+
+
+@dataclass(frozen=True)
+class CoverageResult:
+    iin: str
+    on: datetime.date
+    insured: bool
+    basis: str | None
+    valid_until: datetime.date | None
+    explanation_ru: str
+    explanation_kk: str
+    decision: Decision | None = None
+
+    @property
+    def explanation(self) -> str:
+        return self.explanation_kk if (get_language() or "ru")[:2] == "kk" else self.explanation_ru
+
+
+def person_coverage(*, person: Person, on: datetime.date) -> CoverageResult:
+    """The status of a loaded person on a date, decided by ``coverage.rules`` from live data."""
+    decision = decide(person_facts(person), on=on, book=rulebook_on(on))
+    return CoverageResult(
+        iin=person.iin,
+        on=on,
+        insured=decision.insured,
+        basis=decision.basis,
+        valid_until=decision.valid_until,
+        explanation_ru=explanation_ru(decision),
+        explanation_kk=explanation_kk(decision),
+        decision=decision,
+    )
+
+
+def coverage_on(*, iin: str, on: datetime.date) -> CoverageResult | None:
+    """Is the person with this ИИН insured on ``on``, on what basis, until when, and why?
+
+    None for an ИИН not in the registry. Answers for any date from the ledger and
+    the memberships (not from the nightly table), so a payment counts at once.
+    """
+    person = Person.objects.filter(iin=iin).first()
+    if person is None:
+        return None
+    return person_coverage(person=person, on=on)
+
+
+def status_history(*, person: Person):
+    return CoverageHistory.objects.filter(person=person).select_related("run").order_by(
+        "-changed_on", "-id")
+
+
+def memberships_of(*, person: Person):
+    return CategoryMembership.objects.filter(person=person).select_related("category")
+
+
+def statuses(*, user):
+    return CoverageStatus.objects.for_user(user).select_related("person", "person__region")
+
+
+def persons_losing_status(*, user, on: datetime.date, days: int = 30):
+    """Insured by payments, grace or retention, whose status ends within ``days``."""
+    return statuses(user=user).filter(
+        insured=True,
+        basis__in=[Basis.PAYMENTS, Basis.PREPAYMENT, Basis.GRACE, Basis.RETENTION],
+        valid_until__gte=on,
+        valid_until__lte=on + datetime.timedelta(days=days),
+    )
+
+
+def next_month_bounds(on: datetime.date) -> tuple[datetime.date, datetime.date]:
+    first = (on.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    return first, last
+
+
+def persons_turning_18(*, user, on: datetime.date):
+    """Persons whose 18th birthday falls next month (the Fund warns school leavers)."""
+    first, last = next_month_bounds(on)
+    born_from, born_to = add_years(first, -18), add_years(last, -18)
+    return statuses(user=user).filter(
+        person__birth_date__gte=born_from, person__birth_date__lte=born_to
+    )
+
+
+def categories_ending(*, user, on: datetime.date, days: int = 30):
+    """Insured by a category (not the derived children one) that ends within ``days``."""
+    return statuses(user=user).filter(
+        insured=True,
+        basis__in=[Basis.BENEFIT_CATEGORY, Basis.LOCAL_BUDGET],
+        valid_until__gte=on,
+        valid_until__lte=on + datetime.timedelta(days=days),
+    ).exclude(category_code="children")
+
+
+PAYER_TYPES = ("employee", "self_employed", "non_payer")
+
+
+def uninsured_by_region_and_payer_type(*, user, on: datetime.date):
+    """Counts of uninsured persons by region and payer type (employment / activity on ``on``)."""
+    employed = Employment.objects.filter(
+        employee=OuterRef("person"), started_on__lte=on
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+    active = Activity.objects.filter(person=OuterRef("person"), started_on__lte=on).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=on)
+    )
+    rows = (
+        statuses(user=user)
+        .filter(insured=False)
+        .annotate(employed=Exists(employed), active=Exists(active))
+        .values("person__region__kato", "employed", "active")
+        .annotate(count=Count("person"))
+        .order_by("person__region__kato")
+    )
+    table: dict[str, dict[str, int]] = {}
+    for row in rows:
+        payer_type = ("employee" if row["employed"] else
+                      "self_employed" if row["active"] else "non_payer")
+        counts = table.setdefault(row["person__region__kato"], dict.fromkeys(PAYER_TYPES, 0))
+        counts[payer_type] += row["count"]
+    return table
+
+
+def last_run():
+    return RecomputeRun.objects.filter(status=RecomputeRun.Status.DONE).first()
+
+
+def insured_share(*, user):
+    """Insured and total persons by region and by basis, from the nightly table."""
+    base = statuses(user=user)
+    by_region = list(
+        base.values("person__region__kato").annotate(
+            total=Count("person"), insured=Count("person", filter=Q(insured=True)))
+        .order_by("person__region__kato")
+    )
+    by_basis = list(base.filter(insured=True).values("basis").annotate(count=Count("person"))
+                    .order_by("-count"))
+    return by_region, by_basis

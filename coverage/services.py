@@ -1,0 +1,82 @@
+"""Writes of coverage: memberships, the temporary status, feed imports, recomputation."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from osms.core.scoping import object_in_scope
+
+from . import recompute
+from .facts import policy_on
+from .models import CategoryMembership, MembershipSource, RecomputeRun
+from .rules import month_index, month_start
+
+
+def _save_audited(obj, *, acting_user, action, reason=""):
+    obj.full_clean()
+    obj._history_user = acting_user
+    if reason:
+        obj._change_reason = reason
+    obj.save()
+    if acting_user is not None and not object_in_scope(obj, acting_user, action):
+        raise PermissionDenied(_("You may only write records of your own region."))
+    return obj
+
+
+@transaction.atomic
+def membership_create(*, person, category, starts_on, ends_on=None, document="",
+                      source=MembershipSource.OPERATOR, acting_user=None, reason=""):
+    membership = CategoryMembership(person=person, category=category, starts_on=starts_on,
+                                    ends_on=ends_on, document=document, source=source)
+    return _save_audited(membership, acting_user=acting_user, action="add", reason=reason)
+
+
+@transaction.atomic
+def membership_end(*, membership, ends_on, acting_user=None, reason=""):
+    membership = CategoryMembership.objects.select_for_update().get(pk=membership.pk)
+    if acting_user is not None and not object_in_scope(membership, acting_user, "change"):
+        raise PermissionDenied(_("You may only change records of your own region."))
+    if membership.ends_on == ends_on:
+        return membership
+    membership.ends_on = ends_on
+    return _save_audited(membership, acting_user=acting_user, action="change", reason=reason)
+
+
+def temporary_end(starts_on: datetime.date, months: int) -> datetime.date:
+    """The last day of a temporary status of ``months`` months starting on ``starts_on``."""
+    index = month_index(starts_on) + months
+    first = month_start(index)
+    day = min(starts_on.day, (month_start(index + 1) - datetime.timedelta(days=1)).day)
+    return first.replace(day=day) - datetime.timedelta(days=1)
+
+
+@transaction.atomic
+def temporary_status_grant(*, person, category, document, starts_on=None, acting_user=None):
+    """Insure a person whose category record is missing for the policy's temporary period."""
+    starts_on = starts_on or timezone.localdate()
+    if not (document or "").strip():
+        raise ValidationError({"document": _("A temporary status needs the document noted.")})
+    months = policy_on(starts_on).temporary_status_months
+    return membership_create(
+        person=person, category=category, starts_on=starts_on,
+        ends_on=temporary_end(starts_on, months), document=document.strip(),
+        source=MembershipSource.TEMPORARY, acting_user=acting_user,
+        reason=_("Temporary status while the category record is checked"),
+    )
+
+
+def status_recompute(*, on=None, full=False, chunk_size=recompute.DEFAULT_CHUNK,
+                     acting_user=None, progress=None) -> RecomputeRun:
+    """Finish an interrupted run, then run the requested one (unless that was it)."""
+    on = on or timezone.localdate()
+    run, resumed = recompute.run_open(on=on, full=full, chunk_size=chunk_size,
+                                      acting_user=acting_user)
+    run = recompute.drain(run, progress=progress)
+    if resumed and (run.on != on or (full and run.mode != RecomputeRun.Mode.FULL)):
+        run, _resumed = recompute.run_open(on=on, full=full, chunk_size=chunk_size,
+                                           acting_user=acting_user)
+        run = recompute.drain(run, progress=progress)
+    return run

@@ -1,0 +1,41 @@
+"""Small builders for coverage tests: payments in the ledger, memberships."""
+
+import datetime
+import itertools
+from decimal import Decimal
+
+from coverage.models import BenefitCategory, CategoryMembership
+from payers.models import Payment
+
+_documents = itertools.count(1)
+
+KNP = {"employer_deduction": "121", "employee_contribution": "122", "self_payer": "122",
+       "self_employed": "122", "state": "000", "penalty": "124", "local_budget": "000"}
+
+
+def pay(person, period, *, paid_on=None, amount="4250.00", kind="self_payer"):
+    """Post one payment for ``person`` for the month ``period`` (a date in that month)."""
+    period = period.replace(day=1)
+    if paid_on is None:
+        paid_on = (period + datetime.timedelta(days=40)).replace(day=20)
+    return Payment.objects.create(
+        person=person, iin=person.iin, payer_code=person.iin, period=period, kind=kind,
+        knp=KNP[kind], amount=Decimal(amount), paid_on=paid_on,
+        document_no=f"T{next(_documents):08d}",
+    )
+
+
+def pay_months(person, first, last, **kwargs):
+    """Pay every month from ``first`` to ``last`` (inclusive), each on time."""
+    month = first.replace(day=1)
+    payments = []
+    while month <= last:
+        payments.append(pay(person, month, **kwargs))
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return payments
+
+
+def member(person, code, starts_on, ends_on=None, **kwargs):
+    return CategoryMembership.objects.create(
+        person=person, category=BenefitCategory.objects.get(code=code), starts_on=starts_on,
+        ends_on=ends_on, **kwargs)
