@@ -39,6 +39,7 @@ class EligibilityOutput(serializers.Serializer):
     funding_source = serializers.ChoiceField(choices=["GOBMP", "OSMS"], allow_null=True)
     package_version = serializers.CharField()
     insured = serializers.BooleanField()
+    insured_explanation = serializers.CharField(allow_blank=True)
     residency = serializers.CharField(allow_null=True)
     care_type = serializers.CharField()
     icd10 = serializers.CharField()

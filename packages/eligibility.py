@@ -50,6 +50,7 @@ class EligibilityResult:
     funding_source: str | None
     package_version: str
     insured: bool
+    insured_explanation: str
     residency: str | None
     care_type: str
     icd10: str
@@ -93,7 +94,9 @@ def _insured_on(iin, on):
     from coverage.selectors import coverage_on
 
     status = coverage_on(iin=iin, on=on)
-    return bool(status is not None and status.insured)
+    if status is None:
+        return False, _("The IIN is not in the registry: not insured.")
+    return bool(status.insured), str(getattr(status, "explanation", "") or "")
 
 
 def _entitled(rule, *, residency, insured):
@@ -176,7 +179,9 @@ def check_eligibility(*, iin, on, care_type, icd10, insured=None):
     person = Person.objects.filter(iin=iin).only("citizenship").first()
     residency = person.citizenship if person is not None else None
     if insured is None:
-        insured = _insured_on(iin, on)
+        insured, insured_explanation = _insured_on(iin, on)
+    else:
+        insured_explanation = _("Insured status given by the caller.")
     rule, trace = evaluate_rules(
         rules_for(version, care), code=code, residency=residency, insured=bool(insured)
     )
@@ -185,6 +190,7 @@ def check_eligibility(*, iin, on, care_type, icd10, insured=None):
         funding_source=rule.funding_source if rule is not None else None,
         package_version=version.code,
         insured=bool(insured),
+        insured_explanation=insured_explanation,
         residency=residency,
         care_type=care.code,
         icd10=code,

@@ -111,3 +111,13 @@ def test_bad_input_is_refused_with_the_field_and_reason(icd10_subset, citizen, k
         check_eligibility(**arguments)
     assert caught.value.field == field
     assert fragment in caught.value.message
+
+
+def test_insured_status_comes_from_the_coverage_registry(icd10_subset, citizen):
+    from coverage.selectors import coverage_on
+
+    status = coverage_on(iin=citizen.iin, on=D2026)
+    result = check_eligibility(iin=citizen.iin, on=D2026, care_type=KDP, icd10="I10")
+    assert result.insured is status.insured
+    assert result.funding_source == ("OSMS" if status.insured else None)
+    assert result.insured_explanation == status.explanation
