@@ -1,5 +1,5 @@
-"""The admin chrome (Unfold, Django admin/auth, import-export, simple-history) is fully
-Russian and fully Kazakh.
+"""The admin chrome (Unfold, Django admin/auth, import-export, simple-history, celery-beat)
+and the API messages (Django REST framework) are fully Russian and fully Kazakh.
 
 Unfold ships no catalogue and Django's own kk catalogues are partial, so the project-level
 catalogue in ``locale/`` (first in LOCALE_PATHS) fills every gap. The completeness tests
@@ -16,8 +16,10 @@ from functools import cache
 from pathlib import Path
 
 import django
+import django_celery_beat
 import import_export
 import pytest
+import rest_framework
 import simple_history
 import unfold
 from django.utils import translation
@@ -31,6 +33,8 @@ SOURCES = {
     "unfold": (Path(unfold.__file__).parent, []),
     "import_export": (Path(import_export.__file__).parent, []),
     "simple_history": (Path(simple_history.__file__).parent, []),
+    "django_celery_beat": (Path(django_celery_beat.__file__).parent, []),
+    "rest_framework": (Path(rest_framework.__file__).parent, []),
     "django.contrib": (
         DJANGO / "contrib",
         ["admin", "auth", "contenttypes", "sessions", "humanize", "messages", "staticfiles"],
@@ -155,6 +159,7 @@ def test_extraction_sees_unfold_only_strings():
         ("Confirm import", "Подтвердить импорт", "Импортты растау"),
         ("Change History", "Изменить запись", "Тарихты өзгерту"),
         ("Clear all filters", "Сбросить все фильтры", "Барлық сүзгілерді тазалау"),
+        ("Periodic Tasks", "Периодические Задачи", "Мерзімді тапсырмалар"),
     ],
 )
 def test_admin_words(msgid, ru, kk):
@@ -200,6 +205,20 @@ def test_kazakh_calendar_widget_catalogue(client, hq_operator):
     assert response.status_code == 200
     for word in ("Қаңтар", "Желтоқсан", "Дүйсенбі", "Бүгін", "Күнді таңдаңыз"):
         assert json.dumps(word) in body  # the catalogue is embedded as ASCII-escaped JSON
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("ru", "Учётные данные для аутентификации не предоставлены."),
+        ("kk", "Аутентификация деректері берілмеген."),
+    ],
+)
+def test_api_errors_follow_accept_language(client, lang, message):
+    response = client.get("/api/v1/persons/", HTTP_ACCEPT_LANGUAGE=lang)
+    assert response.status_code in (401, 403)
+    assert response.json()["detail"] == message
 
 
 KAZAKH_LOGIN = ("Қайта қош келдіңіз", "Құпия сөз", "Кіру")
