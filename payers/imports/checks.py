@@ -1,5 +1,8 @@
 """Set-based checks of the staged rows: one reason per rejected row, first failing check wins.
 
+Values are taken as written (the CSV path does not trim: a padded value is
+rejected with its reason); empty fields are empty strings, never NULL.
+
 Values with few distinct occurrences in a file (periods, payment dates, KNP,
 payers) are checked once each in small reference tables; per-row work is a few
 joins and one CASE. The ИИН of a row whose person is in the registry is valid
@@ -12,7 +15,6 @@ from django.db import connection
 
 from ..models import KnpCode, PaymentKind
 from ..validators import FIRST_WEIGHTS, SECOND_WEIGHTS, iin_problem
-from .readers import COLUMNS
 from .staging import STAGING
 
 CHECKED = "payment_checked"
@@ -81,7 +83,7 @@ def analyze(cursor, *tables):
 
 
 def _distinct(cursor, column, where=""):
-    cursor.execute(f"SELECT DISTINCT COALESCE(TRIM({column}), '') FROM {STAGING} {where}")
+    cursor.execute(f"SELECT DISTINCT {column} FROM {STAGING} {where}")
     return [row[0] for row in cursor.fetchall()]
 
 
@@ -122,8 +124,7 @@ def build_references(cursor, *, today):
     cursor.execute(
         "CREATE TEMP TABLE payment_payer_ref AS SELECT payer_id, CASE WHEN "
         f"{regex('payer_id', '^[0-9]{12}$')} AND {check_digit_valid('payer_id')} THEN 1 "
-        f"ELSE 0 END AS ok FROM (SELECT DISTINCT COALESCE(TRIM(payer_id), '') AS payer_id "
-        f"FROM {STAGING}) d"
+        f"ELSE 0 END AS ok FROM (SELECT DISTINCT payer_id FROM {STAGING}) d"
     )
     analyze(cursor, "payment_period_ref", "payment_paid_ref", "payment_knp_ref",
             "payment_payer_ref")
@@ -131,7 +132,6 @@ def build_references(cursor, *, today):
 
 def build_checked(cursor, *, today):
     """The staged rows, trimmed, joined to the registry, with their reject reason or NULL."""
-    trimmed = ", ".join(f"COALESCE(TRIM({c}), '') AS {c}" for c in COLUMNS)
     money = "^-?[0-9]{1,12}([.][0-9]{1,2})?$"
     cursor.execute(f"DROP TABLE IF EXISTS {CHECKED}")
     cursor.execute(
@@ -141,18 +141,17 @@ def build_checked(cursor, *, today):
                pd.paid_date,
                CASE
                  WHEN py.ok = 0 THEN 'payer_id'
-                 WHEN NOT {regex('s.iin', '^[0-9]{12}$')} THEN 'iin'
                  WHEN pr.problem IS NOT NULL THEN pr.problem
                  WHEN k.knp IS NULL THEN 'knp'
                  WHEN pr.mi > {month_index(today)} + k.ahead THEN 'period_future'
                  WHEN pr.mi < k.first_mi THEN 'period_early'
                  WHEN NOT {regex('s.amount', money)} THEN 'amount_format'
-                 WHEN {regex('s.amount', '^-?0*([.]0*)?$')} THEN 'amount_zero'
+                 WHEN {as_money('s.amount')} = 0 THEN 'amount_zero'
                  WHEN substr(s.amount, 1, 1) = '-' THEN 'amount_negative'
                  WHEN pd.problem IS NOT NULL THEN pd.problem
                  WHEN s.document_no = '' OR length(s.document_no) > 40 THEN 'document_no'
                END AS reason
-        FROM (SELECT line_no, {trimmed} FROM {STAGING}) s
+        FROM {STAGING} s
         LEFT JOIN payers_person p ON p.iin = s.iin
         LEFT JOIN payment_knp_ref k ON k.knp = s.knp
         LEFT JOIN payment_period_ref pr ON pr.period = s.period

@@ -63,6 +63,8 @@ def _set(run, **fields):
 
 def _post(cursor, run, *, now):
     kind = checks.kind_sql()
+    cursor.execute("SELECT COALESCE(MAX(id), 0) FROM payers_payment")
+    before = cursor.fetchone()[0]
     cursor.execute(
         f"""
         INSERT INTO payers_payment (person_id, iin, payer_code, period, kind, knp, amount,
@@ -76,6 +78,11 @@ def _post(cursor, run, *, now):
         [run.pk, now],
     )
     loaded = cursor.rowcount
+    cursor.execute(
+        "SELECT MIN(id), MAX(id) FROM payers_payment WHERE id > %s AND import_run_id = %s",
+        [before, run.pk],
+    )
+    run.first_payment_id, run.last_payment_id = cursor.fetchone()
     cursor.execute(
         f"""
         INSERT INTO payers_paymentreject (import_run_id, line_no, reason, payer_id, iin,
@@ -150,6 +157,8 @@ def payment_import(*, path, run=None, source=ImportRun.Source.COMMAND, acting_us
                     loaded, rejected, suspense = _post(cursor, run, now=timezone.now())
                     clock.lap("posting")
                     _set(run, loaded=loaded, rejected=rejected, suspense=suspense,
+                         first_payment_id=run.first_payment_id,
+                         last_payment_id=run.last_payment_id,
                          duplicates=total - loaded - rejected - suspense,
                          status=ImportRun.Status.DONE, phase=_("Done"), progress=100,
                          finished_at=timezone.now())

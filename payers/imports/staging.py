@@ -49,7 +49,8 @@ def _pg_copy_csv(cursor, reader, progress):
             # One transaction (savepoint) per block: progress is visible between blocks, and
             # a broken block rolls back cleanly.
             with transaction.atomic(), cursor.cursor.copy(
-                f"COPY {STAGING} ({columns}) FROM STDIN (FORMAT csv, DELIMITER '{delimiter}')"
+                f"COPY {STAGING} ({columns}) FROM STDIN (FORMAT csv, DELIMITER '{delimiter}', "
+                f"FORCE_NOT_NULL ({columns}))"
             ) as copy:
                 copy.write(block)
         except Exception as exc:

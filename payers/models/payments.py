@@ -85,6 +85,8 @@ class ImportRun(models.Model):
     rejected = models.BigIntegerField(_("rejected"), default=0)
     suspense = models.BigIntegerField(_("to suspense"), default=0)
     error = models.TextField(_("error"), blank=True)
+    first_payment_id = models.BigIntegerField(_("first payment id"), null=True, blank=True)
+    last_payment_id = models.BigIntegerField(_("last payment id"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("started by"),
@@ -104,6 +106,14 @@ class ImportRun(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.file_name} ({self.get_status_display()})"
+
+    def payments_posted(self):
+        """The ledger rows this run posted (an id-range scan, not a full-table filter)."""
+        if self.first_payment_id is None:
+            return Payment.objects.none()
+        return Payment.objects.filter(
+            id__gte=self.first_payment_id, id__lte=self.last_payment_id, import_run=self
+        )
 
     @property
     def duration(self):
@@ -133,6 +143,9 @@ class Payment(models.Model):
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     paid_on = models.DateField(_("paid on"), help_text=_("Bank acceptance date."))
     document_no = models.CharField(_("document no."), max_length=40)
+    # Runs are append-only records, never deleted (PROTECT here, no delete in the admin).
+    # No database FK check nor index: every row of a bulk load carries the same value, and
+    # a run's rows are found by the id range the run records (first/last payment id).
     import_run = models.ForeignKey(
         ImportRun,
         verbose_name=_("import run"),
@@ -140,6 +153,8 @@ class Payment(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="payments",
+        db_index=False,
+        db_constraint=False,
     )
     reverses = models.ForeignKey(
         "self",

@@ -54,6 +54,7 @@ def test_sample_file_twice_leaves_the_ledger_unchanged_the_second_time(registry)
     assert first.status == ImportRun.Status.DONE, first.error
     assert (first.rows_total, first.loaded, first.suspense, first.rejected) == (30, 29, 1, 0)
     assert SuspensePayment.objects.get().iin == unknown
+    assert first.payments_posted().count() == 29
     before = ledger()
     expected = sum(Decimal(r["amount"]) for r in sample_rows() if r["iin"] != unknown)
     assert sum(Payment.objects.values_list("amount", flat=True)) == expected == Decimal(
