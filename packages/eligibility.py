@@ -11,13 +11,14 @@ did not apply, so an operator can see the reasoning (DOMAIN.md §5–6).
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from payers.models import Citizenship, Person
 from payers.validators import iin_problem
 
 from .icd10 import Icd10FormatError, normalize_code
-from .models import CareType, Entitlement, Icd10Code, PackageRule, PackageVersion
+from .models import CareType, Entitlement, Icd10Code, PackageRule
 from .selectors import version_on
 
 RESIDENTS = {
@@ -152,10 +153,16 @@ def evaluate_rules(rules, *, code, residency, insured):
     return None, trace
 
 
-def rules_for(version, care_type):
-    return (
-        PackageRule.objects.filter(version=version, care_type=care_type)
-        .select_related("care_type", "disease_list")
+def rules_in_force(*, care_code, on):
+    """The rules of the published version in force on ``on`` for one care type, in order
+    (one query, plus one for the disease lists' items)."""
+    return list(
+        PackageRule.objects.filter(
+            Q(version__valid_to__isnull=True) | Q(version__valid_to__gte=on),
+            care_type__code=care_code, care_type__is_active=True,
+            version__is_published=True, version__valid_from__lte=on,
+        )
+        .select_related("version", "care_type", "disease_list")
         .prefetch_related("disease_list__items")
         .order_by("order")
     )
@@ -169,22 +176,32 @@ def check_eligibility(*, iin, on, care_type, icd10, insured=None):
         raise EligibilityError("iin", problem)
     if not isinstance(on, date):
         raise EligibilityError("date", _("A date is required."))
-    care = _resolve_care_type(care_type)
+    care_code = care_type.code if isinstance(care_type, CareType) else str(care_type or "").strip()
+    rules = rules_in_force(care_code=care_code, on=on)
+    if rules:
+        care, version = rules[0].care_type, rules[0].version
+    else:
+        # Nothing matched: say why (unknown care type, no version), else answer "not covered".
+        care = _resolve_care_type(care_code)
+        version = version_on(on=on)
+        if version is None:
+            raise EligibilityError(
+                "date", _("No published package version is in force on %(date)s.") % {"date": on}
+            )
     code = _resolve_icd10(icd10)
-    version: PackageVersion | None = version_on(on=on)
-    if version is None:
-        raise EligibilityError(
-            "date", _("No published package version is in force on %(date)s.") % {"date": on}
-        )
-    person = Person.objects.filter(iin=iin).only("citizenship").first()
+    person = Person.objects.filter(iin=iin).only("citizenship", "death_date").first()
     residency = person.citizenship if person is not None else None
     if insured is None:
         insured, insured_explanation = _insured_on(iin, on)
     else:
         insured_explanation = _("Insured status given by the caller.")
-    rule, trace = evaluate_rules(
-        rules_for(version, care), code=code, residency=residency, insured=bool(insured)
-    )
+    if person is not None and person.death_date and person.death_date < on:
+        rule, trace = None, [TraceStep(
+            order=0, rule=_("registry"), funding_source="", applied=False,
+            reason=_("The person died on %(date)s.") % {"date": person.death_date})]
+    else:
+        rule, trace = evaluate_rules(rules, code=code, residency=residency,
+                                     insured=bool(insured))
     return EligibilityResult(
         covered=rule is not None,
         funding_source=rule.funding_source if rule is not None else None,

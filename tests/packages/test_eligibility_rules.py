@@ -121,3 +121,14 @@ def test_insured_status_comes_from_the_coverage_registry(icd10_subset, citizen):
     assert result.insured is status.insured
     assert result.funding_source == ("OSMS" if status.insured else None)
     assert result.insured_explanation == status.explanation
+
+
+def test_no_care_after_the_date_of_death(icd10_subset):
+    person = PersonFactory(death_date=datetime.date(2026, 2, 1))
+    before = check_eligibility(iin=person.iin, on=datetime.date(2026, 1, 31),
+                               care_type="ambulance", icd10="J18.9", insured=False)
+    after = check_eligibility(iin=person.iin, on=D2026, care_type="ambulance", icd10="J18.9",
+                              insured=False)
+    assert before.covered is True
+    assert after.covered is False
+    assert "died on 2026-02-01" in after.trace[0].reason
