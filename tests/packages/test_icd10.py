@@ -94,3 +94,14 @@ def test_load_icd10_command_full_classification(db):
     assert Icd10Code.objects.filter(kind="chapter").count() == 22
     assert Icd10Code.objects.get(code="IX").name_ru == "Болезни системы кровообращения"
     assert not Icd10Code.objects.filter(parent__isnull=True).exclude(kind="chapter").exists()
+
+
+def test_every_code_bounding_a_disease_list_range_has_a_russian_name(db):
+    from packages.models import DiseaseListItem
+
+    names = read_local_names()
+    bounds = {code for item in DiseaseListItem.objects.all() for r in item.ranges
+              for code in (r.start, r.end)}
+    assert bounds, "the seeded lists exist"
+    assert sorted(code for code in bounds if not names.get(code, ("",))[0]) == []
+    assert all(icd.is_valid_item(code) for code in bounds)
