@@ -88,3 +88,21 @@ def test_care_types_list_codes_and_names(client):
     assert by_code["phc"]["name_kk"] == "Медициналық-санитариялық алғашқы көмек"
     assert by_code["high_tech"]["form"] == "inpatient"
     assert [row["sort_order"] for row in rows] == sorted(row["sort_order"] for row in rows)
+
+
+from tests.packages.test_eligibility_table import CASES, LETTER, PEOPLE  # noqa: E402
+
+
+@pytest.mark.parametrize(("care", "icd", "on", "column", "expected"), CASES)
+def test_api_answers_the_eligibility_table(client, icd10_subset, fake_coverage, care, icd, on,
+                                           column, expected):
+    citizenship, insured = PEOPLE[column]
+    person = PersonFactory(citizenship=citizenship)
+    fake_coverage({person.iin: insured})
+    response = post(client, iin=person.iin, date=on.isoformat(), care_type=care, icd10=icd)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert LETTER[body["funding_source"]] == expected
+    assert body["covered"] is (expected != "-")
+    assert body["insured"] is insured
+    assert body["package_version"] == str(on.year)
