@@ -41,3 +41,17 @@ def test_validation_messages_are_translated(client, settings, hq_operator):
     )
     assert response.status_code == 400
     assert "бақылау разряды" in " ".join(response.json()["iin"])
+
+
+def test_permission_choices_are_shown_in_the_users_language(client, settings, db):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory
+
+    settings.LANGUAGE_CODE = "ru"
+    admin_user = UserFactory(is_superuser=True)
+    client.force_login(admin_user)
+    group = Group.objects.get(name="Auditor")
+    page = client.get(reverse("admin:auth_group_change", args=[group.pk])).content.decode()
+    assert "Can view: person" not in page
+    assert "физическое лицо" in page

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -10,6 +11,32 @@ from .models import Region, User
 
 admin.site.unregister(Group)
 
+ACTION_LABELS = {
+    "view": _("Can view"),
+    "add": _("Can add"),
+    "change": _("Can change"),
+    "delete": _("Can delete"),
+}
+
+
+class PermissionChoiceField(forms.ModelMultipleChoiceField):
+    """Permission names are stored in English; show them in the user's language."""
+
+    def label_from_instance(self, permission):
+        model = permission.content_type.model_class()
+        action, _sep, _rest = permission.codename.partition("_")
+        if model is None or action not in ACTION_LABELS:
+            return str(permission)
+        meta = model._meta
+        return f"{meta.app_config.verbose_name} | {ACTION_LABELS[action]}: {meta.verbose_name}"
+
+
+class TranslatedPermissionsMixin:
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in ("permissions", "user_permissions"):
+            kwargs["form_class"] = PermissionChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
 
 @admin.register(Region)
 class RegionAdmin(OsmsModelAdmin):
@@ -20,7 +47,7 @@ class RegionAdmin(OsmsModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin, OsmsModelAdmin):
+class UserAdmin(TranslatedPermissionsMixin, BaseUserAdmin, OsmsModelAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm
@@ -37,5 +64,5 @@ class UserAdmin(BaseUserAdmin, OsmsModelAdmin):
 
 
 @admin.register(Group)
-class GroupAdmin(BaseGroupAdmin, OsmsModelAdmin):
+class GroupAdmin(TranslatedPermissionsMixin, BaseGroupAdmin, OsmsModelAdmin):
     pass
