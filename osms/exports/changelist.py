@@ -156,9 +156,3 @@ def active_filters(changelist):
     if changelist.query:
         described.append((_("Search"), changelist.query))
     return described
-
-
-def select_related_of(model_admin, request):
-    """The admin's ``list_select_related``: True (every foreign key) or a tuple."""
-    related = model_admin.get_list_select_related(request)
-    return True if related is True else tuple(related or ())

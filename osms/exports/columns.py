@@ -14,7 +14,6 @@ Headers are the admin's own column labels, in the language of the request.
 import html
 from dataclasses import dataclass, field
 from itertools import islice
-from operator import itemgetter
 from typing import Any
 
 from django.contrib.admin.utils import (
@@ -59,6 +58,7 @@ class Column:
     related_model: Any = None
     related_key: str = "pk"
     getter: Any = None  # obj -> value
+    model_field: Any = None  # the model field at the end of ``path``
     width: int = 12
     index: int = field(default=-1, repr=False)
 
@@ -123,9 +123,10 @@ def column_for(name, model_admin, header=None):
         return Column(
             name=name, header=header, kind=TEXT, path=name, mapping=Passthrough(),
             related_model=model_field.related_model, related_key=target.attname, width=30,
+            model_field=model_field,
         )
     kind, width = _field_kind(model_field)
-    column = Column(name=name, header=header, kind=kind, path=name, width=width)
+    column = Column(name=name, header=header, kind=kind, path=name, width=width, model_field=model_field)
     if model_field.flatchoices:
         column.kind = TEXT
         column.mapping = Passthrough((value, str(label)) for value, label in model_field.flatchoices)
@@ -153,13 +154,14 @@ def export_columns(model_admin, request):
 class RowSource:
     """Streams the queryset in chunks of ready cell values, one list per row."""
 
-    def __init__(self, queryset, columns, *, chunk_size, select_related=()):
+    def __init__(self, queryset, columns, *, chunk_size):
         self.queryset = queryset
         self.columns = columns
         self.chunk_size = chunk_size
-        self.select_related = select_related
         self.object_columns = [c for c in columns if c.getter is not None]
-        paths = ["pk"] if self.object_columns else []
+        # The pk keeps rows apart under DISTINCT (a search across a to-many relation)
+        # and finds the objects of computed columns.
+        paths = ["pk"] if self.object_columns or queryset.query.distinct else []
         for column in columns:
             if column.path is not None and column.path not in paths:
                 paths.append(column.path)
@@ -169,10 +171,10 @@ class RowSource:
                 column.index = paths.index(column.path)
         self.related_columns = [c for c in columns if c.related_model is not None]
 
-    def _load_related(self, chunk):
+    def _load_related(self, by_path):
         for column in self.related_columns:
             mapping = column.mapping
-            wanted = {row[column.index] for row in chunk}
+            wanted = set(by_path[column.index])
             wanted.discard(None)
             missing = [key for key in wanted if key not in mapping]
             if not missing:
@@ -185,45 +187,37 @@ class RowSource:
             for obj in rows:
                 mapping[getattr(obj, column.related_key)] = str(obj)
 
-    def _load_objects(self, chunk):
-        queryset = self.queryset.model._base_manager.all()
-        if self.select_related is True:
-            queryset = queryset.select_related()
-        elif self.select_related:
-            queryset = queryset.select_related(*self.select_related)
-        return queryset.in_bulk([row[0] for row in chunk])
+    def _load_objects(self, pks):
+        """The chunk's objects from the list's own queryset (its annotations, select_related)."""
+        objects = {obj.pk: obj for obj in self.queryset.filter(pk__in=pks).order_by()}
+        return [objects.get(pk) for pk in pks]
 
-    def chunks(self):
-        """Yield lists of rows (each a list of cell values in column order)."""
+    def column_chunks(self):
+        """Yield each chunk as one list of values per column (column order).
+
+        The work is column-wise: a transposition, one C-level ``map`` per
+        labelled column, one Python call per cell only for computed columns.
+        """
         iterator = self.queryset.values_list(*self.paths).iterator(chunk_size=self.chunk_size)
-        plain = [(pos, c.index) for pos, c in enumerate(self.columns) if c.path is not None]
-        indices = [index for _pos, index in plain]
-        positions = [pos for pos, _index in plain]
-        width = len(self.columns)
-        in_order = positions == list(range(width))
-        pick = itemgetter(*indices) if len(indices) > 1 else None
-        mapped = [(pos, c.mapping) for pos, c in enumerate(self.columns) if c.mapping is not None]
-        computed = [(pos, c.getter) for pos, c in enumerate(self.columns) if c.getter is not None]
         while True:
             chunk = list(islice(iterator, self.chunk_size))
             if not chunk:
                 return
-            self._load_related(chunk)
-            objects = self._load_objects(chunk) if computed else None
-            rows = []
-            append = rows.append
-            for raw in chunk:
-                if in_order:
-                    cells = list(pick(raw)) if pick is not None else [raw[indices[0]]]
+            by_path = list(zip(*chunk, strict=True))
+            self._load_related(by_path)
+            objects = self._load_objects(by_path[0]) if self.object_columns else None
+            values = []
+            for column in self.columns:
+                if column.getter is not None:
+                    getter = column.getter
+                    values.append([None if obj is None else getter(obj) for obj in objects])
+                elif column.mapping is not None:
+                    values.append(list(map(column.mapping.__getitem__, by_path[column.index])))
                 else:
-                    cells = [None] * width
-                    for pos, index in plain:
-                        cells[pos] = raw[index]
-                for pos, mapping in mapped:
-                    cells[pos] = mapping[cells[pos]]
-                if computed:
-                    obj = objects.get(raw[0])
-                    for pos, getter in computed:
-                        cells[pos] = getter(obj) if obj is not None else None
-                append(cells)
-            yield rows
+                    values.append(by_path[column.index])
+            yield values
+
+    def chunks(self):
+        """Yield lists of rows (tuples of cell values in column order)."""
+        for values in self.column_chunks():
+            yield list(zip(*values, strict=True))

@@ -31,9 +31,9 @@ from .changelist import (
     changelist_request,
     clean_querystring,
     model_admin_for,
-    select_related_of,
 )
 from .columns import RowSource, export_columns
+from .csv_copy import copy_queryset, write_csv_by_copy
 from .models import ExportJob
 from .writers import SINKS
 
@@ -171,24 +171,15 @@ def _write(job):
     final = _media_path(job.file.name)
     final.parent.mkdir(parents=True, exist_ok=True)
     partial = final.with_name(final.name + ".part")
-    source = RowSource(
-        queryset, columns, chunk_size=conf.chunk_size(),
-        select_related=select_related_of(model_admin, request),
-    )
-    sink = sink_class(partial, columns=columns, sheet_title=job.title, expected_rows=total)
-    done, every = 0, conf.progress_every()
-    next_report = every
-    try:
-        for rows in source.chunks():
-            sink.write_rows(rows)
-            done += len(rows)
-            if done >= next_report:
-                _progress(job, done)
-                next_report = done + every
-        sheets = sink.close()
-    except BaseException:
-        sink.abort()
-        raise
+    every = conf.progress_every()
+    copy_values = copy_queryset(queryset, columns) if job.file_format == "csv" else None
+    if copy_values is not None:
+        done = write_csv_by_copy(
+            copy_values, columns, partial, every=every, on_progress=lambda n: _progress(job, n)
+        )
+        sheets = 1
+    else:
+        done, sheets = _write_streamed(job, queryset, columns, partial, total, sink_class, every)
     os.replace(partial, final)
     now = timezone.now()
     finished = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING).update(
@@ -202,6 +193,25 @@ def _write(job):
     )
     if not finished:
         raise ExportCancelled
+
+
+def _write_streamed(job, queryset, columns, partial, total, sink_class, every):
+    """Server-side cursor → typed cells → xlsx/csv writer, chunk by chunk."""
+    source = RowSource(queryset, columns, chunk_size=conf.chunk_size())
+    sink = sink_class(partial, columns=columns, sheet_title=job.title, expected_rows=total)
+    done, next_report = 0, every
+    try:
+        for values in source.column_chunks():
+            sink.write_columns(values)
+            done += len(values[0])
+            if done >= next_report:
+                _progress(job, done)
+                next_report = done + every
+        sheets = sink.close()
+    except BaseException:
+        sink.abort()
+        raise
+    return done, sheets
 
 
 def export_delete(*, job, acting_user):

@@ -6,6 +6,8 @@ and never hold more than one chunk in memory.
 
 import csv
 import datetime
+import io
+import re
 
 from django.utils import timezone
 
@@ -18,6 +20,7 @@ CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 # A csv cell starting with one of these is read as a formula by spreadsheets.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_LINE = re.compile("(?:^|\n)[=+\\-@\t\r]")
 
 
 class XlsxSink:
@@ -52,15 +55,24 @@ class XlsxSink:
         )
         self.in_sheet = 0
 
-    def write_rows(self, rows):
+    def write_columns(self, values):
+        """A chunk given as one list of values per column; split where a sheet fills up."""
+        total = len(values[0]) if values else 0
         start = 0
-        while start < len(rows):
+        while start < total:
             if self.in_sheet >= self.capacity:
                 self._new_sheet()
-            take = min(self.capacity - self.in_sheet, len(rows) - start)
-            self.writer.write_rows(rows[start : start + take] if start or take < len(rows) else rows)
+            take = min(self.capacity - self.in_sheet, total - start)
+            whole = start == 0 and take == total
+            self.writer.write_columns(
+                values if whole else [column[start : start + take] for column in values]
+            )
             self.in_sheet += take
             start += take
+
+    def write_rows(self, rows):
+        if rows:
+            self.write_columns(list(zip(*rows, strict=True)))
 
     def close(self):
         return self.writer.close()
@@ -80,9 +92,13 @@ class CsvSink:
     content_type = CSV_CONTENT_TYPE
 
     def __init__(self, path, *, columns, **_ignored):
-        self.file = open(path, "w", encoding="utf-8-sig", newline="")
-        self.writer = csv.writer(self.file, delimiter=conf.csv_delimiter())
+        self.file = open(path, "w", encoding="utf-8", newline="", buffering=1 << 20)
+        self.file.write("\ufeff")
+        # Rows are formatted into a buffer and written once per chunk.
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, delimiter=conf.csv_delimiter(), lineterminator="\n")
         self.writer.writerow([c.header for c in columns])
+        self._flush()
         self.text_positions = [i for i, c in enumerate(columns) if c.kind == TEXT]
         self.fixups = [
             (i, self._local_datetime if c.kind == DATETIME else self._boolean)
@@ -100,16 +116,24 @@ class CsvSink:
     def _boolean(value):
         return "" if value is None else int(bool(value))
 
+    def write_columns(self, values):
+        """A chunk given as one list of values per column (fixed column-wise, in C loops)."""
+        values = list(values)
+        for i in self.text_positions:
+            values[i] = _neutralise(values[i])
+        for i, fix in self.fixups:
+            values[i] = list(map(fix, values[i]))
+        self.writer.writerows(zip(*values, strict=True))
+        self._flush()
+
+    def _flush(self):
+        self.file.write(self.buffer.getvalue())
+        self.buffer.seek(0)
+        self.buffer.truncate()
+
     def write_rows(self, rows):
-        text_positions, fixups = self.text_positions, self.fixups
-        for cells in rows:
-            for i in text_positions:
-                value = cells[i]
-                if value and value.__class__ is str and value.startswith(_FORMULA_START):
-                    cells[i] = "'" + value
-            for i, fix in fixups:
-                cells[i] = fix(cells[i])
-        self.writer.writerows(rows)
+        if rows:
+            self.write_columns([list(column) for column in zip(*rows, strict=True)])
 
     def close(self):
         self.file.close()
@@ -117,6 +141,20 @@ class CsvSink:
 
     def abort(self):
         self.file.close()
+
+
+def _neutralise(column):
+    """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
+    try:
+        risky = _FORMULA_LINE.search("\n".join(column)) is not None  # one scan per chunk
+    except TypeError:  # None or not only strings: check one by one
+        risky = True
+    if not risky:
+        return column
+    return [
+        "'" + value if value.__class__ is str and value.startswith(_FORMULA_START) else value
+        for value in column
+    ]
 
 
 SINKS = {"xlsx": XlsxSink, "csv": CsvSink}

@@ -15,9 +15,11 @@ the same markup in one formatting step per cell.
 """
 
 import datetime
+import operator
 import re
 import zipfile
 from decimal import Decimal
+from itertools import repeat
 
 from .columns import AUTO, BOOLEAN, DATE, DATETIME, INTEGER, MONEY, NUMBER
 
@@ -32,6 +34,7 @@ _EPOCH = datetime.date(1899, 12, 30).toordinal()
 _ILLEGAL = {c: None for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF)}
 _ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", **_ILLEGAL})
 _ESCAPE_ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", **_ILLEGAL})
+_NEEDS_ESCAPE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EXCEL_ESCAPE = re.compile(r"(_x[0-9A-Fa-f]{4}_)")
 _SHEET_NAME_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 
@@ -60,6 +63,16 @@ _STYLES = (
 )
 
 
+_CELL_TEXT = '<c r="{}" t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>'.format
+_CELL_DATE = f'<c r="{{}}" s="{STYLE_DATE}"><v>{{}}</v></c>'.format
+_CELL_MONEY = f'<c r="{{}}" s="{STYLE_MONEY}"><v>{{}}</v></c>'.format
+_CELL_NUMBER = '<c r="{}"><v>{}</v></c>'.format
+_CELL_BOOL = '<c r="{}" t="b"><v>{}</v></c>'.format
+_ROW = '<row r="{}">{}</row>'.format
+_BOOL_DIGIT = {True: 1, False: 0}
+_FIRST_SERIAL_DAY = datetime.date(1900, 3, 1)
+
+
 def column_letter(index):
     """0 → A, 25 → Z, 26 → AA."""
     letters = ""
@@ -86,6 +99,8 @@ def date_serial(value):
 
 
 def _text_cell(ref, value):
+    if value is None or value == "":
+        return ""
     if value.__class__ is not str:
         value = str(value)
     if len(value) > MAX_TEXT:
@@ -159,16 +174,67 @@ class XlsxStreamWriter:
             return self._date(ref, value)
         return _text_cell(ref, value)
 
-    def _formatter(self, kind):
+    # -- columns: a chunk is formatted column by column, mostly in C-level maps ---------
+    def _per_cell(self, cell, refs, column):
+        return ["" if value is None else cell(ref, value) for ref, value in zip(refs, column, strict=True)]
+
+    def _text_column(self, refs, column):
+        try:
+            joined = "".join(column)
+            if max(map(len, column), default=0) > MAX_TEXT:
+                raise TypeError
+        except TypeError:  # None, not only strings, or too long
+            return self._per_cell(_text_cell, refs, column)
+        escaped = column
+        if _NEEDS_ESCAPE.search(joined):  # one C-level scan of the whole chunk
+            escaped = [e.translate(_ESCAPE) if _NEEDS_ESCAPE.search(e) else e for e in escaped]
+        if "_x" in joined:
+            escaped = [_EXCEL_ESCAPE.sub(r"_x005F\1", e) if "_x" in e else e for e in escaped]
+        cells = list(map(_CELL_TEXT, refs, escaped))
+        if "" in escaped:  # an empty string is a blank cell, not an empty text
+            cells = [cell if text else "" for cell, text in zip(cells, escaped, strict=True)]
+        return cells
+
+    def _date_column(self, refs, column):
+        try:
+            if min(column) < _FIRST_SERIAL_DAY:
+                raise TypeError
+            serials = map(operator.sub, map(datetime.date.toordinal, column), repeat(_EPOCH))
+            return list(map(_CELL_DATE, refs, serials))
+        except (TypeError, ValueError):  # None, mixed types, dates before March 1900
+            return self._per_cell(self._date, refs, column)
+
+    def _money_column(self, refs, column):
+        try:
+            if not all(map(Decimal.is_finite, column)):
+                raise TypeError
+        except TypeError:  # None, floats, NaN
+            return self._per_cell(self._money, refs, column)
+        return list(map(_CELL_MONEY, refs, column))
+
+    def _integer_column(self, refs, column):
+        try:
+            return list(map(_CELL_NUMBER, refs, map(int, column)))
+        except (TypeError, ValueError):
+            return self._per_cell(self._integer, refs, column)
+
+    def _boolean_column(self, refs, column):
+        try:
+            return list(map(_CELL_BOOL, refs, map(_BOOL_DIGIT.__getitem__, column)))
+        except (KeyError, TypeError):
+            return self._per_cell(self._boolean, refs, column)
+
+    def _column_formatter(self, kind):
+        per_cell = {DATETIME: self._datetime, NUMBER: self._number, AUTO: self._auto}
+        if kind in per_cell:
+            cell = per_cell[kind]
+            return lambda refs, column: self._per_cell(cell, refs, column)
         return {
-            DATE: self._date,
-            DATETIME: self._datetime,
-            MONEY: self._money,
-            NUMBER: self._number,
-            INTEGER: self._integer,
-            BOOLEAN: self._boolean,
-            AUTO: self._auto,
-        }.get(kind, _text_cell)
+            DATE: self._date_column,
+            MONEY: self._money_column,
+            INTEGER: self._integer_column,
+            BOOLEAN: self._boolean_column,
+        }.get(kind, self._text_column)
 
     # -- sheets -------------------------------------------------------------------
     def _unique_name(self, name):
@@ -189,7 +255,7 @@ class XlsxStreamWriter:
         index = len(self.sheets) + 1
         self.sheets.append([self._unique_name(name), len(headers), 1])
         self.letters = [column_letter(i) for i in range(len(headers))]
-        self.formatters = [self._formatter(kind) for kind in kinds]
+        self.formatters = [self._column_formatter(kind) for kind in kinds]
         # Entries past 2 GiB need zip64; estimated generously from the row width.
         huge = expected_rows * len(headers) * 120 > 1_500_000_000
         self.stream = self.zip.open(f"xl/worksheets/sheet{index}.xml", "w", force_zip64=huge)
@@ -215,24 +281,23 @@ class XlsxStreamWriter:
 
     def write_rows(self, rows):
         """Append rows (sequences of values in column order; None leaves a cell empty)."""
-        pairs = list(zip(self.letters, self.formatters, strict=True))
-        row = self.row
-        parts = []
-        append = parts.append
-        for values in rows:
-            row += 1
-            number = str(row)
-            cells = "".join(
-                [
-                    fmt(letter + number, value)
-                    for (letter, fmt), value in zip(pairs, values, strict=False)
-                    if value is not None
-                ]
-            )
-            append(f'<row r="{number}">{cells}</row>')
-        self.stream.write("".join(parts).encode())
-        self.row = row
-        self.sheets[-1][2] = row
+        if rows:
+            self.write_columns(list(zip(*rows, strict=True)))
+
+    def write_columns(self, values):
+        """Append a chunk given as one sequence of values per column (equal lengths)."""
+        if len(values) != len(self.letters):
+            raise ValueError(f"expected {len(self.letters)} columns, got {len(values)}")
+        first = self.row + 1
+        numbers = list(map(str, range(first, first + len(values[0]))))
+        cells = [
+            fmt(list(map(letter.__add__, numbers)), column)
+            for letter, fmt, column in zip(self.letters, self.formatters, values, strict=True)
+        ]
+        rows = map("".join, zip(*cells, strict=True))
+        self.stream.write("".join(map(_ROW, numbers, rows)).encode())
+        self.row = first + len(numbers) - 1
+        self.sheets[-1][2] = self.row
 
     def _finish_sheet(self):
         if self.stream is None:

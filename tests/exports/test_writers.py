@@ -60,7 +60,7 @@ def test_control_characters_are_dropped_and_excel_escapes_kept_literal(tmp_path)
     # Excel reads "_x0041_" as an escaped "A"; the escaped underscore keeps the text literal.
     with zipfile.ZipFile(tmp_path / "t.xlsx") as package:
         sheet = package.read("xl/worksheets/sheet1.xml").decode()
-    assert "<t>_x005F_x0041_</t>" in sheet
+    assert ">_x005F_x0041_</t>" in sheet
 
 
 def test_dates_before_1900_are_written_as_text(tmp_path):
