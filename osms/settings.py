@@ -229,3 +229,10 @@ CELERY_BEAT_SCHEDULE["reconciliation-late-data"] = {
     "task": "reconciliation.tasks.reconcile_late_data_task",
     "schedule": __import__("celery.schedules").schedules.crontab(minute="30", hour="3"),
 }
+
+# --- Coverage (coverage/tasks.py) ----------------------------------------------
+# Nightly at 01:30: resume an interrupted run, then recompute statuses incrementally.
+CELERY_BEAT_SCHEDULE["coverage-recompute-statuses"] = {
+    "task": "coverage.recompute_statuses",
+    "schedule": __import__("celery.schedules").schedules.crontab(minute="30", hour="1"),
+}
