@@ -70,14 +70,8 @@ def statuses(*, user):
     return CoverageStatus.objects.for_user(user).select_related("person", "person__region")
 
 
-def persons_losing_status(*, user, on: datetime.date, days: int = 30):
-    """Insured by payments, grace or retention, whose status ends within ``days``."""
-    return statuses(user=user).filter(
-        insured=True,
-        basis__in=[Basis.PAYMENTS, Basis.PREPAYMENT, Basis.GRACE, Basis.RETENTION],
-        valid_until__gte=on,
-        valid_until__lte=on + datetime.timedelta(days=days),
-    )
+OWN_BASES = (Basis.PAYMENTS, Basis.PREPAYMENT, Basis.GRACE, Basis.RETENTION)
+CATEGORY_BASES = (Basis.BENEFIT_CATEGORY, Basis.LOCAL_BUDGET)
 
 
 def next_month_bounds(on: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -86,23 +80,35 @@ def next_month_bounds(on: datetime.date) -> tuple[datetime.date, datetime.date]:
     return first, last
 
 
-def persons_turning_18(*, user, on: datetime.date):
-    """Persons whose 18th birthday falls next month (the Fund warns school leavers)."""
+def losing_status_q(on: datetime.date, days: int = 30) -> Q:
+    """Insured by payments, grace or retention, and the status ends within ``days``."""
+    return Q(insured=True, basis__in=OWN_BASES, valid_until__gte=on,
+             valid_until__lte=on + datetime.timedelta(days=days))
+
+
+def turning_18_q(on: datetime.date) -> Q:
+    """The 18th birthday falls next month (the Fund warns school leavers)."""
     first, last = next_month_bounds(on)
-    born_from, born_to = add_years(first, -18), add_years(last, -18)
-    return statuses(user=user).filter(
-        person__birth_date__gte=born_from, person__birth_date__lte=born_to
-    )
+    return Q(person__birth_date__gte=add_years(first, -18),
+             person__birth_date__lte=add_years(last, -18))
+
+
+def category_ending_q(on: datetime.date, days: int = 30) -> Q:
+    """Insured by a category (other than the derived children one) ending within ``days``."""
+    return Q(insured=True, basis__in=CATEGORY_BASES, valid_until__gte=on,
+             valid_until__lte=on + datetime.timedelta(days=days)) & ~Q(category_code="children")
+
+
+def persons_losing_status(*, user, on: datetime.date, days: int = 30):
+    return statuses(user=user).filter(losing_status_q(on, days))
+
+
+def persons_turning_18(*, user, on: datetime.date):
+    return statuses(user=user).filter(turning_18_q(on))
 
 
 def categories_ending(*, user, on: datetime.date, days: int = 30):
-    """Insured by a category (not the derived children one) that ends within ``days``."""
-    return statuses(user=user).filter(
-        insured=True,
-        basis__in=[Basis.BENEFIT_CATEGORY, Basis.LOCAL_BUDGET],
-        valid_until__gte=on,
-        valid_until__lte=on + datetime.timedelta(days=days),
-    ).exclude(category_code="children")
+    return statuses(user=user).filter(category_ending_q(on, days))
 
 
 PAYER_TYPES = ("employee", "self_employed", "non_payer")

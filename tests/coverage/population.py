@@ -76,7 +76,7 @@ def generate(seed: int, size: int, around: datetime.date) -> list[Person]:
                 person=person, iin=person.iin, payer_code=person.iin, period=period,
                 kind=kind, knp="122", amount=Decimal("4250.00"), paid_on=paid_on,
                 document_no=f"G{seed}-{doc}"))
-            if rng.random() < 0.05:  # a reversal cancelling the month
+            if style >= 0.35 and rng.random() < 0.05:  # a reversal cancelling the month
                 reversed_.append(payments[-1])
     CategoryMembership.objects.bulk_create(memberships, ignore_conflicts=True)
     Payment.objects.bulk_create(payments)

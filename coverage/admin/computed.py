@@ -1,0 +1,219 @@
+"""Admin of memberships, partner feeds, statuses, history and recomputation runs."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import TabularInline
+from unfold.decorators import action
+
+from osms.core.admin_mixins import OsmsModelAdmin, RegionScopedAdmin
+from osms.exports.admin import BackgroundExportMixin
+
+from .. import services
+from ..feeds import category_feed_import
+from ..models import (
+    CategoryFeedReject,
+    CategoryFeedRun,
+    CategoryMembership,
+    CoverageHistory,
+    CoverageStatus,
+    MembershipSource,
+    Partner,
+    RecomputeChunk,
+    RecomputeRun,
+)
+from ..selectors import category_ending_q, losing_status_q, turning_18_q
+from .reports import uninsured_report_view
+
+
+@admin.register(CategoryMembership)
+class CategoryMembershipAdmin(BackgroundExportMixin, RegionScopedAdmin):
+    list_display = ("person", "category", "starts_on", "ends_on", "source", "document")
+    list_filter = ("category", "source", "person__region")
+    search_fields = ("person__iin",)
+    autocomplete_fields = ("person",)
+    list_select_related = ("person", "category")
+    readonly_fields = ("feed_run", "changed_at")
+
+    def save_model(self, request, obj, form, change):
+        # The services check the region scope inside their transaction.
+        if change:
+            services.membership_end(membership=obj, ends_on=obj.ends_on, acting_user=request.user)
+            return
+        if obj.source == MembershipSource.TEMPORARY:
+            created = services.temporary_status_grant(
+                person=obj.person, category=obj.category, document=obj.document,
+                starts_on=obj.starts_on, acting_user=request.user)
+        else:
+            created = services.membership_create(
+                person=obj.person, category=obj.category, starts_on=obj.starts_on,
+                ends_on=obj.ends_on, document=obj.document, source=obj.source,
+                acting_user=request.user)
+        obj.pk = created.pk
+
+
+class FeedUploadForm(forms.Form):
+    partner = forms.ChoiceField(label=_("partner"), choices=[
+        c for c in Partner.choices if c[0] != Partner.DERIVED])
+    file = forms.FileField(label=_("file (CSV)"))
+
+
+class RejectInline(TabularInline):
+    model = CategoryFeedReject
+    extra = 0
+    fields = ("row_number", "field", "reason", "raw")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CategoryFeedRun)
+class CategoryFeedRunAdmin(OsmsModelAdmin):
+    list_display = ("file_name", "partner", "status", "started_at", "rows_total", "rows_loaded",
+                    "rows_unchanged", "rows_rejected")
+    list_filter = ("partner", "status")
+    readonly_fields = [f.name for f in CategoryFeedRun._meta.fields]
+    inlines = [RejectInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [path("upload/", self.admin_site.admin_view(self.upload_view),
+                     name="coverage_categoryfeedrun_upload")] + super().get_urls()
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect("admin:coverage_categoryfeedrun_upload")
+
+    def upload_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = FeedUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            run = category_feed_import(stream=upload.file, file_name=upload.name,
+                                       partner=form.cleaned_data["partner"],
+                                       acting_user=request.user)
+            level = messages.SUCCESS if run.status == CategoryFeedRun.Status.DONE else messages.ERROR
+            self.message_user(request, _("%(file)s: %(loaded)d loaded, %(same)d already known, "
+                                         "%(rejected)d rejected. %(error)s") % {
+                "file": run.file_name, "loaded": run.rows_loaded, "same": run.rows_unchanged,
+                "rejected": run.rows_rejected, "error": run.error}, level)
+            return redirect(reverse("admin:coverage_categoryfeedrun_change", args=[run.pk]))
+        context = {**self.admin_site.each_context(request), "form": form, "opts": self.opts,
+                   "title": _("Load a partner file of category memberships")}
+        return TemplateResponse(request, "coverage/feed_upload.html", context)
+
+
+class RiskFilter(admin.SimpleListFilter):
+    title = _("at risk")
+    parameter_name = "risk"
+
+    def lookups(self, request, model_admin):
+        return [("losing", _("losing status within 30 days")),
+                ("turning18", _("turning 18 next month")),
+                ("category_ending", _("category ending within 30 days")),
+                ("uninsured", _("not insured"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        conditions = {"losing": losing_status_q(today), "turning18": turning_18_q(today),
+                      "category_ending": category_ending_q(today)}
+        if self.value() == "uninsured":
+            return queryset.filter(insured=False)
+        if self.value() in conditions:
+            return queryset.filter(conditions[self.value()])
+        return queryset
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CoverageStatus)
+class CoverageStatusAdmin(ReadOnlyMixin, BackgroundExportMixin, RegionScopedAdmin):
+    list_display = ("person", "insured", "basis", "valid_until", "category_code",
+                    "last_paid_period", "as_of", "person__region")
+    list_filter = (RiskFilter, "insured", "basis", "person__region")
+    search_fields = ("person__iin",)
+    list_select_related = ("person", "person__region")
+    export_columns = [("person__iin", _("IIN")), ("person__last_name", _("last name")),
+                      ("person__first_name", _("first name")), ("person__birth_date",
+                      _("birth date")), ("person__region__name_ru", _("region")), "insured",
+                      "basis", "valid_until", "category_code", "last_paid_period", "as_of"]
+    actions_list = ["uninsured_report"]
+
+    @action(description=_("Uninsured by region and payer type"), url_path="uninsured",
+            icon="table_chart")
+    def uninsured_report(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return uninsured_report_view(self, request)
+
+
+@admin.register(CoverageHistory)
+class CoverageHistoryAdmin(ReadOnlyMixin, BackgroundExportMixin, RegionScopedAdmin):
+    list_display = ("person", "changed_on", "reason", "insured", "basis", "valid_until", "run")
+    list_filter = ("reason", "changed_on")
+    search_fields = ("person__iin",)
+    list_select_related = ("person",)
+
+
+class ChunkInline(TabularInline):
+    model = RecomputeChunk
+    extra = 0
+    fields = ("lo", "hi", "done_at", "persons", "changed", "transitions")
+    readonly_fields = fields
+    can_delete = False
+    max_num = 0
+
+
+@admin.register(RecomputeRun)
+class RecomputeRunAdmin(ReadOnlyMixin, OsmsModelAdmin):
+    list_display = ("id", "on", "mode", "status", "progress", "persons", "changed",
+                    "duration_seconds", "started_at", "finished_at")
+    list_filter = ("mode", "status")
+    readonly_fields = [f.name for f in RecomputeRun._meta.fields]
+    inlines = [ChunkInline]
+    actions_list = ["start_incremental", "start_full"]
+
+    @admin.display(description=_("progress"))
+    def progress(self, obj):
+        return obj.progress
+
+    def has_start_permission(self, request):
+        return request.user.has_perm("coverage.view_recomputerun") and (
+            request.user.is_superuser or request.user.region_id is None)
+
+    def _start(self, request, full):
+        from ..tasks import recompute_statuses_task
+
+        if not self.has_start_permission(request):
+            raise PermissionDenied
+        recompute_statuses_task.delay(full=full, acting_user_id=request.user.pk)
+        self.message_user(request, _("The recomputation was queued."), messages.SUCCESS)
+        return redirect("admin:coverage_recomputerun_changelist")
+
+    @action(description=_("Recompute now (incremental)"), url_path="start", icon="sync",
+            permissions=["start"])
+    def start_incremental(self, request):
+        return self._start(request, full=False)
+
+    @action(description=_("Recompute everyone"), url_path="start-full", icon="refresh",
+            permissions=["start"])
+    def start_full(self, request):
+        return self._start(request, full=True)

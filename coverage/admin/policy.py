@@ -1,0 +1,35 @@
+"""Admin of the policy data: categories with their terms, status policy, residency rules."""
+
+from django.contrib import admin
+from unfold.admin import TabularInline
+
+from osms.core.admin_mixins import OsmsModelAdmin
+
+from ..models import BenefitCategory, CategoryTerm, ResidencyRule, StatusPolicy
+
+
+class CategoryTermInline(TabularInline):
+    model = CategoryTerm
+    extra = 0
+    fields = ("valid_from", "valid_to", "payer", "partner", "documents", "legal_basis")
+
+
+@admin.register(BenefitCategory)
+class BenefitCategoryAdmin(OsmsModelAdmin):
+    list_display = ("code", "name_ru", "name_kk", "age_limit_years", "position")
+    search_fields = ("code", "name_ru", "name_kk", "name_en")
+    inlines = [CategoryTermInline]
+
+
+@admin.register(StatusPolicy)
+class StatusPolicyAdmin(OsmsModelAdmin):
+    list_display = ("valid_from", "valid_to", "debt_window_months", "grace_months",
+                    "due_lag_months", "retention_after_months", "retention_months",
+                    "prepayment_max_months", "temporary_status_months")
+
+
+@admin.register(ResidencyRule)
+class ResidencyRuleAdmin(OsmsModelAdmin):
+    list_display = ("citizenship", "valid_from", "valid_to", "categories_apply", "payments_apply",
+                    "note")
+    list_filter = ("citizenship",)

@@ -1,0 +1,27 @@
+"""Celery tasks of coverage: thin wrappers around ``services`` and ``recompute``."""
+
+from celery import shared_task
+
+from . import recompute, services
+from .models import RecomputeRun
+
+
+@shared_task(name="coverage.recompute_statuses")
+def recompute_statuses_task(on=None, full=False, acting_user_id=None):
+    """The nightly job (beat): resume an unfinished run, then recompute as of today."""
+    import datetime
+
+    from osms.core.models import User
+
+    user = User.objects.filter(pk=acting_user_id).first() if acting_user_id else None
+    day = datetime.date.fromisoformat(on) if on else None
+    run = services.status_recompute(on=day, full=full, acting_user=user)
+    return {"run": run.pk, "persons": run.persons, "changed": run.changed}
+
+
+@shared_task(name="coverage.recompute_chunks")
+def recompute_chunks_task(run_id):
+    """An extra worker's share of an open run: claims chunks until none is left."""
+    run = RecomputeRun.objects.get(pk=run_id)
+    run = recompute.drain(run)
+    return {"run": run.pk, "status": run.status}
