@@ -11,6 +11,7 @@ from osms.core.admin_mixins import RegionScopedAdmin, RegionScopedImportExportAd
 from osms.core.models import Region
 from osms.exports.admin import BackgroundExportMixin
 
+from . import admin_ledger, admin_money  # noqa: F401  (register the contributions admins)
 from .models import Activity, Employment, Organisation, Person
 from .resources import OrganisationResource, PersonResource
 

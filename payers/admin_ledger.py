@@ -1,0 +1,281 @@
+"""Admin of the payments ledger: payments, import runs and their rejects, the suspense queue.
+
+Thin over ``payers.ledger`` and ``payers.imports``: a payment is never edited or
+deleted here; reversals, matches and returns go through the services.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from unfold.decorators import action
+
+from osms.core.admin_mixins import OsmsModelAdmin, RegionScopedAdmin
+from osms.exports.admin import BackgroundExportMixin
+
+from . import ledger
+from .imports import import_run_create
+from .models import ImportRun, Payment, PaymentReject, SuspensePayment
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def form_page(model_admin, request, form, *, title, intro="", submit=None, help_text=""):
+    context = {**model_admin.admin_site.each_context(request), "form": form,
+               "opts": model_admin.opts, "title": title, "intro": intro, "submit": submit,
+               "help": help_text}
+    return TemplateResponse(request, "payers/form_page.html", context)
+
+
+def errors_of(exc):
+    return "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+
+
+class PaymentForm(forms.ModelForm):
+    class Meta:
+        model = Payment
+        fields = ["person", "payer_code", "period", "knp", "amount", "paid_on", "document_no",
+                  "note"]
+
+
+class ReverseForm(forms.Form):
+    amount = forms.DecimalField(label=_("amount to reverse"), max_digits=14, decimal_places=2,
+                                required=False,
+                                help_text=_("Empty: everything that still stands."))
+    reason = forms.CharField(label=_("reason"), max_length=300)
+
+
+@admin.register(Payment)
+class PaymentAdmin(BackgroundExportMixin, RegionScopedAdmin):
+    list_display = ("id", "iin", "payer_code", "period", "kind", "knp", "amount", "paid_on",
+                    "document_no", "reverses", "posted_at")
+    list_filter = ("kind", "knp", "period", "person__region")
+    search_fields = ("iin",)
+    search_help_text = _("Exact IIN (12 digits) or document number.")
+    form = PaymentForm
+    autocomplete_fields = ("person",)
+    readonly_fields = ("posted_at",)
+    actions_detail = ["reverse_payment"]
+    export_columns = ["id", "iin", "payer_code", "period", "kind", "knp", "amount", "paid_on",
+                      "document_no", "reverses_id", "posted_at"]
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if term.isdigit() and len(term) == 12:
+            return queryset.filter(iin=term), False
+        return queryset.filter(document_no=term), False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        try:
+            saved = ledger.payment_post(
+                person=data["person"], payer_code=data["payer_code"], period=data["period"],
+                knp=data["knp"], amount=data["amount"], paid_on=data["paid_on"],
+                document_no=data["document_no"], note=data.get("note", ""),
+                acting_user=request.user)
+        except ValidationError as exc:
+            raise PermissionDenied(errors_of(exc)) from exc
+        obj.pk = saved.pk
+
+    def has_reverse_payment_permission(self, request, obj=None):
+        return request.user.has_perm("payers.add_payment")
+
+    @action(description=_("Reverse"), url_path="reverse", icon="undo",
+            permissions=["reverse_payment"])
+    def reverse_payment(self, request, object_id):
+        payment = get_object_or_404(self.get_queryset(request), pk=object_id)
+        form = ReverseForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                entry = ledger.payment_reverse(
+                    payment=payment, amount=form.cleaned_data["amount"],
+                    reason=form.cleaned_data["reason"], acting_user=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                form.add_error(None, errors_of(exc))
+            else:
+                self.message_user(request, _("Reversing entry #%(id)s posted.")
+                                  % {"id": entry.pk}, messages.SUCCESS)
+                return redirect(reverse("admin:payers_payment_change", args=[entry.pk]))
+        return form_page(self, request, form, title=_("Reverse payment %(p)s") % {"p": payment},
+                         intro=_("Still standing: %(amount)s") % {
+                             "amount": ledger.standing_amount(payment)},
+                         submit=_("Post the reversing entry"))
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("payment file (CSV or xlsx)"))
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(OsmsModelAdmin):
+    list_display = ("id", "file_name", "source", "status", "progress", "rows_total", "loaded",
+                    "duplicates", "rejected", "suspense", "duration", "created_by",
+                    "created_at")
+    list_filter = ("status", "source")
+    readonly_fields = ("progress_bar", "rejects_link", "payments_link",
+                       *[f.name for f in ImportRun._meta.fields], "duration")
+    exclude = ("file",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("progress"))
+    def progress_bar(self, obj):
+        running = obj.status in (ImportRun.Status.PENDING, ImportRun.Status.RUNNING)
+        return render_to_string("payers/import_run_progress.html",
+                                {"run": obj, "running": running})
+
+    @admin.display(description=_("rejected rows"))
+    def rejects_link(self, obj):
+        url = reverse("admin:payers_paymentreject_changelist") + f"?import_run__id__exact={obj.pk}"
+        return format_html('<a href="{}">{} →</a>', url, obj.rejected)
+
+    @admin.display(description=_("posted payments"))
+    def payments_link(self, obj):
+        if obj.first_payment_id is None:
+            return "—"
+        url = (reverse("admin:payers_payment_changelist")
+               + f"?id__gte={obj.first_payment_id}&id__lte={obj.last_payment_id}")
+        return format_html('<a href="{}">{} →</a>', url, obj.loaded)
+
+    def get_urls(self):
+        return [path("upload/", self.admin_site.admin_view(self.upload_view),
+                     name="payers_importrun_upload")] + super().get_urls()
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect("admin:payers_importrun_upload")
+
+    def upload_view(self, request):
+        from .tasks import payment_import_task
+
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            with transaction.atomic():
+                run = import_run_create(file_name=upload.name, source=ImportRun.Source.ADMIN,
+                                        acting_user=request.user, file=upload)
+                transaction.on_commit(lambda: payment_import_task.delay(run.pk))
+            self.message_user(request, _("The file was queued for import."), messages.SUCCESS)
+            return redirect(reverse("admin:payers_importrun_change", args=[run.pk]))
+        return form_page(self, request, form, title=_("Import a payment file"),
+                         submit=_("Import"),
+                         help_text=_("Header: payer_id,iin,last_name,first_name,period,knp,"
+                                     "amount,paid_on,document_no (period MMYYYY). See "
+                                     "docs/formats/payments.md."))
+
+
+@admin.register(PaymentReject)
+class PaymentRejectAdmin(ReadOnlyMixin, BackgroundExportMixin, OsmsModelAdmin):
+    list_display = ("import_run", "line_no", "reason", "payer_id", "iin", "period", "knp",
+                    "amount", "paid_on", "document_no")
+    list_filter = ("reason", "import_run")
+    list_select_related = ("import_run",)
+    ordering = ("import_run", "line_no")
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(label=_("reason for the return"), max_length=500)
+
+
+@admin.register(SuspensePayment)
+class SuspensePaymentAdmin(BackgroundExportMixin, OsmsModelAdmin):
+    list_display = ("iin", "last_name", "first_name", "payer_code", "period", "knp", "amount",
+                    "paid_on", "document_no", "status", "registered")
+    list_filter = ("status", "period")
+    search_fields = ("iin", "document_no")
+    readonly_fields = [f.name for f in SuspensePayment._meta.fields]
+    actions = ["match_selected"]
+    actions_list = ["match_all_registered"]
+    actions_detail = ["return_to_payer"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("IIN registered"), boolean=True)
+    def registered(self, obj):
+        from .models import Person
+
+        return Person.objects.filter(iin=obj.iin).exists()
+
+    @admin.action(description=_("Match to the person registered under the IIN"),
+                  permissions=["change"])
+    def match_selected(self, request, queryset):
+        from .models import Person
+
+        done = 0
+        for suspense in queryset.filter(status=SuspensePayment.Status.OPEN):
+            person = Person.objects.filter(iin=suspense.iin).first()
+            if person is None:
+                self.message_user(request, _("IIN %(iin)s is not in the registry yet.")
+                                  % {"iin": suspense.iin}, messages.WARNING)
+                continue
+            ledger.suspense_match(suspense=suspense, person=person, acting_user=request.user)
+            done += 1
+        self.message_user(request, _("%(n)d payments matched and posted.") % {"n": done},
+                          messages.SUCCESS)
+
+    def has_match_all_registered_permission(self, request):
+        return request.user.has_perm("payers.change_suspensepayment")
+
+    @action(description=_("Match every registered IIN"), url_path="match-registered",
+            icon="link", permissions=["match_all_registered"])
+    def match_all_registered(self, request):
+        count = ledger.suspense_match_registered(acting_user=request.user)
+        self.message_user(request, _("%(n)d payments matched and posted.") % {"n": count},
+                          messages.SUCCESS)
+        return redirect("admin:payers_suspensepayment_changelist")
+
+    def has_return_to_payer_permission(self, request, obj=None):
+        return request.user.has_perm("payers.change_suspensepayment")
+
+    @action(description=_("Return to the payer"), url_path="return", icon="undo",
+            permissions=["return_to_payer"])
+    def return_to_payer(self, request, object_id):
+        suspense = get_object_or_404(SuspensePayment, pk=object_id)
+        form = ReturnForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                ledger.suspense_return(suspense=suspense, note=form.cleaned_data["note"],
+                                       acting_user=request.user)
+            except ValidationError as exc:
+                form.add_error(None, errors_of(exc))
+            else:
+                self.message_user(request, _("Marked as returned to the payer."),
+                                  messages.SUCCESS)
+                return redirect("admin:payers_suspensepayment_changelist")
+        return form_page(self, request, form, title=_("Return %(s)s") % {"s": suspense},
+                         submit=_("Return"))
+
+
+__all__ = ["ReadOnlyMixin", "errors_of", "form_page"]

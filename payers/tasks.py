@@ -1,0 +1,23 @@
+"""Background jobs of the contributions: take ids, call services."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from .arrears import arrears_recompute
+from .imports import payment_import
+from .models import ImportRun
+
+
+@shared_task(name="payers.payment_import")
+def payment_import_task(run_id):
+    """Import the file uploaded for run ``run_id`` (progress is written on the run)."""
+    run = ImportRun.objects.get(pk=run_id)
+    if run.status != ImportRun.Status.PENDING:
+        return run.status  # a redelivered message never imports twice
+    return payment_import(path=run.file.path, run=run).status
+
+
+@shared_task(name="payers.arrears_recompute")
+def arrears_recompute_task(as_of=None):
+    day = timezone.localdate() if as_of is None else timezone.datetime.fromisoformat(as_of).date()
+    return arrears_recompute(as_of=day)
