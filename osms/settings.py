@@ -236,3 +236,10 @@ CELERY_BEAT_SCHEDULE["coverage-recompute-statuses"] = {
     "task": "coverage.recompute_statuses",
     "schedule": __import__("celery.schedules").schedules.crontab(minute="30", hour="1"),
 }
+
+# --- Contributions (payers/tasks.py) ------------------------------------------------
+# Nightly at 04:30: arrears and penalties as of the day (the admin list and its export).
+CELERY_BEAT_SCHEDULE["payers-arrears-recompute"] = {
+    "task": "payers.arrears_recompute",
+    "schedule": __import__("celery.schedules").schedules.crontab(minute="30", hour="4"),
+}
