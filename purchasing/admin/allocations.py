@@ -16,7 +16,7 @@ from ..explain import explain_line
 from ..exports import protocol_pdf, protocol_xlsx
 from ..models import Allocation, AllocationAdjustment, AllocationLine, Protocol, Vote
 from ..services.common import member_seat
-from .base import ReadOnlyInline, report
+from .base import LogEntryHistoryMixin, ReadOnlyInline, report
 
 
 class AdjustForm(forms.Form):
@@ -138,7 +138,7 @@ class AllocationAdmin(RegionScopedAdmin):
 
 
 @admin.register(AllocationAdjustment)
-class AllocationAdjustmentAdmin(RegionScopedAdmin):
+class AllocationAdjustmentAdmin(LogEntryHistoryMixin, RegionScopedAdmin):
     list_display = ("line", "old_volume", "new_volume", "reason", "user", "created_at")
     list_filter = ("line__allocation__campaign__region",)
     readonly_fields = ("line", "old_volume", "new_volume", "old_amount", "new_amount", "reason",

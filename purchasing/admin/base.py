@@ -1,6 +1,6 @@
 """Shared admin helpers: service errors as messages, read-only inlines."""
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from unfold.admin import TabularInline
 
@@ -38,5 +38,18 @@ class ReadOnlyInline(TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        return tuple(self.fields or ()) + tuple(super().get_readonly_fields(request, obj))
+
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class LogEntryHistoryMixin:
+    """For append-only audit rows without HistoricalRecords: Django's own history page
+    (simple-history's would fail on a model it does not track)."""
+
+    object_history_template = "admin/object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        return admin.ModelAdmin.history_view(self, request, object_id, extra_context)

@@ -21,7 +21,7 @@ from ..models import (
     ExecutionAct,
     QualityDeduction,
 )
-from .base import ReadOnlyInline, report
+from .base import LogEntryHistoryMixin, ReadOnlyInline, report
 
 
 class ItemInline(ReadOnlyInline):
@@ -89,6 +89,18 @@ class ContractAdmin(RegionScopedAdmin):
         return TemplateResponse(request, "admin/purchasing/monitoring.html", context)
 
 
+@admin.register(ContractItem)
+class ContractItemAdmin(RegionScopedAdmin):
+    list_display = ("contract", "care_type", "volume", "unit_price", "amount", "protocol")
+    list_filter = ("contract__year", "contract__region", "care_type")
+    list_select_related = ("contract__provider", "care_type", "protocol")
+    search_fields = ("contract__number", "contract__provider__name")
+    readonly_fields = ("contract", "care_type", "protocol", "volume", "unit_price", "amount")
+
+    def has_add_permission(self, request):
+        return False  # items come from a protocol; volumes change by amendment
+
+
 class AmendmentForm(forms.ModelForm):
     class Meta:
         model = ContractAmendment
@@ -106,7 +118,7 @@ class AmendmentForm(forms.ModelForm):
 
 
 @admin.register(ContractAmendment)
-class ContractAmendmentAdmin(RegionScopedAdmin):
+class ContractAmendmentAdmin(LogEntryHistoryMixin, RegionScopedAdmin):
     form = AmendmentForm
     list_display = ("contract", "number", "signed_on", "old_volume", "new_volume", "new_amount")
     list_filter = ("contract__region",)
@@ -209,7 +221,7 @@ class DeductionForm(forms.ModelForm):
 
 
 @admin.register(QualityDeduction)
-class QualityDeductionAdmin(RegionScopedAdmin):
+class QualityDeductionAdmin(LogEntryHistoryMixin, RegionScopedAdmin):
     form = DeductionForm
     list_display = ("act", "indicator", "amount", "created_by")
     list_filter = ("act__item__contract__region",)

@@ -21,7 +21,7 @@ from ..models import (
     RatingComponent,
     RatingScore,
 )
-from .base import ReadOnlyInline, report
+from .base import LogEntryHistoryMixin, ReadOnlyInline, report
 
 
 @admin.register(CoExecutionCap)
@@ -134,7 +134,7 @@ class ProviderRatingAdmin(RegionScopedAdmin):
 
 
 @admin.register(InclusionCheck)
-class InclusionCheckAdmin(RegionScopedAdmin):
+class InclusionCheckAdmin(LogEntryHistoryMixin, RegionScopedAdmin):
     list_display = ("provider", "checked_on", "included", "reason")
     list_filter = ("included", "provider__region")
     readonly_fields = ("provider", "checked_on", "included", "criteria_table", "reason",
