@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import xlsxwriter
 from django.utils.translation import gettext as _
 
-from .models import CareType, Entitlement, FundingSource
+from .models import CareType, Entitlement
 
 
 @dataclass
@@ -60,8 +60,7 @@ class Comparison:
 
 def _rule_label(rule):
     scope = rule.disease_list.name if rule.disease_list_id else _("any condition")
-    return f"{FundingSource(rule.funding_source).label.split(' ')[0]}: {scope} " \
-           f"[{Entitlement(rule.entitlement).label}]"
+    return f"{rule.funding_source}: {scope} [{Entitlement(rule.entitlement).label}]"
 
 
 def _rules_by_care(version):
