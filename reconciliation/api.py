@@ -8,6 +8,7 @@ from rest_framework.exceptions import MethodNotAllowed, PermissionDenied, Valida
 from rest_framework.response import Response
 
 from osms.core.api import RegionScopedViewSet
+from osms.core.scoping import scope_queryset
 
 from . import services
 from .models import CollectionSummary, Discrepancy
@@ -50,6 +51,12 @@ class DiscrepancyViewSet(ReadOnlyScoped):
     queryset = Discrepancy.objects.select_related("region", "assignee").order_by("id")
     serializer_class = DiscrepancySerializer
     filterset_fields = ["period", "status", "type", "kind", "employer_bin", "iin"]
+
+    def get_queryset(self):
+        if self.action == "transition":
+            # A transition changes the row: scope by "change", not by POST's "add".
+            return scope_queryset(self.queryset.all(), self.request.user, "change")
+        return super().get_queryset()
 
     @action(detail=True, methods=["post"], permission_classes=[CanChangeDiscrepancy],
             serializer_class=TransitionSerializer)

@@ -120,9 +120,6 @@ class DiscrepancyAdmin(RegionScopedAdmin):
         except ValidationError as exc:
             messages.error(request, "; ".join(exc.messages))
 
-    def save_related(self, request, form, formsets, change):
-        """Events are written by the services; the inline is read-only."""
-
     @admin.action(description=_("Issue notices to the employers of the selected"),
                   permissions=["change"])
     def issue_notices(self, request, queryset):

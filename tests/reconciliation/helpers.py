@@ -8,6 +8,9 @@ from decimal import Decimal
 from payers.models import Payment
 from reconciliation.importer import declarations_import
 
+JAN = datetime.date(2026, 1, 1)
+DEC = datetime.date(2025, 12, 1)
+D121, D122 = "employer_deduction", "employee_contribution"
 _documents = itertools.count(1)
 KNP = {"employer_deduction": "121", "employee_contribution": "122"}
 HEADER = "employer_bin;iin;period;income;osms_deduction;osms_contribution;ipn;social_tax;opv;so"
