@@ -174,9 +174,7 @@ def _write(job):
     every = conf.progress_every()
     copy_values = copy_queryset(queryset, columns) if job.file_format == "csv" else None
     if copy_values is not None:
-        done = write_csv_by_copy(
-            copy_values, columns, partial, every=every, on_progress=lambda n: _progress(job, n)
-        )
+        done = write_csv_by_copy(copy_values, columns, partial)
         sheets = 1
     else:
         done, sheets = _write_streamed(job, queryset, columns, partial, total, sink_class, every)
