@@ -189,6 +189,7 @@ def main():
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--formats", default="xlsx,csv")
     parser.add_argument("--compare", action="store_true", help="also time XlsxWriter")
+    parser.add_argument("--chunk-size", type=int, help="rows per fetch (EXPORTS_CHUNK_SIZE)")
     parser.add_argument("--drop", action="store_true", help="drop the database afterwards")
     parser.add_argument("--worker", choices=["xlsx", "csv"], help=argparse.SUPPRESS)
     parser.add_argument("--reference", type=int, help=argparse.SUPPRESS)
@@ -199,7 +200,9 @@ def main():
         if args.worker:
             from django.test.utils import override_settings
 
-            with override_settings(MEDIA_ROOT=os.environ["BENCH_MEDIA_ROOT"]):
+            chunk = {"EXPORTS_CHUNK_SIZE": int(os.environ["BENCH_CHUNK_SIZE"])} if os.environ.get(
+                "BENCH_CHUNK_SIZE") else {}
+            with override_settings(MEDIA_ROOT=os.environ["BENCH_MEDIA_ROOT"], **chunk):
                 worker(args.worker)
         else:
             xlsxwriter_reference(args.reference)
@@ -216,6 +219,8 @@ def main():
     results = []
     with tempfile.TemporaryDirectory() as media:
         os.environ["BENCH_MEDIA_ROOT"] = media
+        if args.chunk_size:
+            os.environ["BENCH_CHUNK_SIZE"] = str(args.chunk_size)
         for file_format in args.formats.split(","):
             results.append(run_child(["--worker", file_format], args.database_url))
             print(json.dumps(results[-1]))

@@ -28,7 +28,7 @@ def progress_every():
 
 def chunk_size():
     """Rows fetched per round trip from the server-side cursor."""
-    return getattr(settings, "EXPORTS_CHUNK_SIZE", 5000)
+    return getattr(settings, "EXPORTS_CHUNK_SIZE", 2000)
 
 
 def xlsx_compress_level():
