@@ -82,12 +82,12 @@ def _temp(cursor, name, columns, rows):
         cursor.execute(f"ANALYZE {name}")
 
 
-def _months(as_of, due_day):
+def _months(as_of, due_day, since=None):
     """Periods whose due date is before ``as_of``, from the first registered activity."""
     first = Activity.objects.order_by("started_on").values_list("started_on", flat=True).first()
     if first is None:
         return []
-    period = first.replace(day=1)
+    period = max(first, since or first).replace(day=1)
     months = []
     while rates.due_date(period=period, due_day=due_day) < as_of:
         months.append(period)
@@ -96,14 +96,17 @@ def _months(as_of, due_day):
 
 
 @transaction.atomic
-def arrears_recompute(*, as_of: datetime.date) -> int:
-    """Replace the arrears table with the state as of ``as_of``; returns the rows written."""
+def arrears_recompute(*, as_of: datetime.date, since: datetime.date | None = None) -> int:
+    """Replace the arrears table with the state as of ``as_of``; returns the rows written.
+
+    ``since`` limits the periods looked at (default: from the first registered activity).
+    """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext('payers.arrears'))")
     rule = rates.penalty_rule_on(day=as_of)
     month_rows = []
-    for period in _months(as_of, rule.due_day):
+    for period in _months(as_of, rule.due_day, since):
         due = rates.due_date(period=period, due_day=rule.due_day)
         end = (period + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
         for payer_type in (PayerType.INDIVIDUAL_ENTREPRENEUR, PayerType.PRIVATE_PRACTICE):

@@ -195,4 +195,7 @@ def seed_registry(*, rng, persons, stdout=None):
 
 
 def seed(*, rng, persons, stdout=None):
+    from .demo_payments import seed_payments
+
     seed_registry(rng=rng, persons=persons, stdout=stdout)
+    seed_payments(rng=rng, today=DEMO_TODAY, stdout=stdout)

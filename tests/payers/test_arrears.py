@@ -88,3 +88,9 @@ def test_base_rate_is_effective_dated_data():
     # 10 days in May 2025 at 1.25 × 36.5 % / 365 = 0.125 % a day
     assert penalty_for(amount=Decimal("10000"), due_on=D(2025, 5, 5),
                        paid_on=D(2025, 5, 15)) == Decimal("125.00")
+
+
+def test_since_limits_the_periods_looked_at():
+    ActivityFactory(started_on=D(2024, 1, 1))
+    arrears_recompute(as_of=D(2025, 3, 1), since=D(2025, 1, 1))
+    assert sorted(Arrear.objects.values_list("period", flat=True)) == [D(2025, 1, 1)]
