@@ -42,17 +42,31 @@ def test_epilepsy_stays_gobmp_in_2026(icd10_subset, citizen):
     assert check(citizen, D2026, "G40.9", insured=False).funding_source == "GOBMP"
 
 
-def test_liver_cirrhosis_k74_is_not_in_the_chronic_list(icd10_subset, citizen):
-    assert check(citizen, D2025, "K74.6", insured=False).covered is False
-    assert check(citizen, D2025, "K74.6", insured=True).funding_source == "OSMS"
+def test_liver_cirrhosis_k74_is_gobmp_as_socially_significant_not_chronic(icd10_subset,
+                                                                        citizen):
+    for on in (D2025, D2026):
+        result = check(citizen, on, "K74.6", insured=False)
+        assert result.funding_source == "GOBMP"
+        assert "socially_significant" in result.trace[-1].rule
+        assert "K74" in result.trace[-1].reason
 
 
-def test_rheumatism_is_new_in_the_2026_osms_list(icd10_subset, citizen):
-    assert check(citizen, D2025, "I05", insured=False).covered is False
-    result = check(citizen, D2026, "I05", insured=True)
-    applied = result.trace[-1]
-    assert applied.applied and "chronic_osms_2026" in applied.rule
-    assert "I00-I09" in applied.reason
+def test_rheumatism_moves_from_socially_significant_to_the_osms_chronic_list(icd10_subset,
+                                                                           citizen):
+    before = check(citizen, D2025, "I05", insured=False)
+    assert before.funding_source == "GOBMP"
+    assert "socially_significant_2025" in before.trace[-1].rule
+    after = check(citizen, D2026, "I05", insured=True)
+    assert after.funding_source == "OSMS"
+    assert "chronic_osms_2026" in after.trace[-1].rule
+    assert "I00-I09" in after.trace[-1].reason
+    assert check(citizen, D2026, "I05", insured=False).covered is False
+
+
+def test_diabetes_leaves_the_socially_significant_list_in_2026(icd10_subset, citizen):
+    assert check(citizen, D2025, "E11.9", insured=False).funding_source == "GOBMP"
+    assert check(citizen, D2026, "E11.9", insured=False).covered is False
+    assert check(citizen, D2026, "E11.9", insured=True).funding_source == "OSMS"
 
 
 def test_trace_lists_rules_in_order_with_reasons(icd10_subset, citizen):

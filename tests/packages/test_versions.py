@@ -33,6 +33,12 @@ def test_seeded_chronic_lists_have_25_and_24_items(db):
     assert set(kept_2026.items.values_list("code", flat=True)) == {"viral_hepatitis", "epilepsy"}
     assert kept_2026.items.get(code="viral_hepatitis").icd10_ranges == "B18.0-B18.2; B18.8"
     assert "ҚР ДСМ-149/2020" in gobmp_2025.source
+    social_2025 = DiseaseList.objects.get(code="socially_significant_2025")
+    social_2026 = DiseaseList.objects.get(code="socially_significant_2026")
+    assert social_2025.items.count() == 12 and social_2026.items.count() == 10
+    assert "diabetes" not in set(social_2026.items.values_list("code", flat=True))
+    assert {"epilepsy", "stroke"} <= set(social_2026.items.values_list("code", flat=True))
+    assert not DiseaseList.objects.filter(code="socially_significant").exists()
 
 
 def test_comparison_shows_chronic_diseases_moving_to_osms(v2025, v2026):
@@ -40,13 +46,17 @@ def test_comparison_shows_chronic_diseases_moving_to_osms(v2025, v2026):
     kdp = {row.code: row for row in comparison.diseases
            if row.care_type.code == "consultative_diagnostic"}
     moved = {code for code, row in kdp.items() if (row.before, row.after) == ("GOBMP", "OSMS")}
-    assert len(moved) == 23
+    osms_chronic = set(DiseaseList.objects.get(code="chronic_osms_2026").items.values_list(
+        "code", flat=True))
+    assert moved == osms_chronic  # all 24 chronic diseases of the ОСМС list came from ГОБМП
     assert "arterial_hypertension" in moved
     assert kdp["arterial_hypertension"].change == "moved"
     assert (kdp["viral_hepatitis"].before, kdp["viral_hepatitis"].after) == ("GOBMP", "GOBMP")
     assert (kdp["epilepsy"].before, kdp["epilepsy"].after) == ("GOBMP", "GOBMP")
-    assert (kdp["rheumatism"].before, kdp["rheumatism"].after) == (None, "OSMS")
-    assert kdp["rheumatism"].change == "added"
+    assert (kdp["diabetes"].before, kdp["diabetes"].after) == ("GOBMP", None)
+    assert kdp["diabetes"].change == "removed"
+    assert (kdp["stroke"].before, kdp["stroke"].after) == (None, "GOBMP")
+    assert kdp["stroke"].change == "added"
     changed_care = {row.care_type.code for row in comparison.care_changes}
     assert {"consultative_diagnostic", "drugs_outpatient", "palliative",
             "blood_products"} <= changed_care
