@@ -180,3 +180,13 @@ def test_headers_follow_the_users_language(analyst, almaty, registry, export_med
     header = next(iter(read_xlsx(export_media / job.file.name).values()))[0]
     assert header[0] == "ЖСН"
     assert header[7] == "өңір"
+
+
+@pytest.mark.parametrize(("language", "title", "button"), [
+    ("ru", "Центр загрузок", "Экспорт"),
+    ("kk", "Жүктеп алу орталығы", "Экспорт"),
+])
+def test_download_centre_and_button_are_translated(analyst, registry, language, title, button):
+    client = client_for(analyst, language=language)
+    assert title in client.get(reverse("admin:exports_exportjob_changelist")).content.decode()
+    assert f"{button}" in client.get(LIST_URL).content.decode()
