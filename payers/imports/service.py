@@ -14,6 +14,7 @@ import logging
 import os
 import time
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -117,9 +118,15 @@ def _post(cursor, run, *, now):
 
 
 def _lock(cursor):
-    """One payment import at a time (counts stay exact; the key keeps money exact anyway)."""
+    """One payment import at a time (counts stay exact; the key keeps money exact anyway).
+
+    The registry join of millions of rows hashes in memory rather than in batches on
+    disk: this transaction gets more ``work_mem`` (``PAYMENTS_IMPORT_WORK_MEM``).
+    """
     if connection.vendor == "postgresql":
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('payers.payment_import'))")
+        work_mem = getattr(settings, "PAYMENTS_IMPORT_WORK_MEM", "256MB")
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
 
 
 def payment_import(*, path, run=None, source=ImportRun.Source.COMMAND, acting_user=None
