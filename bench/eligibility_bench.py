@@ -47,12 +47,13 @@ def main():
     have = Person.objects.count()
     if have < args.persons:
         Person.objects.bulk_create(
-            Person(iin=next_iin(datetime.date(1960 + rng.randrange(60), 1 + rng.randrange(12), 1),
+            (Person(iin=next_iin(datetime.date(1960 + rng.randrange(60), 1 + rng.randrange(12), 1),
                                 rng.choice("MF")),
                    last_name="Бенч", first_name="Тест", region=almaty,
                    birth_date=datetime.date(1970, 1, 1), sex="M",
                    citizenship=rng.choice([c for c, _ in Citizenship.choices]))
-            for _ in range(args.persons - have)
+            for _ in range(args.persons - have)),
+            ignore_conflicts=True,
         )
     iins = list(Person.objects.values_list("iin", flat=True)[: args.persons])
     care = list(CareType.objects.values_list("code", flat=True))
