@@ -83,7 +83,8 @@ class PackageVersionAdmin(OsmsModelAdmin):
     @action(description=_("Check eligibility"), url_path="eligibility", icon="fact_check",
             permissions=["view"])
     def eligibility_tool(self, request):
-        form = EligibilityForm(request.POST or None)
+        initial = {key: request.GET[key] for key in ("iin", "date") if key in request.GET}
+        form = EligibilityForm(request.POST or None, initial=initial)
         result = None
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data

@@ -101,3 +101,20 @@ def test_admin_lists_open(hq_client, model):
 
 def test_tariff_import_page_opens_for_head_office(hq_client):
     assert hq_client.get("/admin/packages/tariffcaserate/import/").status_code == 200
+
+
+def test_person_page_links_to_the_eligibility_tool(hq_client, hq_operator, rf, monkeypatch):
+    from django.utils import timezone
+
+    from packages.admin.panel import person_package_panel
+
+    monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2026, 5, 1))
+    person = PersonFactory()
+    request = rf.get("/")
+    request.user = hq_operator
+    html = person_package_panel(request, person)
+    assert f"iin={person.iin}" in html and "date=2026-05-01" in html
+    assert "2026" in html
+    page = hq_client.get(BASE + f"eligibility/?iin={person.iin}&date=2026-05-01")
+    assert page.context["form"].initial == {"iin": person.iin, "date": "2026-05-01"}
+    assert hq_client.get(f"/admin/payers/person/{person.pk}/change/").status_code == 200
