@@ -132,7 +132,7 @@ class Migration(migrations.Migration):
                 ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
                 ('source', models.CharField(blank=True, max_length=300, verbose_name='legal source')),
                 ('locality', models.CharField(choices=[('city', 'City'), ('district', 'District (rural)')], max_length=10, verbose_name='locality')),
-                ('max_share', models.DecimalField(decimal_places=4, help_text='0.60 means at most 60 % of the volume.', max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('0.9999'))], verbose_name='maximum co-executed share')),
+                ('max_share', models.DecimalField(decimal_places=4, help_text='0.60 means at most 60 percent of the volume.', max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('0.9999'))], verbose_name='maximum co-executed share')),
                 ('care_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='coexecution_caps', to='packages.caretype', verbose_name='type of care')),
             ],
             options={
@@ -328,7 +328,7 @@ class Migration(migrations.Migration):
                 ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
                 ('source', models.CharField(blank=True, max_length=300, verbose_name='legal source')),
                 ('locality', models.CharField(choices=[('city', 'City'), ('district', 'District (rural)')], max_length=10, verbose_name='locality')),
-                ('max_share', models.DecimalField(decimal_places=4, help_text='0.60 means at most 60 % of the volume.', max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('0.9999'))], verbose_name='maximum co-executed share')),
+                ('max_share', models.DecimalField(decimal_places=4, help_text='0.60 means at most 60 percent of the volume.', max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('0.9999'))], verbose_name='maximum co-executed share')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.TextField(null=True)),

@@ -57,7 +57,7 @@ class CoExecutionCap(EffectiveDated):
     locality = models.CharField(_("locality"), max_length=10, choices=Locality.choices)
     max_share = models.DecimalField(
         _("maximum co-executed share"), max_digits=5, decimal_places=4,
-        validators=SHARE_VALIDATORS, help_text=_("0.60 means at most 60 % of the volume."),
+        validators=SHARE_VALIDATORS, help_text=_("0.60 means at most 60 percent of the volume."),
     )
 
     history = HistoricalRecords()

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from tests.purchasing.scenario import build
 
@@ -11,3 +12,10 @@ def almaty_scenario(almaty):
 @pytest.fixture
 def astana_scenario(astana):
     return build(astana, prefix="ast")
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Services' messages are asserted in the English source; views use the request language."""
+    with translation.override("en"):
+        yield

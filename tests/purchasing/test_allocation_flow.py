@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from purchasing import services
 from purchasing.explain import explain_line
@@ -133,3 +134,12 @@ def test_no_quorum_blocks_approval(almaty_scenario):
         services.vote_cast(meeting=scenario.meeting, user=member.user, choice="for")
     with pytest.raises(ValidationError, match="No quorum: 4 of 7"):
         services.protocol_approve(protocol=scenario.protocol, acting_user=scenario.chair)
+
+
+def test_explanation_reads_in_russian_and_kazakh(almaty_scenario):
+    line = almaty_scenario.allocation.lines.get(rank=1)
+    with translation.override("ru"):
+        assert explain_line(line).startswith("Балл 80.00; запрошено 6000; собственная мощность 6000.")
+        assert "пропорционально баллу" in explain_line(line)
+    with translation.override("kk"):
+        assert "балға пропорционал бөлінді" in explain_line(line)
