@@ -164,3 +164,21 @@ def test_coefficient_row_must_say_its_group(db):
                                valid_from=JAN_2026)
     with pytest.raises(ValidationError):
         price.full_clean()
+
+
+def test_import_tariffs_command(db, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    good = tmp_path / "prices.csv"
+    good.write_text("code,name,care_type,price,valid_from,valid_to\n"
+                    "B03.016.002,Общий анализ крови,consultative_diagnostic,1450,2026-01-01,\n",
+                    encoding="utf-8")
+    call_command("import_tariffs", "service_price", str(good), "--dry-run")
+    assert not TariffServicePrice.objects.exists()
+    call_command("import_tariffs", "service_price", str(good))
+    assert service_price_on(code="B03.016.002", on=JAN_2026).price == Decimal("1450")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,name,care_type,price,valid_from,valid_to\n"
+                   "X,Y,spa,1,2026-01-01,\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="1 errors"):
+        call_command("import_tariffs", "service_price", str(bad))
