@@ -24,7 +24,14 @@ from .imports import import_run_create
 from .models import ImportRun, Payment, PaymentReject, SuspensePayment
 
 
-class ReadOnlyMixin:
+class PlainHistoryMixin:
+    """Django's own history page (admin log) for models without simple-history records."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+
+
+class ReadOnlyMixin(PlainHistoryMixin):
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -61,7 +68,7 @@ class ReverseForm(forms.Form):
 
 
 @admin.register(Payment)
-class PaymentAdmin(BackgroundExportMixin, RegionScopedAdmin):
+class PaymentAdmin(PlainHistoryMixin, BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("id", "iin", "payer_code", "period", "kind", "knp", "amount", "paid_on",
                     "document_no", "reverses", "posted_at")
     list_filter = ("kind", "knp", "period", "person__region")
@@ -130,7 +137,7 @@ class UploadForm(forms.Form):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(OsmsModelAdmin):
+class ImportRunAdmin(PlainHistoryMixin, OsmsModelAdmin):
     list_display = ("id", "file_name", "source", "status", "progress", "rows_total", "loaded",
                     "duplicates", "rejected", "suspense", "duration", "created_by",
                     "created_at")

@@ -45,6 +45,44 @@ CASES = [
 ]
 
 
+
+def _payment(r):
+    from tests.factories import PaymentFactory
+
+    return PaymentFactory(person=PersonFactory(region=r))
+
+
+def _refund(r):
+    from decimal import Decimal
+
+    from payers.models import RefundApplication
+
+    payment = _payment(r)
+    return RefundApplication.objects.create(payment=payment, applicant_code=payment.payer_code,
+                                            amount=Decimal("100.00"), reason="Excess",
+                                            submitted_on=payment.paid_on)
+
+
+def _arrear(r):
+    import datetime
+    from decimal import Decimal
+
+    from payers.models import Arrear
+
+    person = PersonFactory(region=r)
+    return Arrear.objects.create(
+        person=person, payer_code=person.iin, period=datetime.date(2025, 1, 1),
+        kind="self_employed", expected=Decimal("5950"), paid=Decimal("0"),
+        paid_late=Decimal("0"), debt=Decimal("5950"), due_on=datetime.date(2025, 2, 25),
+        days_overdue=10, penalty=Decimal("12.34"), as_of=datetime.date(2025, 3, 7))
+
+
+CASES += [
+    Case("payment", _payment, search_term=lambda o: o.iin),
+    Case("refundapplication", _refund),
+    Case("arrear", _arrear, search_term=lambda o: o.payer_code),
+]
+
 def admin_url(obj, view):
     opts = obj._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[obj.pk])

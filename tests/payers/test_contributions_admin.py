@@ -108,3 +108,9 @@ def test_arrears_list_is_region_scoped(almaty_operator):
     assert response.status_code == 200
     rows = response.context["cl"].result_list
     assert {a.person.region.kato for a in rows} == {"750000000"}
+
+
+def test_history_pages_of_ledger_models_open(hq_operator):
+    payment = PaymentFactory()
+    client = client_for(hq_operator)
+    assert client.get(f"/admin/payers/payment/{payment.pk}/history/").status_code == 200
