@@ -17,13 +17,19 @@ from .models import CareType, Entitlement
 
 @dataclass
 class CareRow:
+    """The rules of one care type in both versions. ``changed`` compares their shape
+    (source, who is entitled, any condition or a list), not the lists' names: a list
+    replaced by its next edition shows in the disease table, not here."""
+
     care_type: CareType
     before: str
     after: str
+    before_shape: tuple = ()
+    after_shape: tuple = ()
 
     @property
     def changed(self):
-        return self.before != self.after
+        return self.before_shape != self.after_shape
 
 
 @dataclass
@@ -63,6 +69,10 @@ def _rule_label(rule):
     return f"{rule.funding_source}: {scope} [{Entitlement(rule.entitlement).label}]"
 
 
+def _rule_shape(rule):
+    return (rule.funding_source, rule.entitlement, rule.disease_list_id is not None)
+
+
 def _rules_by_care(version):
     rules = {}
     queryset = (version.rules.select_related("care_type", "disease_list")
@@ -91,7 +101,8 @@ def compare_versions(*, before, after):
         if not a and not b:
             continue
         care_rows.append(CareRow(care, "\n".join(map(_rule_label, a)) or "—",
-                                 "\n".join(map(_rule_label, b)) or "—"))
+                                 "\n".join(map(_rule_label, b)) or "—",
+                                 tuple(map(_rule_shape, a)), tuple(map(_rule_shape, b))))
         da, db = _diseases(a), _diseases(b)
         for code in sorted(set(da) | set(db), key=lambda c: (db.get(c) or da.get(c))[0].number):
             item = (db.get(code) or da.get(code))[0]

@@ -14,11 +14,12 @@ from unfold.admin import TabularInline
 from unfold.decorators import action
 
 from osms.core.admin_mixins import OsmsModelAdmin
+from payers.models import Citizenship
 
 from .. import services
 from ..compare import compare_versions, comparison_xlsx
 from ..eligibility import EligibilityError, check_eligibility
-from ..models import PackageRule, PackageVersion
+from ..models import CareType, PackageRule, PackageVersion
 from .forms import CompareForm, CopyVersionForm, EligibilityForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -94,8 +95,13 @@ class PackageVersionAdmin(OsmsModelAdmin):
                                            insured=form.insured_value())
             except EligibilityError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        labels = {}
+        if result is not None:
+            labels = {"residency": Citizenship(result.residency).label if result.residency
+                      else _("not in the registry"),
+                      "care_type": CareType.objects.get(code=result.care_type).name}
         return TemplateResponse(request, "packages/eligibility.html", self._context(
-            request, _("Check eligibility"), form=form, result=result))
+            request, _("Check eligibility"), form=form, result=result, labels=labels))
 
     @action(description=_("Compare versions"), url_path="compare", icon="compare_arrows",
             permissions=["view"])

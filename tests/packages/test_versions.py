@@ -60,7 +60,8 @@ def test_comparison_shows_chronic_diseases_moving_to_osms(v2025, v2026):
     changed_care = {row.care_type.code for row in comparison.care_changes}
     assert {"consultative_diagnostic", "drugs_outpatient", "palliative",
             "blood_products"} <= changed_care
-    assert "ambulance" not in changed_care
+    assert not {"ambulance", "day_hospital", "inpatient_planned", "treatment_abroad"} & \
+        changed_care
 
 
 def test_comparison_excel_export(v2025, v2026):
