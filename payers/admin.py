@@ -11,7 +11,6 @@ from osms.core.admin_mixins import RegionScopedAdmin, RegionScopedImportExportAd
 from osms.core.models import Region
 from osms.exports.admin import BackgroundExportMixin
 
-from . import admin_ledger, admin_money  # noqa: F401  (register the contributions admins)
 from .models import Activity, Employment, Organisation, Person
 from .resources import OrganisationResource, PersonResource
 
@@ -130,3 +129,6 @@ class EmploymentAdmin(BackgroundExportMixin, RegionScopedAdmin):
 
 
 __all__ = ["PERSON_PANELS", "Region"]
+
+# The contributions admins (they add the payments section to PERSON_PANELS above).
+from . import admin_ledger, admin_money  # noqa: E402, F401

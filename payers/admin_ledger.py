@@ -20,6 +20,7 @@ from osms.core.admin_mixins import OsmsModelAdmin, RegionScopedAdmin
 from osms.exports.admin import BackgroundExportMixin
 
 from . import ledger
+from .admin import PERSON_PANELS
 from .imports import import_run_create
 from .models import ImportRun, Payment, PaymentReject, SuspensePayment
 
@@ -51,6 +52,23 @@ def form_page(model_admin, request, form, *, title, intro="", submit=None, help_
 
 def errors_of(exc):
     return "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+
+
+def person_payments_panel(request, person):
+    """The person page's payments section: the last 12 payments and the arrears."""
+    from django.db.models import Sum
+
+    from .models import Arrear
+
+    arrears = Arrear.objects.filter(person=person).aggregate(
+        debt=Sum("debt"), penalty=Sum("penalty"))
+    as_of = Arrear.objects.filter(person=person).values_list("as_of", flat=True).first()
+    return render_to_string("payers/person_payments_panel.html", {
+        "payments": person.payments.order_by("-period", "-id")[:12],
+        "debt": arrears["debt"], "penalty": arrears["penalty"], "as_of": as_of})
+
+
+PERSON_PANELS.append(person_payments_panel)
 
 
 class PaymentForm(forms.ModelForm):

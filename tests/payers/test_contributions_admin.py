@@ -114,3 +114,10 @@ def test_history_pages_of_ledger_models_open(hq_operator):
     payment = PaymentFactory()
     client = client_for(hq_operator)
     assert client.get(f"/admin/payers/payment/{payment.pk}/history/").status_code == 200
+
+
+def test_person_page_shows_payments_and_debt(hq_operator):
+    payment = PaymentFactory(amount=Decimal("4250.00"))
+    page = client_for(hq_operator).get(f"/admin/payers/person/{payment.person.pk}/change/")
+    assert page.status_code == 200
+    assert "4250" in page.content.decode().replace("\xa0", "").replace(",", ".")
