@@ -119,10 +119,14 @@ def _replace_results(cursor, params, terms, vendor):
     _drop_temp_tables(cursor)
     if vendor == "postgresql":
         cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-    for statement in (q.paid_sql(), q.cmp_sql(terms), q.odd_sql(), q.undeclared_sql()):
-        cursor.execute(statement, params)
+    cursor.execute(q.refresh_persons_sql(), params)
+    cursor.execute(q.cmp_sql(terms), params)
     if vendor == "postgresql":
-        cursor.execute("ANALYZE recon_paid; ANALYZE recon_cmp; ANALYZE recon_odd")
+        cursor.execute("ANALYZE recon_cmp")
+    cursor.execute(q.odd_sql(), params)
+    cursor.execute(q.undeclared_sql(), params)
+    if vendor == "postgresql":
+        cursor.execute("ANALYZE recon_odd; ANALYZE recon_undeclared")
     cursor.execute(q.CREATE_FOUND)
     cursor.execute(q.found_sql(vendor), params)
     cursor.execute("SELECT type, COUNT(*) FROM recon_found GROUP BY type")
@@ -136,7 +140,7 @@ def _replace_results(cursor, params, terms, vendor):
     new = cursor.rowcount
     cursor.execute(f"DELETE FROM {q.SUMMARY} WHERE period = %(period)s", params)
     cursor.execute(q.summary_sql(), params)
-    cursor.execute("SELECT COUNT(*) FROM recon_cmp")
+    cursor.execute("SELECT COUNT(*) FROM recon_cmp WHERE declared_line = 1")
     declarations = cursor.fetchone()[0]
     _drop_temp_tables(cursor)
     return by_type, new, cleared, declarations

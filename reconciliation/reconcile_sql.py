@@ -2,10 +2,11 @@
 
 Narrow temporary tables, each filled by one statement over the whole period:
 
-1. ``recon_paid``: the period's deductions (121) and contributions (122) paid,
-   per person and payer, one row with both kinds;
-2. ``recon_cmp``: one row per declaration line — declared, paid and expected
-   (the rate schedule's rate and cap applied to the declared income) per kind;
+1. ``recon_cmp``: one row per declaration line — declared, paid and expected
+   (the rate schedule's rate and cap applied to the declared income), both kinds
+   side by side — and one per (person, payer) paid for without a line (a full
+   join of the period's lines with its aggregated 121/122 payments);
+2. (the lines' persons are refreshed first, for persons registered since);
 3. ``recon_odd``: the few (line, kind) rows where something differs beyond the
    tolerance, one row per kind — every later step works on this small set;
 4. ``recon_undeclared``: payments of the period for which nothing was declared;
@@ -22,7 +23,7 @@ DISCREPANCY = "reconciliation_discrepancy"
 EVENT = "reconciliation_discrepancyevent"
 SUMMARY = "reconciliation_collectionsummary"
 KINDS = {"121": "employer_deduction", "122": "employee_contribution"}
-TEMP_TABLES = ("recon_found", "recon_undeclared", "recon_odd", "recon_cmp", "recon_paid")
+TEMP_TABLES = ("recon_found", "recon_undeclared", "recon_odd", "recon_cmp")
 
 FOUND_COLUMNS = (
     "employer_bin", "iin", "kind", "type", "employer_id", "person_id", "region_id", "income",
@@ -49,33 +50,42 @@ def _expected(code, terms):
     return f"ROUND(({base}) * %(rate_{code})s, 2)"
 
 
-def paid_sql():
+def refresh_persons_sql():
+    """Lines loaded before their person was registered get the person now."""
     return f"""
-CREATE TEMP TABLE recon_paid AS
-SELECT person_id, payer_code,
-       SUM(CASE WHEN kind = '{KINDS["121"]}' THEN amount ELSE 0 END) AS p121,
-       SUM(CASE WHEN kind = '{KINDS["122"]}' THEN amount ELSE 0 END) AS p122
-FROM {PAYMENT}
-WHERE period = %(period)s AND kind IN ('{KINDS["121"]}', '{KINDS["122"]}')
-GROUP BY person_id, payer_code
+UPDATE {DECLARATION} SET person_id = (
+    SELECT p.id FROM payers_person p WHERE p.iin = {DECLARATION}.iin)
+WHERE period = %(period)s AND person_id IS NULL
+  AND EXISTS (SELECT 1 FROM payers_person p WHERE p.iin = {DECLARATION}.iin)
 """
 
 
 def cmp_sql(terms):
+    """One row per declaration line and per (person, payer) paid for without a line."""
     return f"""
 CREATE TEMP TABLE recon_cmp AS
-SELECT d.employer_bin, d.iin, d.employer_id, p.id AS person_id,
-       o.region_id AS employer_region, p.region_id AS person_region, d.income,
-       CASE WHEN d.opv > 0 OR d.ipn > 0 THEN 1 ELSE 0 END AS other_tax,
-       d.osms_deduction AS d121, d.osms_contribution AS d122,
-       {_expected("121", terms[KINDS["121"]])} AS e121,
-       {_expected("122", terms[KINDS["122"]])} AS e122,
+SELECT COALESCE(d.employer_bin, pd.payer_code) AS employer_bin, d.iin,
+       d.employer_id, COALESCE(d.person_id, pd.person_id) AS person_id,
+       CASE WHEN d.employer_bin IS NULL THEN 0 ELSE 1 END AS declared_line,
+       d.employer_region, d.income, d.other_tax, d.d121, d.d122, d.e121, d.e122,
        COALESCE(pd.p121, 0) AS p121, COALESCE(pd.p122, 0) AS p122
-FROM {DECLARATION} d
-JOIN payers_organisation o ON o.id = d.employer_id
-LEFT JOIN payers_person p ON p.iin = d.iin
-LEFT JOIN recon_paid pd ON pd.person_id = p.id AND pd.payer_code = d.employer_bin
-WHERE d.period = %(period)s
+FROM (
+    SELECT d.employer_bin, d.iin, d.employer_id, d.person_id, o.region_id AS employer_region,
+           d.income, CASE WHEN d.opv > 0 OR d.ipn > 0 THEN 1 ELSE 0 END AS other_tax,
+           d.osms_deduction AS d121, d.osms_contribution AS d122,
+           {_expected("121", terms[KINDS["121"]])} AS e121,
+           {_expected("122", terms[KINDS["122"]])} AS e122
+    FROM {DECLARATION} d JOIN payers_organisation o ON o.id = d.employer_id
+    WHERE d.period = %(period)s
+) d
+FULL OUTER JOIN (
+    SELECT person_id, payer_code,
+           SUM(CASE WHEN kind = '{KINDS["121"]}' THEN amount ELSE 0 END) AS p121,
+           SUM(CASE WHEN kind = '{KINDS["122"]}' THEN amount ELSE 0 END) AS p122
+    FROM {PAYMENT}
+    WHERE period = %(period)s AND kind IN ('{KINDS["121"]}', '{KINDS["122"]}')
+    GROUP BY person_id, payer_code
+) pd ON pd.person_id = d.person_id AND pd.payer_code = d.employer_bin
 """
 
 
@@ -85,7 +95,7 @@ def _odd_branch(code):
 SELECT c.employer_bin, c.iin, c.employer_id, c.person_id, c.employer_region, c.income,
        c.other_tax, '{KINDS[code]}' AS kind, {d} AS declared, {e} AS expected, {p} AS paid
 FROM recon_cmp c
-WHERE c.person_id IS NOT NULL
+WHERE c.declared_line = 1 AND c.person_id IS NOT NULL
   AND (ABS({d} - {p}) > %(tol)s
        OR ({d} > %(tol)s AND ABS({d} - {e}) > %(tol)s)
        OR ({d} <= %(tol)s AND c.other_tax = 1 AND {e} > %(tol)s))"""
@@ -98,13 +108,12 @@ def odd_sql():
 def undeclared_sql():
     return """
 CREATE TEMP TABLE recon_undeclared AS
-SELECT pd.person_id, p.iin, p.region_id AS person_region, pd.payer_code,
-       o.id AS employer_id, o.region_id AS employer_region, pd.p121, pd.p122
-FROM recon_paid pd
-JOIN payers_person p ON p.id = pd.person_id
-LEFT JOIN payers_organisation o ON o.bin = pd.payer_code
-WHERE NOT EXISTS (SELECT 1 FROM recon_cmp c
-                  WHERE c.person_id = pd.person_id AND c.employer_bin = pd.payer_code)
+SELECT c.person_id, p.iin, p.region_id AS person_region, c.employer_bin AS payer_code,
+       o.id AS employer_id, o.region_id AS employer_region, c.p121, c.p122
+FROM recon_cmp c
+JOIN payers_person p ON p.id = c.person_id
+LEFT JOIN payers_organisation o ON o.bin = c.employer_bin
+WHERE c.declared_line = 0
 """
 
 
@@ -165,7 +174,7 @@ matched AS (
 SELECT employer_bin, iin, '', 'unknown_iin', employer_id, CAST(NULL AS BIGINT),
        employer_region, income, d121 + d122, CAST(NULL AS NUMERIC), CAST(NULL AS NUMERIC),
        d121 + d122, CAST(NULL AS DATE)
-FROM recon_cmp WHERE person_id IS NULL
+FROM recon_cmp WHERE declared_line = 1 AND person_id IS NULL
 UNION ALL
 SELECT employer_bin, iin, kind, 'rate_misapplied', employer_id, person_id, employer_region,
        income, declared, NULL, expected, expected - declared, NULL
@@ -257,12 +266,23 @@ WHERE NOT EXISTS (
 
 
 def summary_sql():
-    """Collections by the person's region and kind; what declarations imply (121/122)."""
-    expected = " UNION ALL ".join(
-        f"""SELECT COALESCE(person_region, employer_region) AS region_id,
-                   '{KINDS[code]}' AS kind, e{code} AS expected, d{code} AS declared,
-                   0 AS collected, 0 AS persons
-            FROM recon_cmp WHERE person_id IS NOT NULL"""
+    """Collections against expectations by region and payer type.
+
+    Region is the payer's: the employer's for deductions and contributions (the
+    person's when the payer is not a registered organisation), the person's for
+    every other kind. Deductions and contributions come from ``recon_cmp``
+    (expected and declared from the lines, collected from the payments), other
+    kinds from the ledger; ``persons`` counts persons paid for, once per payer.
+    """
+    declared = " UNION ALL ".join(
+        f"""SELECT employer_region AS region_id, '{KINDS[code]}' AS kind,
+                   e{code} AS expected, d{code} AS declared, p{code} AS collected,
+                   CASE WHEN p{code} <> 0 THEN 1 ELSE 0 END AS persons
+            FROM recon_cmp WHERE declared_line = 1 AND person_id IS NOT NULL
+            UNION ALL
+            SELECT COALESCE(employer_region, person_region), '{KINDS[code]}', NULL, NULL,
+                   p{code}, CASE WHEN p{code} <> 0 THEN 1 ELSE 0 END
+            FROM recon_undeclared"""
         for code in ("121", "122")
     )
     return f"""
@@ -271,12 +291,15 @@ INSERT INTO {SUMMARY} (period, region_id, payer_type, expected, declared, collec
 SELECT %(period)s, region_id, kind, SUM(expected), SUM(declared), SUM(collected),
        SUM(persons), %(run)s
 FROM (
-    SELECT p.region_id, pay.kind, NULL AS expected, NULL AS declared,
-           SUM(pay.amount) AS collected, COUNT(DISTINCT pay.person_id) AS persons
-    FROM {PAYMENT} pay JOIN payers_person p ON p.id = pay.person_id
-    WHERE pay.period = %(period)s
-    GROUP BY p.region_id, pay.kind
-    UNION ALL {expected}
+    SELECT p.region_id, per_person.kind, NULL AS expected, NULL AS declared,
+           SUM(per_person.amount) AS collected,
+           SUM(CASE WHEN per_person.amount <> 0 THEN 1 ELSE 0 END) AS persons
+    FROM (SELECT person_id, kind, SUM(amount) AS amount FROM {PAYMENT}
+          WHERE period = %(period)s AND kind NOT IN ('{KINDS["121"]}', '{KINDS["122"]}')
+          GROUP BY person_id, kind) per_person
+    JOIN payers_person p ON p.id = per_person.person_id
+    GROUP BY p.region_id, per_person.kind
+    UNION ALL {declared}
 ) joined
 GROUP BY region_id, kind
 """

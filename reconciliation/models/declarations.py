@@ -171,6 +171,11 @@ class Declaration(DeclarationFigures):
             models.Index(fields=["period", "employer_bin"], name="declaration_period_bin_idx"),
             models.Index(fields=["person", "period"], name="declaration_person_period_idx"),
             models.Index(fields=["import_run"], name="declaration_run_idx"),
+            models.Index(
+                fields=["period"],
+                condition=models.Q(person__isnull=True),
+                name="declaration_no_person_idx",
+            ),
         ]
 
     def __str__(self):
