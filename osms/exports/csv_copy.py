@@ -56,8 +56,10 @@ def _expression(column):
                  for key, label in column.mapping.items()]
         return Case(*whens, default=Cast(F(path), TextField()), output_field=TextField())
     if column.kind == DATETIME:
-        return Func(Value(timezone.get_current_timezone_name()), F(path), function="timezone",
-                    output_field=TextField())
+        local = Func(Value(timezone.get_current_timezone_name()), F(path), function="timezone",
+                     output_field=TextField())
+        # Whole seconds: PostgreSQL and Python print fractions differently.
+        return Func(Value("second"), local, function="date_trunc", output_field=TextField())
     if column.kind == BOOLEAN:
         return Case(When(**{path: True}, then=Value("1")), When(**{path: False}, then=Value("0")),
                     default=Value(None), output_field=TextField())

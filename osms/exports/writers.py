@@ -84,7 +84,7 @@ class XlsxSink:
 class CsvSink:
     """RFC 4180 csv in UTF-8 with a byte-order mark (so Excel detects the encoding).
 
-    Dates are ISO (2026-01-31), datetimes local ISO, numbers with a dot; text
+    Dates are ISO (2026-01-31), datetimes local ISO to the second, numbers with a dot; text
     that a spreadsheet would run as a formula is prefixed with an apostrophe.
     """
 
@@ -109,7 +109,8 @@ class CsvSink:
 
     def _local_datetime(self, value):
         if isinstance(value, datetime.datetime) and value.tzinfo is not None:
-            return value.astimezone(self.tz).replace(tzinfo=None).isoformat(sep=" ")
+            local = value.astimezone(self.tz).replace(tzinfo=None, microsecond=0)
+            return local.isoformat(sep=" ")
         return value
 
     @staticmethod
