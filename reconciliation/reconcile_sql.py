@@ -23,6 +23,8 @@ DISCREPANCY = "reconciliation_discrepancy"
 EVENT = "reconciliation_discrepancyevent"
 SUMMARY = "reconciliation_collectionsummary"
 KINDS = {"121": "employer_deduction", "122": "employee_contribution"}
+# Payments are summed in whole tiyn: an integer sum is exact and far cheaper than NUMERIC.
+TIYN = "CAST(ROUND(amount * 100) AS BIGINT)"
 TEMP_TABLES = ("recon_found", "recon_undeclared", "recon_odd", "recon_cmp")
 
 FOUND_COLUMNS = (
@@ -68,7 +70,7 @@ SELECT COALESCE(d.employer_bin, pd.payer_code) AS employer_bin, d.iin,
        d.employer_id, COALESCE(d.person_id, pd.person_id) AS person_id,
        CASE WHEN d.employer_bin IS NULL THEN 0 ELSE 1 END AS declared_line,
        d.employer_region, d.income, d.other_tax, d.d121, d.d122, d.e121, d.e122,
-       COALESCE(pd.p121, 0) AS p121, COALESCE(pd.p122, 0) AS p122
+       COALESCE(pd.t121, 0) / 100.0 AS p121, COALESCE(pd.t122, 0) / 100.0 AS p122
 FROM (
     SELECT d.employer_bin, d.iin, d.employer_id, d.person_id, o.region_id AS employer_region,
            d.income, CASE WHEN d.opv > 0 OR d.ipn > 0 THEN 1 ELSE 0 END AS other_tax,
@@ -80,8 +82,8 @@ FROM (
 ) d
 FULL OUTER JOIN (
     SELECT person_id, payer_code,
-           SUM(CASE WHEN kind = '{KINDS["121"]}' THEN amount ELSE 0 END) AS p121,
-           SUM(CASE WHEN kind = '{KINDS["122"]}' THEN amount ELSE 0 END) AS p122
+           SUM(CASE WHEN kind = '{KINDS["121"]}' THEN {TIYN} ELSE 0 END) AS t121,
+           SUM(CASE WHEN kind = '{KINDS["122"]}' THEN {TIYN} ELSE 0 END) AS t122
     FROM {PAYMENT}
     WHERE period = %(period)s AND kind IN ('{KINDS["121"]}', '{KINDS["122"]}')
     GROUP BY person_id, payer_code
