@@ -109,3 +109,13 @@ def test_notes_accumulate_with_author(reconciled, hq_operator):
     assert notes.index("first") < notes.index("second") and "hq" in notes
     with pytest.raises(ValidationError):
         services.discrepancy_add_note(discrepancy=d, note="  ", acting_user=hq_operator)
+
+
+@pytest.mark.parametrize("lang, label", [("ru", "Недоплата"), ("kk", "Толық төленбеген")])
+def test_the_worklist_speaks_russian_and_kazakh(lang, label):
+    from django.utils import translation
+
+    from reconciliation.models import DiscrepancyType
+
+    with translation.override(lang):
+        assert str(DiscrepancyType.UNDERPAID.label) == label
