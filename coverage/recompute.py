@@ -27,7 +27,7 @@ from payers.models import Payment, Person
 
 from .facts import policy_on
 from .models import CategoryTerm, RecomputeChunk, RecomputeRun, ResidencyRule, StatusPolicy
-from .recompute_sql import HISTORY, UPSERT, decide_sql
+from .recompute_sql import FOLD, FOLD_ALL, HISTORY, UPSERT, decide_sql
 from .rules import NON_CONTRIBUTION_KINDS, month_index, month_start
 
 DEFAULT_CHUNK = 50_000
@@ -56,7 +56,33 @@ def _rules_changed_between(previous: datetime.date, on: datetime.date) -> bool:
     return False
 
 
-def _start_run(*, on, full, chunk_size, acting_user):
+FOLD_BATCH = 2_000_000  # ledger ids per fold statement
+ANALYZE_AFTER = 100_000  # refresh the planner's statistics after a fold this large
+
+
+def _fold_ledger(*, upto, rebuild):
+    """Fold payments above the last run's watermark (all of them on ``rebuild``)."""
+    started = time.monotonic()
+    folded_upto = 0 if rebuild else (
+        RecomputeRun.objects.order_by("-id").values_list("payment_watermark", flat=True).first()
+        or 0)
+    excluded = list(NON_CONTRIBUTION_KINDS)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        if rebuild:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("TRUNCATE coverage_paidmonth")
+            cursor.execute(FOLD_ALL, {"to_id": upto, "excluded": excluded})
+        else:
+            for start in range(folded_upto, upto, FOLD_BATCH):
+                cursor.execute(FOLD, {"from_id": start, "to_id": min(start + FOLD_BATCH, upto),
+                                      "excluded": excluded})
+        if upto - folded_upto > ANALYZE_AFTER:
+            cursor.execute("ANALYZE coverage_paidmonth")
+    return upto - folded_upto, time.monotonic() - started
+
+
+def _start_run(*, on, full, chunk_size, acting_user, rebuild=False):
     previous = RecomputeRun.objects.filter(status=RecomputeRun.Status.DONE).first()
     mode = RecomputeRun.Mode.FULL
     if not full and previous is not None and previous.on <= on and not _rules_changed_between(
@@ -64,10 +90,14 @@ def _start_run(*, on, full, chunk_size, acting_user):
     ):
         mode = RecomputeRun.Mode.INCREMENTAL
     bounds = Person.objects.aggregate(lo=Min("id"), hi=Max("id"))
+    watermark = Payment.objects.aggregate(m=Max("id"))["m"] or 0
+    folded, fold_seconds = _fold_ledger(upto=watermark, rebuild=rebuild or previous is None)
     run = RecomputeRun.objects.create(
         on=on,
         mode=mode,
-        payment_watermark=Payment.objects.aggregate(m=Max("id"))["m"] or 0,
+        folded_payments=folded,
+        fold_seconds=fold_seconds,
+        payment_watermark=watermark,
         person_watermark=bounds["hi"] or 0,
         since=previous.started_at if previous else None,
         previous_on=previous.on if previous else None,
@@ -84,7 +114,7 @@ def _start_run(*, on, full, chunk_size, acting_user):
     return run
 
 
-def run_open(*, on=None, full=False, chunk_size=DEFAULT_CHUNK, acting_user=None):
+def run_open(*, on=None, full=False, chunk_size=DEFAULT_CHUNK, acting_user=None, rebuild=False):
     """The unfinished run to resume, else a new run for ``on`` (today by default)."""
     _require_postgresql()
     on = on or timezone.localdate()
@@ -94,8 +124,8 @@ def run_open(*, on=None, full=False, chunk_size=DEFAULT_CHUNK, acting_user=None)
         unfinished = RecomputeRun.objects.filter(status=RecomputeRun.Status.RUNNING).first()
         if unfinished is not None:
             return unfinished, True
-        return _start_run(on=on, full=full, chunk_size=chunk_size,
-                          acting_user=acting_user), False
+        return _start_run(on=on, full=full or rebuild, chunk_size=chunk_size,
+                          acting_user=acting_user, rebuild=rebuild), False
 
 
 def _params(run, chunk):
@@ -133,8 +163,12 @@ def process_next_chunk(run) -> bool:
         if chunk is None:
             return False
         params = _params(run, chunk)
+        sql = decide_sql(incremental=incremental, retention_after=params["ret_after"],
+                         retention=params["ret"])
         with connection.cursor() as cursor:
-            cursor.execute(decide_sql(incremental=incremental), params)
+            cursor.execute("SET LOCAL work_mem = '128MB'")
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(sql, params)
             persons = cursor.rowcount
             cursor.execute(HISTORY, params)
             transitions = {reason: count for reason, count in cursor.fetchall()}

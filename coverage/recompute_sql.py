@@ -70,30 +70,20 @@ best AS (
     ORDER BY person_id, (payer = 'republican') DESC, (until IS NULL) DESC, until DESC, code
 ),
 paid AS (
-    SELECT pay.person_id, {pay_month} AS mi,
-           MIN(pay.paid_on) FILTER (WHERE pay.amount > 0) AS first_paid_on
-    FROM payers_payment pay {pay_join}
-    WHERE pay.person_id >= %(lo)s AND pay.person_id < %(hi)s
-      AND pay.period >= %(low_date)s AND pay.period <= %(high_date)s
-      AND pay.kind <> ALL(%(excluded)s)
-    GROUP BY pay.person_id, pay.period
-    HAVING SUM(pay.amount) > 0
-),
-paid_last AS (
-    SELECT paid.*, MAX(mi) FILTER (WHERE mi <= %(cur)s) OVER (PARTITION BY person_id) AS last_mi
-    FROM paid
+    SELECT pm.person_id, {pay_month} AS mi, pm.first_paid_on
+    FROM coverage_paidmonth pm {pay_join}
+    WHERE pm.person_id >= %(lo)s AND pm.person_id < %(hi)s
+      AND pm.period >= %(low_date)s AND pm.period <= %(high_date)s AND pm.amount > 0
 ),
 pa AS (
     SELECT person_id,
            MIN(mi) FILTER (WHERE mi >= %(ws)s) AS first_mi,
            COUNT(*) FILTER (WHERE mi >= %(ws)s) AS n_window,
-           MAX(last_mi) AS last_mi,
+           MAX(mi) FILTER (WHERE mi <= %(cur)s) AS last_mi,
            COALESCE(BOOL_OR(mi = %(cur)s AND first_paid_on < %(cur_start)s), false)
                AS cur_prepaid,
-           (%(ret_after)s > 0 AND COUNT(*) FILTER (
-               WHERE mi BETWEEN last_mi - %(ret_after)s + 1 AND last_mi) = %(ret_after)s)
-               AS retained
-    FROM paid_last GROUP BY person_id
+           {retained} AS retained
+    FROM paid GROUP BY person_id
 ),
 facts AS (
     SELECT p.id AS person_id,
@@ -141,6 +131,27 @@ SELECT person_id,
 FROM outcome
 """
 
+# Fold the ledger rows of an id range into the paid months (own contributions only).
+# The first fold (or a rebuild) into an empty table: a plain insert.
+FOLD_ALL = """
+INSERT INTO coverage_paidmonth (person_id, period, amount, first_paid_on)
+SELECT person_id, period, SUM(amount), MIN(paid_on) FILTER (WHERE amount > 0)
+FROM payers_payment
+WHERE id <= %(to_id)s AND kind <> ALL(%(excluded)s)
+GROUP BY person_id, period
+"""
+
+FOLD = """
+INSERT INTO coverage_paidmonth AS s (person_id, period, amount, first_paid_on)
+SELECT person_id, period, SUM(amount), MIN(paid_on) FILTER (WHERE amount > 0)
+FROM payers_payment
+WHERE id > %(from_id)s AND id <= %(to_id)s AND kind <> ALL(%(excluded)s)
+GROUP BY person_id, period
+ON CONFLICT (person_id, period) DO UPDATE SET
+    amount = s.amount + EXCLUDED.amount,
+    first_paid_on = LEAST(s.first_paid_on, EXCLUDED.first_paid_on)
+"""
+
 HISTORY = """
 WITH written AS (
     INSERT INTO coverage_coveragehistory (person_id, changed_on, old_insured, old_basis,
@@ -176,11 +187,29 @@ WHERE (s.insured, s.basis, s.valid_until, s.category_code, s.last_paid_period, s
 """
 
 
-def decide_sql(*, incremental: bool) -> str:
+def retained_sql(retention_after: int, retention: int) -> str:
+    """Are the ``retention_after`` months ending at the last paid month L all paid?
+
+    Only L within ``retention`` + 1 months of the current one can matter (older
+    months are outside the rules' horizon), so one count per possible L does it
+    in a single pass, without a window function.
+    """
+    if not retention_after:
+        return "false"
+    cases = " ".join(
+        f"WHEN {k} THEN COUNT(*) FILTER (WHERE mi BETWEEN %(cur)s - {k + retention_after - 1} "
+        f"AND %(cur)s - {k}) = {retention_after}"
+        for k in range(retention + 2)
+    )
+    return f"CASE %(cur)s - MAX(mi) FILTER (WHERE mi <= %(cur)s) {cases} ELSE false END"
+
+
+def decide_sql(*, incremental: bool, retention_after: int = 0, retention: int = 0) -> str:
     return DECIDE.format(
+        retained=retained_sql(retention_after, retention),
         touched=TOUCHED if incremental else "",
-        pay_join="JOIN persons pp ON pp.id = pay.person_id" if incremental else "",
-        pay_month=MONTH_INDEX.format(d="pay.period"),
+        pay_join="JOIN persons pp ON pp.id = pm.person_id" if incremental else "",
+        pay_month=MONTH_INDEX.format(d="pm.period"),
         paid_until=MONTH_END.format(
             i="through_mi + CASE WHEN retained THEN GREATEST(%(grace)s, %(ret)s) "
               "ELSE %(grace)s END"),

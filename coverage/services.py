@@ -68,15 +68,18 @@ def temporary_status_grant(*, person, category, document, starts_on=None, acting
     )
 
 
-def status_recompute(*, on=None, full=False, chunk_size=recompute.DEFAULT_CHUNK,
+def status_recompute(*, on=None, full=False, rebuild=False, chunk_size=recompute.DEFAULT_CHUNK,
                      acting_user=None, progress=None) -> RecomputeRun:
-    """Finish an interrupted run, then run the requested one (unless that was it)."""
+    """Finish an interrupted run, then run the requested one (unless that was it).
+
+    ``rebuild`` folds the whole ledger again into the paid months (and implies ``full``).
+    """
     on = on or timezone.localdate()
-    run, resumed = recompute.run_open(on=on, full=full, chunk_size=chunk_size,
-                                      acting_user=acting_user)
+    options = {"on": on, "full": full, "rebuild": rebuild, "chunk_size": chunk_size,
+               "acting_user": acting_user}
+    run, resumed = recompute.run_open(**options)
     run = recompute.drain(run, progress=progress)
-    if resumed and (run.on != on or (full and run.mode != RecomputeRun.Mode.FULL)):
-        run, _resumed = recompute.run_open(on=on, full=full, chunk_size=chunk_size,
-                                           acting_user=acting_user)
+    if resumed and (run.on != on or rebuild or (full and run.mode != RecomputeRun.Mode.FULL)):
+        run, _resumed = recompute.run_open(**options)
         run = recompute.drain(run, progress=progress)
     return run

@@ -11,7 +11,14 @@ from .categories import (
     PayerBudget,
 )
 from .policy import ResidencyRule, StatusPolicy
-from .status import Basis, CoverageHistory, CoverageStatus, RecomputeChunk, RecomputeRun
+from .status import (
+    Basis,
+    CoverageHistory,
+    CoverageStatus,
+    PaidMonth,
+    RecomputeChunk,
+    RecomputeRun,
+)
 
 __all__ = [
     "Basis",
@@ -23,6 +30,7 @@ __all__ = [
     "CoverageHistory",
     "CoverageStatus",
     "MembershipSource",
+    "PaidMonth",
     "Partner",
     "PayerBudget",
     "RecomputeChunk",

@@ -40,6 +40,11 @@ class RecomputeRun(models.Model):
         help_text=_("Payments with a greater id are picked up by the next run."),
     )
     person_watermark = models.BigIntegerField(_("persons up to id"), default=0)
+    folded_payments = models.BigIntegerField(
+        _("payments folded"), default=0,
+        help_text=_("Ledger rows folded into the paid months when the run started."),
+    )
+    fold_seconds = models.FloatField(_("fold, s"), default=0)
     since = models.DateTimeField(
         _("changes since"), null=True, blank=True,
         help_text=_("Memberships and persons changed after this moment are recomputed."),
@@ -154,3 +159,28 @@ class CoverageHistory(models.Model):
 
     def __str__(self):
         return f"{self.person_id} {self.changed_on}: {self.reason}"
+
+
+class PaidMonth(models.Model):
+    """The ledger folded per person and month: the job's narrow input (own contributions only).
+
+    Maintained by each run from the payments above the previous run's watermark
+    (penalties and budget payments left out); a month is paid while ``amount`` > 0.
+    """
+
+    person = models.ForeignKey("payers.Person", on_delete=models.CASCADE, related_name="+",
+                               db_index=False)
+    period = models.DateField(_("period"))
+    amount = models.DecimalField(_("net amount"), max_digits=14, decimal_places=2)
+    first_paid_on = models.DateField(_("first paid on"), null=True)
+
+    class Meta:
+        verbose_name = _("paid month")
+        verbose_name_plural = _("paid months")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "period"], name="paid_month_unique",
+                                    include=["amount", "first_paid_on"]),
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} {self.period:%m.%Y}"

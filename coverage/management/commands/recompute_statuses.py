@@ -16,10 +16,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--on", help="Status date, YYYY-MM-DD (default today).")
         parser.add_argument("--full", action="store_true", help="Recompute every person.")
+        parser.add_argument("--rebuild", action="store_true",
+                            help="Fold the whole payments ledger again (implies --full).")
         parser.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK,
                             help="Persons per chunk (id range).")
 
-    def handle(self, *args, on, full, chunk_size, **options):
+    def handle(self, *args, on, full, rebuild, chunk_size, **options):
         day = None
         if on:
             try:
@@ -34,7 +36,7 @@ class Command(BaseCommand):
                               f"{elapsed:.1f} s")
 
         try:
-            run = services.status_recompute(on=day, full=full, chunk_size=chunk_size,
+            run = services.status_recompute(on=day, full=full, rebuild=rebuild, chunk_size=chunk_size,
                                             progress=progress if options["verbosity"] > 1 else None)
         except (RecomputeError, PolicyMissing) as exc:
             raise CommandError(str(exc)) from exc

@@ -1,0 +1,113 @@
+"""The nightly job: crash recovery, incremental picks, history rows, the command."""
+
+import datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from coverage import recompute, services
+from coverage.models import CoverageHistory, CoverageStatus, PaidMonth, RecomputeChunk, RecomputeRun
+from tests.coverage.helpers import member, pay, pay_months
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+def test_crash_mid_run_leaves_no_half_chunk_and_the_next_run_finishes(monkeypatch):
+    persons = [PersonFactory() for _ in range(9)]
+    for person in persons[::2]:
+        pay_months(person, D(2026, 1, 1), D(2026, 10, 1))
+    original = recompute.process_next_chunk
+    calls = {"n": 0}
+
+    def crash_on_third_chunk(run):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            monkeypatch.setattr(recompute, "UPSERT", "SELECT 1/0")  # dies after the history
+        return original(run)
+
+    monkeypatch.setattr(recompute, "process_next_chunk", crash_on_third_chunk)
+    with pytest.raises(Exception, match="division by zero"):
+        services.status_recompute(on=D(2026, 11, 23), full=True, chunk_size=3)
+    run = RecomputeRun.objects.get()
+    assert run.status == RecomputeRun.Status.RUNNING
+    assert run.chunks_done == 2
+    # the crashed chunk wrote neither history nor status rows
+    crashed = RecomputeChunk.objects.get(run=run, done_at__isnull=True)
+    assert not CoverageHistory.objects.filter(person_id__gte=crashed.lo,
+                                              person_id__lt=crashed.hi).exists()
+    assert CoverageStatus.objects.count() == 6
+    monkeypatch.undo()
+    finished = services.status_recompute(on=D(2026, 11, 23), chunk_size=3)
+    assert finished.pk == run.pk and finished.status == RecomputeRun.Status.DONE
+    assert CoverageStatus.objects.count() == 9
+    assert CoverageHistory.objects.count() == 9
+    assert CoverageStatus.objects.filter(insured=True, basis="payments").count() == 5
+
+
+def test_incremental_run_picks_new_payments_memberships_and_due_rechecks():
+    payer, idle, pensioner = (PersonFactory() for _ in range(3))
+    child = PersonFactory(born=D(2008, 11, 30))
+    pay_months(payer, D(2026, 1, 1), D(2026, 10, 1))
+    full = services.status_recompute(on=D(2026, 11, 23), full=True)
+    assert full.mode == RecomputeRun.Mode.FULL and full.persons == 4
+    # nothing new on the same day: nobody is looked at
+    same = services.status_recompute(on=D(2026, 11, 23))
+    assert same.mode == RecomputeRun.Mode.INCREMENTAL and same.persons == 0
+    pay(idle, D(2026, 11, 1), paid_on=D(2026, 11, 24))
+    member(pensioner, "pensioners", D(2026, 11, 20))
+    # 30 November: the child turns 18 (recheck due), new payment and membership
+    run = services.status_recompute(on=D(2026, 11, 30))
+    assert run.mode == RecomputeRun.Mode.INCREMENTAL
+    assert run.persons == 3
+    assert run.transitions == {"benefit_category→uninsured": 1, "uninsured→benefit_category": 1,
+                               "uninsured→payments": 1}
+    statuses = {s.person_id: s for s in CoverageStatus.objects.all()}
+    assert statuses[child.id].insured is False
+    assert statuses[pensioner.id].basis == "benefit_category"
+    assert statuses[idle.id].basis == "payments"
+    assert PaidMonth.objects.filter(person=idle).count() == 1
+    # the month turns: payer's basis moves from payments to grace
+    december = services.status_recompute(on=D(2026, 12, 1))
+    assert statuses[payer.id].basis == "payments"
+    assert CoverageStatus.objects.get(person=payer).basis == "grace"
+    assert december.transitions["payments→grace"] >= 1
+    history = CoverageHistory.objects.filter(person=payer).order_by("changed_on")
+    assert [h.reason for h in history] == ["new→payments", "payments→grace"]
+    assert history.last().old_valid_until == history.last().valid_until == D(2027, 1, 31)
+
+
+def test_reversal_cancels_a_paid_month():
+    person = PersonFactory()
+    payments = pay_months(person, D(2026, 8, 1), D(2026, 10, 1))
+    services.status_recompute(on=D(2026, 11, 23), full=True)
+    assert CoverageStatus.objects.get(person=person).valid_until == D(2027, 1, 31)
+    last = payments[-1]
+    from payers.models import Payment
+
+    Payment.objects.create(person=person, iin=person.iin, payer_code=person.iin,
+                           period=last.period, kind=last.kind, knp=last.knp, amount=-last.amount,
+                           paid_on=D(2026, 11, 24), document_no="REV1", reverses=last)
+    services.status_recompute(on=D(2026, 11, 25))
+    assert CoverageStatus.objects.get(person=person).valid_until == D(2026, 12, 31)
+
+
+def test_policy_change_between_runs_forces_a_full_run():
+    PersonFactory()
+    services.status_recompute(on=D(2025, 12, 30), full=True)
+    run = services.status_recompute(on=D(2026, 1, 2))
+    assert run.mode == RecomputeRun.Mode.FULL
+
+
+def test_command_reports_counts_and_rejects_bad_date(capsys):
+    person = PersonFactory()
+    pay_months(person, D(2026, 6, 1), D(2026, 10, 1))
+    call_command("recompute_statuses", "--on", "2026-11-23", "--full")
+    out = capsys.readouterr().out
+    assert "1 persons, 1 changed" in out and "new→payments: 1" in out
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("recompute_statuses", "--on", "23.11.2026")
+    call_command("recompute_statuses", "--on", "2026-11-23", "--rebuild")
+    assert PaidMonth.objects.filter(person=person).count() == 5
