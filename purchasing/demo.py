@@ -67,10 +67,12 @@ def _bins(count, start):
 def _price(phc, region):
     from .tariffs import unit_price
 
-    try:
-        return unit_price(care_type=phc, region=region, on=datetime.date(YEAR, 1, 1))
-    except ValidationError:  # no tariff data in this database: a demo price
-        return DEMO_PRICE, "demo price"
+    for on in (datetime.date(YEAR, 1, 1), ANNOUNCED):  # next year's tariff, else today's
+        try:
+            return unit_price(care_type=phc, region=region, on=on)
+        except ValidationError:
+            continue
+    return DEMO_PRICE, "demo price"  # no tariff data in this database
 
 
 @transaction.atomic

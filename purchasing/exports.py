@@ -1,6 +1,7 @@
 """The commission protocol as Excel (XlsxWriter) and PDF (fpdf2, DejaVu for Cyrillic)."""
 
 import io
+import logging
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from .explain import explain_line
 from .services.allocations import protocol_tally
 
 FONTS = Path(__file__).resolve().parent / "fonts"
+# fpdf2 subsets the font with fontTools, which logs every glyph at INFO.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 def protocol_content(protocol):
