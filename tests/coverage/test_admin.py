@@ -1,0 +1,122 @@
+"""Operator views: person panel, risk lists, uninsured report, dashboard, feed upload."""
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from coverage import services
+from coverage.dashboard import dashboard_panels
+from coverage.models import CategoryMembership
+from tests.coverage.helpers import member, pay_months
+from tests.factories import ActivityFactory, EmploymentFactory, PersonFactory, region
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def month_back(n):
+    day = TODAY.replace(day=1)
+    for _ in range(n):
+        day = (day - datetime.timedelta(days=1)).replace(day=1)
+    return day
+
+
+@pytest.fixture
+def world(db):
+    """One person of each kind, statuses recomputed as of today."""
+    cache.clear()
+    people = {
+        "payer": PersonFactory(last_name="Плательщик"),
+        "grace": PersonFactory(last_name="Льготный"),
+        "teen": PersonFactory(last_name="Выпускник", born=(TODAY.replace(day=1) + datetime.timedelta(
+            days=40)).replace(day=10, year=TODAY.year - 18)),
+        "pensioner": PersonFactory(last_name="Пенсионер"),
+        "worker": PersonFactory(last_name="Работник"),
+        "ip": PersonFactory(last_name="Предприниматель", region=region("710000000")),
+    }
+    pay_months(people["payer"], month_back(6), month_back(1))
+    pay_months(people["grace"], month_back(8), month_back(3))
+    member(people["pensioner"], "pensioners", TODAY - datetime.timedelta(days=400),
+           TODAY + datetime.timedelta(days=10))
+    EmploymentFactory(employee=people["worker"], started_on=TODAY - datetime.timedelta(days=30))
+    ActivityFactory(person=people["ip"], started_on=TODAY - datetime.timedelta(days=30))
+    services.status_recompute(on=TODAY, full=True)
+    return people
+
+
+def test_person_page_shows_status_explanation_and_timeline(client, hq_operator, world):
+    client.force_login(hq_operator)
+    person = world["payer"]
+    page = client.get(f"/admin/payers/person/{person.pk}/change/").content.decode()
+    assert 'data-panel="coverage"' in page and 'data-insured="1"' in page
+    assert "Застрахован: взносы уплачены по" in page
+    assert "new→payments" in page  # the timeline row of the first run
+
+
+def test_risk_filters_list_the_right_persons(client, hq_operator, world):
+    client.force_login(hq_operator)
+    url = "/admin/coverage/coveragestatus/"
+    losing = client.get(url, {"risk": "losing"}).content.decode()
+    assert "Льготный" in losing and "Плательщик" not in losing
+    ending = client.get(url, {"risk": "category_ending"}).content.decode()
+    assert "Пенсионер" in ending and "Льготный" not in ending
+    teens = client.get(url, {"risk": "turning18"}).content.decode()
+    assert "Выпускник" in teens and "Пенсионер" not in teens
+    uninsured = client.get(url, {"risk": "uninsured"}).content.decode()
+    assert "Работник" in uninsured and "Плательщик" not in uninsured
+
+
+def test_uninsured_report_by_region_and_payer_type_and_excel(client, hq_operator, world):
+    client.force_login(hq_operator)
+    page = client.get("/admin/coverage/coveragestatus/uninsured/")
+    assert page.status_code == 200
+    by_kato = {row[0]: row[2:] for row in page.context["rows"]}
+    assert by_kato["750000000"] == [1, 0, 0, 1]  # the worker: employee, uninsured
+    assert by_kato["710000000"] == [0, 1, 0, 1]  # the entrepreneur
+    xlsx = client.get("/admin/coverage/coveragestatus/uninsured/", {"format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[1][0] == "710000000" and values[1][-1] == 1
+
+
+def test_regional_operator_report_and_list_hide_other_regions(client, astana_operator, world):
+    client.force_login(astana_operator)
+    page = client.get("/admin/coverage/coveragestatus/uninsured/")
+    assert [row[0] for row in page.context["rows"]] == ["710000000"]
+    listing = client.get("/admin/coverage/coveragestatus/").content.decode()
+    assert "Предприниматель" in listing and "Плательщик" not in listing
+
+
+def test_dashboard_panel_shows_share_by_region_against_target(rf, hq_operator, world):
+    request = rf.get("/admin/")
+    request.user = hq_operator
+    panels = dashboard_panels(request)
+    share = panels[0]
+    assert share["key"] == "coverage"
+    almaty = next(b for b in share["bars"] if b["label"] in ("город Алматы", "Almaty"))
+    # Almaty: payer, grace, teen (child), pensioner insured; worker not → 4 of 5
+    assert almaty["share"] == 80.0 and almaty["target"] == 95
+    bases = {b["label"]: b["value"] for b in panels[1]["bars"]}
+    assert len(bases) == 3
+
+
+def test_feed_upload_in_admin(client, hq_operator):
+    person = PersonFactory()
+    client.force_login(hq_operator)
+    upload = io.BytesIO(f"iin;category;starts_on\n{person.iin};disabled;2026-01-01\n".encode())
+    upload.name = "mtszn.csv"
+    response = client.post("/admin/coverage/categoryfeedrun/upload/",
+                           {"partner": "labour_is", "file": upload})
+    assert response.status_code == 302
+    assert CategoryMembership.objects.get(person=person).category.code == "disabled"
+
+
+def test_recompute_runs_list_shows_progress(client, hq_operator, world):
+    client.force_login(hq_operator)
+    page = client.get("/admin/coverage/recomputerun/").content.decode()
+    assert "1/1" in page
