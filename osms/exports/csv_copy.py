@@ -13,7 +13,8 @@ import io
 
 from django.db import connections
 from django.db.models import Case, CharField, F, Func, TextField, Value, When
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast, Concat, Left
+from django.db.models.lookups import In
 from django.utils import timezone
 
 from . import conf
@@ -21,17 +22,18 @@ from .columns import BOOLEAN, DATETIME, TEXT
 
 # A related table up to this size is turned into a CASE (regions, kinds, codes…).
 SMALL_RELATED_ROWS = 2000
-# Tab and carriage return are real characters here, as in writers._FORMULA_START.
-_FORMULA_REGEX = "^[=+@\t\r-]"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # as writers._FORMULA_START
+_NULL = Value(None, output_field=TextField())
 
 
 def _neutral(text):
-    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _text_expression(path):
+    first = Left(F(path), 1, output_field=TextField())
     return Case(
-        When(**{f"{path}__regex": _FORMULA_REGEX}, then=Concat(Value("'"), F(path))),
+        When(In(first, list(_FORMULA_START)), then=Concat(Value("'"), F(path))),
         default=F(path),
         output_field=TextField(),
     )
@@ -50,7 +52,9 @@ def _expression(column):
             When(**{path: getattr(obj, column.related_key)}, then=Value(_neutral(str(obj))))
             for obj in manager.all()
         ]
-        return Case(*whens, default=Value(None), output_field=TextField()) if whens else Value(None)
+        if not whens:
+            return _NULL
+        return Case(*whens, default=_NULL, output_field=TextField())
     if column.mapping is not None:  # choices
         whens = [When(**{path: key}, then=Value(_neutral(label)))
                  for key, label in column.mapping.items()]
@@ -62,7 +66,7 @@ def _expression(column):
         return Func(Value("second"), local, function="date_trunc", output_field=TextField())
     if column.kind == BOOLEAN:
         return Case(When(**{path: True}, then=Value("1")), When(**{path: False}, then=Value("0")),
-                    default=Value(None), output_field=TextField())
+                    default=_NULL, output_field=TextField())
     if column.kind == TEXT:
         if not isinstance(column.model_field, CharField | TextField):
             return None
@@ -103,8 +107,8 @@ def write_csv_by_copy(values_queryset, columns, path):
         connection = connections[values_queryset.db]
         with connection.cursor() as cursor:
             with cursor.cursor.copy(statement, params) as copy:
-                write = target.write
-                for data in copy:  # PostgreSQL sends one message per row
+                write, read = target.write, copy.read
+                while data := read():  # PostgreSQL sends one message per row
                     write(data)
                     rows += 1
             if cursor.cursor.rowcount >= 0:

@@ -164,15 +164,18 @@ def _write(job):
         raise PermissionDenied(_("You may no longer export this list."))
     queryset = changelist_queryset(model_admin, request)
     columns = export_columns(model_admin, request)
-    total = queryset.count()
+    copy_values = copy_queryset(queryset, columns) if job.file_format == "csv" else None
+    # The progress bar needs the total; the csv COPY path reports only at its end.
+    total = queryset.count() if copy_values is None else None
     sink_class = SINKS[job.file_format]
     job.file.name = _file_name(job, sink_class.extension)
-    ExportJob.objects.filter(pk=job.pk).update(rows_total=total, file=job.file.name)
+    started = {"file": job.file.name} if total is None else {"file": job.file.name,
+                                                              "rows_total": total}
+    ExportJob.objects.filter(pk=job.pk).update(**started)
     final = _media_path(job.file.name)
     final.parent.mkdir(parents=True, exist_ok=True)
     partial = final.with_name(final.name + ".part")
     every = conf.progress_every()
-    copy_values = copy_queryset(queryset, columns) if job.file_format == "csv" else None
     if copy_values is not None:
         done = write_csv_by_copy(copy_values, columns, partial)
         sheets = 1
