@@ -74,6 +74,7 @@ def _post(cursor, run, *, now):
                {checks.as_money('c.amount')}, c.paid_date, c.document_no, %s, '', %s
         FROM {checks.CHECKED} c
         WHERE c.reason IS NULL AND c.person_id IS NOT NULL
+        ORDER BY c.period_date, c.document_no, c.iin, c.knp, c.payer_id
         ON CONFLICT DO NOTHING
         """,
         [run.pk, now],

@@ -198,9 +198,10 @@ class Payment(models.Model):
             ),
         ]
         constraints = [
-            # One source row is posted once: the key of idempotent imports.
+            # One source row is posted once: the key of idempotent imports. The period leads,
+            # so a month's load lands in one region of the index instead of all over it.
             models.UniqueConstraint(
-                fields=["document_no", "iin", "period", "knp", "payer_code"],
+                fields=["period", "document_no", "iin", "knp", "payer_code"],
                 name="payment_source_row_unique",
             ),
             models.CheckConstraint(
