@@ -64,8 +64,7 @@ def _fold_ledger(*, upto, rebuild):
     """Fold payments above the last run's watermark (all of them on ``rebuild``)."""
     started = time.monotonic()
     folded_upto = 0 if rebuild else (
-        RecomputeRun.objects.order_by("-id").values_list("payment_watermark", flat=True).first()
-        or 0)
+        RecomputeRun.objects.aggregate(m=Max("payment_watermark"))["m"] or 0)
     excluded = list(NON_CONTRIBUTION_KINDS)
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '256MB'")
