@@ -101,16 +101,12 @@ def write_csv_by_copy(values_queryset, columns, path):
     header = io.StringIO()
     csv.writer(header, delimiter=delimiter, lineterminator="\n").writerow(
         [c.header for c in columns])
-    rows = 0
     with open(path, "wb", buffering=1 << 20) as target:
         target.write(("\ufeff" + header.getvalue()).encode())
         connection = connections[values_queryset.db]
         with connection.cursor() as cursor:
             with cursor.cursor.copy(statement, params) as copy:
-                write, read = target.write, copy.read
-                while data := read():  # PostgreSQL sends one message per row
-                    write(data)
-                    rows += 1
-            if cursor.cursor.rowcount >= 0:
-                rows = cursor.cursor.rowcount
+                # One message per row; writelines drives the loop in C until b"".
+                target.writelines(iter(copy.read, b""))
+            rows = cursor.cursor.rowcount
     return rows
