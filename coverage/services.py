@@ -69,17 +69,22 @@ def temporary_status_grant(*, person, category, document, starts_on=None, acting
 
 
 def status_recompute(*, on=None, full=False, rebuild=False, chunk_size=recompute.DEFAULT_CHUNK,
-                     acting_user=None, progress=None) -> RecomputeRun:
+                     acting_user=None, progress=None, on_open=None) -> RecomputeRun:
     """Finish an interrupted run, then run the requested one (unless that was it).
 
-    ``rebuild`` folds the whole ledger again into the paid months (and implies ``full``).
+    ``rebuild`` folds the whole ledger again into the paid months (and implies ``full``);
+    ``on_open(run)`` is called when a run is opened (e.g. to start helper workers).
     """
     on = on or timezone.localdate()
     options = {"on": on, "full": full, "rebuild": rebuild, "chunk_size": chunk_size,
                "acting_user": acting_user}
     run, resumed = recompute.run_open(**options)
+    if on_open is not None:
+        on_open(run)
     run = recompute.drain(run, progress=progress)
     if resumed and (run.on != on or rebuild or (full and run.mode != RecomputeRun.Mode.FULL)):
         run, _resumed = recompute.run_open(**options)
+        if on_open is not None:
+            on_open(run)
         run = recompute.drain(run, progress=progress)
     return run

@@ -7,15 +7,22 @@ from .models import RecomputeRun
 
 
 @shared_task(name="coverage.recompute_statuses")
-def recompute_statuses_task(on=None, full=False, acting_user_id=None):
-    """The nightly job (beat): resume an unfinished run, then recompute as of today."""
+def recompute_statuses_task(on=None, full=False, acting_user_id=None, helpers=0):
+    """The nightly job (beat): resume an unfinished run, then recompute as of today.
+
+    ``helpers`` more workers are asked to share each run's chunks.
+    """
     import datetime
 
     from osms.core.models import User
 
     user = User.objects.filter(pk=acting_user_id).first() if acting_user_id else None
     day = datetime.date.fromisoformat(on) if on else None
-    run = services.status_recompute(on=day, full=full, acting_user=user)
+    def start_helpers(run):
+        for _ in range(helpers):
+            recompute_chunks_task.delay(run.pk)
+
+    run = services.status_recompute(on=day, full=full, acting_user=user, on_open=start_helpers)
     return {"run": run.pk, "persons": run.persons, "changed": run.changed}
 
 

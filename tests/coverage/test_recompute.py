@@ -111,3 +111,14 @@ def test_command_reports_counts_and_rejects_bad_date(capsys):
         call_command("recompute_statuses", "--on", "23.11.2026")
     call_command("recompute_statuses", "--on", "2026-11-23", "--rebuild")
     assert PaidMonth.objects.filter(person=person).count() == 5
+
+
+def test_nightly_task_with_helper_workers_finishes_the_run():
+    from coverage.tasks import recompute_statuses_task
+
+    for _ in range(5):
+        pay_months(PersonFactory(), D(2026, 6, 1), D(2026, 10, 1))
+    result = recompute_statuses_task.delay(on="2026-11-23", full=True, helpers=2).get()
+    run = RecomputeRun.objects.get(pk=result["run"])
+    assert run.status == RecomputeRun.Status.DONE and result["persons"] == 5
+    assert CoverageStatus.objects.filter(basis="payments").count() == 5
