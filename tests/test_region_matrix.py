@@ -83,6 +83,16 @@ CASES += [
     Case("arrear", _arrear, search_term=lambda o: o.payer_code),
 ]
 
+from tests.reconciliation import matrix_cases as _recon  # noqa: E402
+
+CASES += [
+    Case("declaration", _recon.declaration, search_term=lambda o: o.iin),
+    Case("discrepancy", _recon.discrepancy, "/api/v1/reconciliation/discrepancies/",
+         search_term=lambda o: o.iin),
+    Case("employernotice", _recon.notice),
+    Case("collectionsummary", _recon.summary, "/api/v1/reconciliation/collections/"),
+]
+
 def admin_url(obj, view):
     opts = obj._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[obj.pk])

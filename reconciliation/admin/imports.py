@@ -13,6 +13,7 @@ from osms.core.admin_mixins import OsmsModelAdmin, RegionScopedAdmin
 
 from ..importer import declarations_import
 from ..models import Declaration, DeclarationImportRun, DeclarationReject
+from .base import PlainHistoryMixin
 
 
 class UploadForm(forms.Form):
@@ -34,7 +35,7 @@ class RejectInline(TabularInline):
 
 
 @admin.register(DeclarationImportRun)
-class DeclarationImportRunAdmin(OsmsModelAdmin):
+class DeclarationImportRunAdmin(PlainHistoryMixin, OsmsModelAdmin):
     list_display = ("id", "file_name", "status", "progress", "rows_read", "inserted", "updated",
                     "unchanged", "rejected", "started_at", "duration")
     list_filter = ("status", "source")
@@ -86,7 +87,7 @@ class DeclarationImportRunAdmin(OsmsModelAdmin):
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(RegionScopedAdmin):
+class DeclarationAdmin(PlainHistoryMixin, RegionScopedAdmin):
     list_display = ("period", "employer_bin", "iin", "income", "osms_deduction",
                     "osms_contribution", "ipn", "opv", "so", "social_tax")
     list_filter = ("period", "employer__region")

@@ -17,6 +17,7 @@ from ..models import CollectionSummary, ReconciliationRule, ReconciliationRun
 from ..notices import summary_xlsx
 from ..reconcile import ReconciliationError
 from ..tasks import reconcile_period_task
+from .base import PlainHistoryMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -32,7 +33,7 @@ class PeriodForm(forms.Form):
 
 
 @admin.register(ReconciliationRun)
-class ReconciliationRunAdmin(OsmsModelAdmin):
+class ReconciliationRunAdmin(PlainHistoryMixin, OsmsModelAdmin):
     list_display = ("id", "period", "trigger", "status", "declarations", "found", "new",
                     "cleared", "started_at", "duration")
     list_filter = ("status", "trigger", "period")
@@ -82,7 +83,7 @@ class ReconciliationRuleAdmin(OsmsModelAdmin):
 
 
 @admin.register(CollectionSummary)
-class CollectionSummaryAdmin(RegionScopedAdmin):
+class CollectionSummaryAdmin(PlainHistoryMixin, RegionScopedAdmin):
     list_display = ("period", "region", "payer_type", "expected", "declared", "collected",
                     "gap", "persons")
     list_filter = ("period", "region", "payer_type")

@@ -17,6 +17,7 @@ from osms.core.scoping import user_region_id
 from .. import selectors, services
 from ..models import Discrepancy, DiscrepancyEvent, EmployerNotice
 from ..notices import notice_pdf, notice_xlsx
+from .base import PlainHistoryMixin
 
 Status = Discrepancy.Status
 
@@ -59,7 +60,7 @@ class EventInline(TabularInline):
 
 
 @admin.register(Discrepancy)
-class DiscrepancyAdmin(RegionScopedAdmin):
+class DiscrepancyAdmin(PlainHistoryMixin, RegionScopedAdmin):
     form = DiscrepancyForm
     list_display = ("period", "employer_bin", "employer", "iin", "kind", "type", "amount",
                     "status", "assignee", "region")
@@ -166,7 +167,7 @@ class DiscrepancyAdmin(RegionScopedAdmin):
 
 
 @admin.register(EmployerNotice)
-class EmployerNoticeAdmin(RegionScopedAdmin):
+class EmployerNoticeAdmin(PlainHistoryMixin, RegionScopedAdmin):
     list_display = ("number", "employer", "period", "total", "created_by", "created_at")
     list_filter = ("period", "region")
     search_fields = ("number", "employer__bin")
