@@ -88,6 +88,20 @@ class OsmsModelAdmin(SimpleHistoryAdmin, ModelAdmin):
     list_filter_submit = True
     warn_unsaved_form = True
 
+    def _tracks_history(self):
+        return hasattr(self.model._meta, "simple_history_manager_attribute")
+
+    @property
+    def object_history_template(self):
+        # simple-history's page for tracked models; Django's log-entry page otherwise
+        # (append-only ledgers and run records keep their own audit trail).
+        return "simple_history/object_history.html" if self._tracks_history() else None
+
+    def history_view(self, request, object_id, extra_context=None):
+        if self._tracks_history():
+            return super().history_view(request, object_id, extra_context)
+        return super(SimpleHistoryAdmin, self).history_view(request, object_id, extra_context)
+
 
 class OsmsImportExportAdmin(ImportExportModelAdmin, OsmsModelAdmin):
     """Import with a dry-run preview and per-row errors; CSV and XLSX only."""
