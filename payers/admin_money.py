@@ -144,7 +144,7 @@ class ExecuteForm(forms.Form):
 
 
 @admin.register(RefundApplication)
-class RefundApplicationAdmin(RegionScopedAdmin):
+class RefundApplicationAdmin(BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("id", "payment", "applicant_code", "amount", "status", "submitted_on",
                     "decided_on")
     list_filter = ("status", "payment__person__region")
