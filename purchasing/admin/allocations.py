@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from osms.core.admin_mixins import RegionScopedAdmin
+from osms.exports.admin import BackgroundExportMixin
 
 from .. import services
 from ..explain import explain_line
@@ -43,7 +44,7 @@ class LineInline(ReadOnlyInline):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(RegionScopedAdmin):
+class AllocationAdmin(BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("__str__", "status", "distributable_volume", "total_volume", "total_amount",
                     "created_at", "review")
     list_filter = ("status", "campaign__region", "campaign__year")
@@ -138,7 +139,7 @@ class AllocationAdmin(RegionScopedAdmin):
 
 
 @admin.register(AllocationAdjustment)
-class AllocationAdjustmentAdmin(LogEntryHistoryMixin, RegionScopedAdmin):
+class AllocationAdjustmentAdmin(LogEntryHistoryMixin, BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("line", "old_volume", "new_volume", "reason", "user", "created_at")
     list_filter = ("line__allocation__campaign__region",)
     readonly_fields = ("line", "old_volume", "new_volume", "old_amount", "new_amount", "reason",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 
 from osms.core.admin_mixins import RegionScopedAdmin
+from osms.exports.admin import BackgroundExportMixin
 
 from .. import services, tariffs
 from ..models import (
@@ -130,7 +131,7 @@ class CampaignAdmin(RegionScopedAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(RegionScopedAdmin):
+class ApplicationAdmin(BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("provider", "campaign", "requested_volume", "coexecution_volume", "status",
                     "submitted_at")
     list_filter = ("status", "campaign__region", "campaign__care_type", "campaign__year")

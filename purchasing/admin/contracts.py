@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from osms.core.admin_mixins import RegionScopedAdmin
+from osms.exports.admin import BackgroundExportMixin
 
 from .. import selectors, services
 from ..models import (
@@ -37,7 +38,7 @@ class AmendmentInline(ReadOnlyInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(RegionScopedAdmin):
+class ContractAdmin(BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("number", "provider", "region", "year", "status", "signed_on")
     list_filter = ("year", "region", "status")
     search_fields = ("number", "provider__name", "provider__bin")
@@ -90,7 +91,7 @@ class ContractAdmin(RegionScopedAdmin):
 
 
 @admin.register(ContractItem)
-class ContractItemAdmin(RegionScopedAdmin):
+class ContractItemAdmin(BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("contract", "care_type", "volume", "unit_price", "amount", "protocol")
     list_filter = ("contract__year", "contract__region", "care_type")
     list_select_related = ("contract__provider", "care_type", "protocol")
@@ -118,7 +119,7 @@ class AmendmentForm(forms.ModelForm):
 
 
 @admin.register(ContractAmendment)
-class ContractAmendmentAdmin(LogEntryHistoryMixin, RegionScopedAdmin):
+class ContractAmendmentAdmin(LogEntryHistoryMixin, BackgroundExportMixin, RegionScopedAdmin):
     form = AmendmentForm
     list_display = ("contract", "number", "signed_on", "old_volume", "new_volume", "new_amount")
     list_filter = ("contract__region",)
@@ -167,7 +168,7 @@ class DeductionInline(ReadOnlyInline):
 
 
 @admin.register(ExecutionAct)
-class ExecutionActAdmin(RegionScopedAdmin):
+class ExecutionActAdmin(BackgroundExportMixin, RegionScopedAdmin):
     form = ActForm
     list_display = ("item", "period", "volume_delivered", "amount_claimed", "amount_accepted",
                     "over_execution_withheld", "quality_deductions", "amount_due", "status")
@@ -221,7 +222,7 @@ class DeductionForm(forms.ModelForm):
 
 
 @admin.register(QualityDeduction)
-class QualityDeductionAdmin(LogEntryHistoryMixin, RegionScopedAdmin):
+class QualityDeductionAdmin(LogEntryHistoryMixin, BackgroundExportMixin, RegionScopedAdmin):
     form = DeductionForm
     list_display = ("act", "indicator", "amount", "created_by")
     list_filter = ("act__item__contract__region",)

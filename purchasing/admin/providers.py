@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 
 from osms.core.admin_mixins import OsmsModelAdmin, RegionScopedAdmin
+from osms.exports.admin import BackgroundExportMixin
 
 from .. import services
 from ..models import (
@@ -67,7 +68,7 @@ class InclusionCheckInline(ReadOnlyInline):
 
 
 @admin.register(Provider)
-class ProviderAdmin(RegionScopedAdmin):
+class ProviderAdmin(BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("name", "bin", "ownership", "region", "locality", "inclusion",
                     "current_score")
     list_filter = ("region", "ownership", "inclusion", "locality")
@@ -122,7 +123,7 @@ class RatingScoreInline(ReadOnlyInline):
 
 
 @admin.register(ProviderRating)
-class ProviderRatingAdmin(RegionScopedAdmin):
+class ProviderRatingAdmin(BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("provider", "year", "score", "computed_on")
     list_filter = ("year", "provider__region")
     search_fields = ("provider__name", "provider__bin")
