@@ -10,6 +10,7 @@ from unfold.admin import TabularInline
 from unfold.decorators import action
 
 from osms.core.admin_mixins import OsmsModelAdmin, RegionScopedAdmin
+from osms.exports.admin import BackgroundExportMixin
 
 from ..importer import declarations_import
 from ..models import Declaration, DeclarationImportRun, DeclarationReject
@@ -87,7 +88,7 @@ class DeclarationImportRunAdmin(PlainHistoryMixin, OsmsModelAdmin):
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(PlainHistoryMixin, RegionScopedAdmin):
+class DeclarationAdmin(PlainHistoryMixin, BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("period", "employer_bin", "iin", "income", "osms_deduction",
                     "osms_contribution", "ipn", "opv", "so", "social_tax")
     list_filter = ("period", "employer__region")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
 from osms.core.admin_mixins import OsmsModelAdmin, RegionScopedAdmin
+from osms.exports.admin import BackgroundExportMixin
 
 from ..models import CollectionSummary, ReconciliationRule, ReconciliationRun
 from ..notices import summary_xlsx
@@ -83,7 +84,7 @@ class ReconciliationRuleAdmin(OsmsModelAdmin):
 
 
 @admin.register(CollectionSummary)
-class CollectionSummaryAdmin(PlainHistoryMixin, RegionScopedAdmin):
+class CollectionSummaryAdmin(PlainHistoryMixin, BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("period", "region", "payer_type", "expected", "declared", "collected",
                     "gap", "persons")
     list_filter = ("period", "region", "payer_type")

@@ -13,6 +13,7 @@ from unfold.decorators import action
 
 from osms.core.admin_mixins import RegionScopedAdmin
 from osms.core.scoping import user_region_id
+from osms.exports.admin import BackgroundExportMixin
 
 from .. import selectors, services
 from ..models import Discrepancy, DiscrepancyEvent, EmployerNotice
@@ -60,7 +61,7 @@ class EventInline(TabularInline):
 
 
 @admin.register(Discrepancy)
-class DiscrepancyAdmin(PlainHistoryMixin, RegionScopedAdmin):
+class DiscrepancyAdmin(PlainHistoryMixin, BackgroundExportMixin, RegionScopedAdmin):
     form = DiscrepancyForm
     list_display = ("period", "employer_bin", "employer", "iin", "kind", "type", "amount",
                     "status", "assignee", "region")
@@ -167,7 +168,7 @@ class DiscrepancyAdmin(PlainHistoryMixin, RegionScopedAdmin):
 
 
 @admin.register(EmployerNotice)
-class EmployerNoticeAdmin(PlainHistoryMixin, RegionScopedAdmin):
+class EmployerNoticeAdmin(PlainHistoryMixin, BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("number", "employer", "period", "total", "created_by", "created_at")
     list_filter = ("period", "region")
     search_fields = ("number", "employer__bin")
