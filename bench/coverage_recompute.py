@@ -97,6 +97,28 @@ def setup_database(name):
     call_command("migrate", verbosity=0)
 
 
+def reuse_database(name):
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "osms.settings")
+    import django
+
+    django.setup()
+
+
+def reset_coverage():
+    """Forget every status and run of a kept database; returns the number of payments."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE coverage_coveragehistory, coverage_coveragestatus, "
+                       "coverage_recomputechunk, coverage_recomputerun, coverage_paidmonth")
+        cursor.execute("SELECT count(*) FROM payers_payment WHERE document_no LIKE 'N%%'")
+        if cursor.fetchone()[0]:
+            raise SystemExit("The kept database already has the 1 % new payments: regenerate.")
+        cursor.execute("SELECT count(*) FROM payers_payment")
+        return cursor.fetchone()[0]
+
+
 def drop_database(name):
     import psycopg
     from django.db import connections
@@ -171,14 +193,22 @@ def main():
                         help="Stop the per-person loop after this many seconds.")
     parser.add_argument("--database", default="osms_bench_coverage")
     parser.add_argument("--keep", action="store_true", help="Keep the benchmark database.")
+    parser.add_argument("--reuse", action="store_true",
+                        help="Reuse the population of a kept database (skip generation).")
     args = parser.parse_args()
     import datetime
 
     on = datetime.date.fromisoformat(ON)
     print(f"database {args.database}, {args.persons:,} persons", flush=True)
-    setup_database(args.database)
+    if args.reuse:
+        reuse_database(args.database)
+    else:
+        setup_database(args.database)
     try:
-        payments, gen = timed("generate (SQL)", lambda: generate(args.persons))
+        if args.reuse:
+            payments = reset_coverage()
+        else:
+            payments, gen = timed("generate (SQL)", lambda: generate(args.persons))
         print(f"payments: {payments:,} rows", flush=True)
         from coverage.services import status_recompute
 
