@@ -72,11 +72,11 @@ def _fold_ledger(*, upto, rebuild):
             # Bulk load: empty the table, drop its index, insert, build the index once.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("TRUNCATE coverage_paidmonth")
-            cursor.execute("ALTER TABLE coverage_paidmonth DROP CONSTRAINT paid_month_unique")
+            cursor.execute("DROP INDEX paid_month_unique")
             cursor.execute(FOLD_ALL, {"to_id": upto, "excluded": excluded})
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-            cursor.execute("ALTER TABLE coverage_paidmonth ADD CONSTRAINT paid_month_unique "
-                           "UNIQUE (person_id, period) INCLUDE (amount, first_paid_on)")
+            cursor.execute("CREATE UNIQUE INDEX paid_month_unique ON coverage_paidmonth "
+                           "(person_id, period) INCLUDE (amount, first_paid_on)")
         else:
             for start in range(folded_upto, upto, FOLD_BATCH):
                 cursor.execute(FOLD, {"from_id": start, "to_id": min(start + FOLD_BATCH, upto),
