@@ -1,8 +1,8 @@
 """The admin speaks Russian by default and switches to Kazakh or English per user."""
 
-import osms.settings as project_settings
 from django.urls import reverse
 
+import osms.settings as project_settings
 from tests.factories import PersonFactory
 
 
