@@ -230,10 +230,10 @@ def main():
         sample, t_loop = per_person_loop(min(args.sample, args.persons), on,
                                          args.loop_budget)
         print(f"per-person ORM loop: {sample:,} persons in {t_loop:.1f} s", flush=True)
-        per_loop = t_loop / sample
-        per_full = t_full / full.persons
         t_first = t_full
         t_full = t_first - full.fold_seconds
+        per_loop = t_loop / sample
+        per_full = t_full / full.persons
         print("\n=== results ===")
         print(f"ledger fold (one-time, then incremental by payment id): {full.fold_seconds:.1f} s "
               f"for {payments:,} payments")
