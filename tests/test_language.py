@@ -55,3 +55,15 @@ def test_permission_choices_are_shown_in_the_users_language(client, settings, db
     page = client.get(reverse("admin:auth_group_change", args=[group.pk])).content.decode()
     assert "Can view: person" not in page
     assert "физическое лицо" in page
+
+
+def test_an_english_browser_still_gets_russian_until_the_user_switches(client, settings,
+                                                                       hq_operator):
+    settings.LANGUAGE_CODE = "ru"
+    client.force_login(hq_operator)
+    page = client.get(reverse("admin:payers_person_changelist"),
+                      HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Физические лица" in page or "физические лица" in page.lower()
+    kazakh = client.get(reverse("admin:payers_person_changelist"),
+                        HTTP_ACCEPT_LANGUAGE="kk").content.decode()
+    assert "жеке тұлғалар" in kazakh.lower()
