@@ -1,4 +1,4 @@
-"""Language choice: the user's explicit choice, else Russian (Kazakh if the browser asks).
+"""Language choice: the user's explicit choice, else Russian (or Kazakh if the browser asks).
 
 Django's LocaleMiddleware follows the browser's Accept-Language, so an operator
 whose browser says en-US would get English. The Fund's admin is Russian by
@@ -17,7 +17,9 @@ class FundLocaleMiddleware(LocaleMiddleware):
         if chosen in supported:
             language = chosen
         else:
+            # Browsers say en-US far more often than their users mean it: Russian or Kazakh
+            # from the browser are honoured, English only as an explicit choice.
             from_browser = translation.get_language_from_request(request)
-            language = "kk" if from_browser == "kk" else settings.LANGUAGE_CODE
+            language = from_browser if from_browser in ("ru", "kk") else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()

@@ -18,7 +18,7 @@ from .conftest import read_xlsx
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "pass-Word-123"  # tests.factories.UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_export_progress_and_download(live_server, almaty, astana, settings, monkeypatch, tmp_path):

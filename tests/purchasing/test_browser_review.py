@@ -19,7 +19,7 @@ from tests.purchasing.scenario import build
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "pass-Word-123"  # tests.factories.UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def launch(playwright):
