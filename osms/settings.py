@@ -184,6 +184,9 @@ SPECTACULAR_SETTINGS = {
     "contributions, coverage, packages and purchasing.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "DiscrepancyStatusEnum": "reconciliation.models.discrepancies.Discrepancy.Status",
+    },
 }
 
 # --- Project settings --------------------------------------------------------

@@ -93,7 +93,7 @@ class LineSerializer(serializers.ModelSerializer):
         fields = ["id", "rank", "provider", "bin", "score", "requested_volume", "ceiling",
                   "limit", "proposed_volume", "volume", "amount", "explanation"]
 
-    def get_explanation(self, obj):
+    def get_explanation(self, obj) -> str:
         return explain_line(obj)
 
 
