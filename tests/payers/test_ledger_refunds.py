@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 
 from payers import ledger, refunds
 from payers.models import Payment, RefundApplication, SuspensePayment
@@ -24,7 +24,7 @@ def test_a_posted_payment_cannot_be_changed_or_deleted():
         payment.delete()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigger is PostgreSQL only")
+@pytest.mark.postgresql  # the immutability trigger exists on PostgreSQL only
 def test_the_database_refuses_update_and_delete_of_the_ledger():
     payment = PaymentFactory()
     with pytest.raises(DatabaseError), transaction.atomic():
