@@ -26,6 +26,12 @@ def month_back(n):
     return day
 
 
+def eighteen_next_month():
+    """A birth date whose 18th birthday is the 10th of next month (also in December)."""
+    tenth = (TODAY.replace(day=1) + datetime.timedelta(days=32)).replace(day=10)
+    return tenth.replace(year=tenth.year - 18)
+
+
 @pytest.fixture
 def world(db):
     """One person of each kind, statuses recomputed as of today."""
@@ -33,8 +39,7 @@ def world(db):
     people = {
         "payer": PersonFactory(last_name="Плательщик"),
         "grace": PersonFactory(last_name="Льготный"),
-        "teen": PersonFactory(last_name="Выпускник", born=(TODAY.replace(day=1) + datetime.timedelta(
-            days=40)).replace(day=10, year=TODAY.year - 18)),
+        "teen": PersonFactory(last_name="Выпускник", born=eighteen_next_month()),
         "pensioner": PersonFactory(last_name="Пенсионер"),
         "worker": PersonFactory(last_name="Работник"),
         "ip": PersonFactory(last_name="Предприниматель", region=region("710000000")),
