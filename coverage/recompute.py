@@ -1,36 +1,42 @@
 """The nightly recomputation of insured statuses: set-based, chunked, resumable.
 
-A run (``RecomputeRun``) is cut into person-id ranges (``RecomputeChunk``).
-A worker claims an undone chunk with ``SELECT … FOR UPDATE SKIP LOCKED`` and, in
-the same transaction, decides the statuses of the chunk's persons in one SQL
-statement (``recompute_sql``), writes a history row for each change, upserts the
-current rows and marks the chunk done. A crash rolls the chunk back; the next
-call resumes the unfinished run before starting a new one. Several Celery
-workers can share one run.
+Opening a run folds the new payments into the paid months (``coverage.fold``)
+and cuts the work into chunks (``RecomputeChunk``), in one transaction. A
+worker claims an undone chunk with ``SELECT … FOR UPDATE SKIP LOCKED`` and, in
+the same transaction, decides the statuses of the chunk's persons, writes a
+history row for each change and inserts or updates the current rows in one SQL
+statement (``recompute_sql``), then marks the chunk done. A crash rolls the chunk
+back; the next call resumes the unfinished run before starting a new one.
+Several Celery workers (or processes) can share one run.
 
-Incremental (the default) looks only at persons touched since the previous
-run: new payments (id above the previous payment watermark), memberships
-changed or starting, persons new or changed in the registry, and statuses whose
-``recheck_on`` date has come (18th birthdays, grace, retention and category ends,
-month boundaries). ``full`` recomputes everyone; a change of policy, category
-term or residency rule between the two run dates forces a full run.
+A full run cuts the persons into id ranges. An incremental run (the default)
+looks only at the persons touched since the previous run — paid months changed
+by new payments, memberships changed, starting or deleted, persons new or
+changed in the registry, and statuses whose ``recheck_on`` date has come (18th
+birthdays, grace, retention and category ends, month boundaries) — found once
+when the run opens and cut into chunks of that many persons each, so its cost
+follows the number of persons touched, not the size of the population. A
+change of policy, category term or residency rule between the two run dates
+forces a full run.
 """
 
 import datetime
 import time
 
 from django.db import connection, transaction
-from django.db.models import Max, Min, Q, Sum
+from django.db.models import F, Max, Min, Q, Sum
 from django.utils import timezone
 
-from payers.models import Payment, Person
+from payers.ledger import settled_payment_watermark
+from payers.models import Person
 
 from .facts import policy_on
+from .fold import fold_ledger
 from .models import CategoryTerm, RecomputeChunk, RecomputeRun, ResidencyRule, StatusPolicy
-from .recompute_sql import FOLD, FOLD_ALL, HISTORY, UPSERT, decide_sql
-from .rules import NON_CONTRIBUTION_KINDS, month_index, month_start
+from .recompute_sql import INCREMENTAL_CHUNKS, chunk_sql
+from .rules import month_index, month_start
 
-DEFAULT_CHUNK = 50_000
+DEFAULT_CHUNK = 100_000
 RUN_LOCK = 0x05C0_0E12  # advisory lock serialising the start of runs
 
 
@@ -56,65 +62,57 @@ def _rules_changed_between(previous: datetime.date, on: datetime.date) -> bool:
     return False
 
 
-FOLD_BATCH = 2_000_000  # ledger ids per fold statement
-ANALYZE_AFTER = 100_000  # refresh the planner's statistics after a fold this large
+def _range_chunks(run, chunk_size):
+    bounds = Person.objects.aggregate(lo=Min("id"), hi=Max("id"))
+    if bounds["lo"] is None:
+        return 0
+    chunks = [
+        RecomputeChunk(run=run, lo=lo, hi=min(lo + chunk_size, bounds["hi"] + 1))
+        for lo in range(bounds["lo"], bounds["hi"] + 1, chunk_size)
+    ]
+    RecomputeChunk.objects.bulk_create(chunks)
+    return len(chunks)
 
 
-def _fold_ledger(*, upto, rebuild):
-    """Fold payments above the last run's watermark (all of them on ``rebuild``)."""
-    started = time.monotonic()
-    folded_upto = 0 if rebuild else (
-        RecomputeRun.objects.aggregate(m=Max("payment_watermark"))["m"] or 0)
-    excluded = list(NON_CONTRIBUTION_KINDS)
+def _touched_chunks(run, previous, chunk_size):
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL work_mem = '256MB'")
-        if rebuild:
-            # Bulk load: empty the table, drop its index, insert, build the index once.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("TRUNCATE coverage_paidmonth")
-            cursor.execute("DROP INDEX paid_month_unique")
-            cursor.execute(FOLD_ALL, {"to_id": upto, "excluded": excluded})
-            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-            cursor.execute("CREATE UNIQUE INDEX paid_month_unique ON coverage_paidmonth "
-                           "(person_id, period) INCLUDE (amount, first_paid_on)")
-        else:
-            for start in range(folded_upto, upto, FOLD_BATCH):
-                cursor.execute(FOLD, {"from_id": start, "to_id": min(start + FOLD_BATCH, upto),
-                                      "excluded": excluded})
-        if upto - folded_upto > ANALYZE_AFTER:
-            cursor.execute("ANALYZE coverage_paidmonth")
-    return upto - folded_upto, time.monotonic() - started
+        cursor.execute(INCREMENTAL_CHUNKS, {
+            "run": run.id, "size": chunk_size, "on": run.on, "prev_on": previous.on,
+            "since": previous.started_at, "prev_person_wm": previous.person_watermark,
+        })
+        return max(cursor.rowcount, 0)
 
 
-def _start_run(*, on, full, chunk_size, acting_user, rebuild=False):
+def _start_run(*, on, full, chunk_size, acting_user, watermark, rebuild=False):
     previous = RecomputeRun.objects.filter(status=RecomputeRun.Status.DONE).first()
     mode = RecomputeRun.Mode.FULL
     if not full and previous is not None and previous.on <= on and not _rules_changed_between(
         previous.on, on
     ):
         mode = RecomputeRun.Mode.INCREMENTAL
-    bounds = Person.objects.aggregate(lo=Min("id"), hi=Max("id"))
-    watermark = Payment.objects.aggregate(m=Max("id"))["m"] or 0
-    folded, fold_seconds = _fold_ledger(upto=watermark, rebuild=rebuild or previous is None)
+    rebuild = rebuild or previous is None
+    folded_upto = 0 if rebuild else (
+        RecomputeRun.objects.aggregate(m=Max("payment_watermark"))["m"] or 0)
+    watermark = max(watermark, folded_upto)
+    folded, fold_seconds = fold_ledger(since=folded_upto, upto=watermark, rebuild=rebuild)
     run = RecomputeRun.objects.create(
         on=on,
         mode=mode,
         folded_payments=folded,
         fold_seconds=fold_seconds,
         payment_watermark=watermark,
-        person_watermark=bounds["hi"] or 0,
+        person_watermark=Person.objects.aggregate(m=Max("id"))["m"] or 0,
         since=previous.started_at if previous else None,
         previous_on=previous.on if previous else None,
         acting_user=acting_user,
     )
-    if bounds["lo"] is not None:
-        chunks = [
-            RecomputeChunk(run=run, lo=lo, hi=min(lo + chunk_size, bounds["hi"] + 1))
-            for lo in range(bounds["lo"], bounds["hi"] + 1, chunk_size)
-        ]
-        RecomputeChunk.objects.bulk_create(chunks)
-        run.chunks_total = len(chunks)
-        run.save(update_fields=["chunks_total"])
+    if mode == RecomputeRun.Mode.INCREMENTAL:
+        run.chunks_total = _touched_chunks(run, previous, chunk_size)
+    else:
+        run.chunks_total = _range_chunks(run, chunk_size)
+    run.save(update_fields=["chunks_total"])
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE coverage_folded")
     return run
 
 
@@ -122,6 +120,9 @@ def run_open(*, on=None, full=False, chunk_size=DEFAULT_CHUNK, acting_user=None,
     """The unfinished run to resume, else a new run for ``on`` (today by default)."""
     _require_postgresql()
     on = on or timezone.localdate()
+    # Read before the run lock: it waits for ledger writes in progress, and every payment
+    # with an id up to it is committed, so the fold by id range never skips one.
+    watermark = settled_payment_watermark()
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RUN_LOCK])
@@ -129,34 +130,34 @@ def run_open(*, on=None, full=False, chunk_size=DEFAULT_CHUNK, acting_user=None,
         if unfinished is not None:
             return unfinished, True
         return _start_run(on=on, full=full or rebuild, chunk_size=chunk_size,
-                          acting_user=acting_user, rebuild=rebuild), False
+                          acting_user=acting_user, watermark=watermark, rebuild=rebuild), False
 
 
 def _params(run, chunk):
     policy = policy_on(run.on)
     current = month_index(run.on)
     low, high = policy.horizon(current)
-    previous = RecomputeRun.objects.filter(
-        status=RecomputeRun.Status.DONE, id__lt=run.id).first()
-    since = run.since or datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
     return {
-        "run": run.id, "on": run.on, "lo": chunk.lo, "hi": chunk.hi,
-        "cur": current, "cur_start": month_start(current), "ws": current - policy.debt_window_months,
-        "low_date": month_start(low), "high_date": month_start(high),
-        "next_month": month_start(current + 1),
+        "run": run.id, "on": run.on, "lo": chunk.lo, "hi": chunk.hi, "ids": chunk.person_ids,
+        "cur": current, "ws": current - policy.debt_window_months,
+        "low": low, "span": high - low + 1, "next_month": month_start(current + 1),
         "grace": policy.grace_months, "lag": policy.due_lag_months,
         "ret_after": policy.retention_after_months or 0, "ret": policy.retention_months,
-        "excluded": list(NON_CONTRIBUTION_KINDS),
-        "prev_payment_wm": previous.payment_watermark if previous else 0,
-        "payment_wm": run.payment_watermark,
-        "prev_person_wm": previous.person_watermark if previous else 0,
-        "since": since, "prev_on": run.previous_on or run.on,
     }
+
+
+def _close_chunk(run, chunk, persons, transitions):
+    chunk.persons = persons
+    chunk.changed = sum(transitions.values())
+    chunk.transitions = transitions
+    chunk.person_ids = None
+    chunk.done_at = timezone.now()
+    chunk.save(update_fields=["persons", "changed", "transitions", "person_ids", "done_at"])
+    RecomputeRun.objects.filter(pk=run.pk).update(chunks_done=F("chunks_done") + 1)
 
 
 def process_next_chunk(run) -> bool:
     """Claim one undone chunk of ``run`` and finish it atomically; False when none is left."""
-    incremental = run.mode == RecomputeRun.Mode.INCREMENTAL
     with transaction.atomic():
         chunk = (
             RecomputeChunk.objects.select_for_update(skip_locked=True)
@@ -167,25 +168,15 @@ def process_next_chunk(run) -> bool:
         if chunk is None:
             return False
         params = _params(run, chunk)
-        sql = decide_sql(incremental=incremental, retention_after=params["ret_after"],
-                         retention=params["ret"])
+        sql = chunk_sql(incremental=chunk.person_ids is not None,
+                        retention_after=params["ret_after"])
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '128MB'")
             cursor.execute("SET LOCAL jit = off")
             cursor.execute(sql, params)
-            persons = cursor.rowcount
-            cursor.execute(HISTORY, params)
-            transitions = {reason: count for reason, count in cursor.fetchall()}
-            cursor.execute(UPSERT, params)
-            cursor.execute("DROP TABLE coverage_new")
-        chunk.persons = max(persons, 0)
-        chunk.changed = sum(transitions.values())
-        chunk.transitions = transitions
-        chunk.done_at = timezone.now()
-        chunk.save(update_fields=["persons", "changed", "transitions", "done_at"])
-        RecomputeRun.objects.filter(pk=run.pk).update(
-            chunks_done=RecomputeChunk.objects.filter(run=run, done_at__isnull=False).count()
-        )
+            counts = dict(cursor.fetchall())
+        persons = counts.pop("", 0)
+        _close_chunk(run, chunk, persons, counts)
     return True
 
 

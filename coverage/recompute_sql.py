@@ -1,42 +1,26 @@
 """The status decision of ``coverage.rules`` as one PostgreSQL statement per chunk.
 
 Every step mirrors a step of ``rules.decide``; month arithmetic uses month
-indexes (year × 12 + month − 1) as the rules module does. ``{touched}`` is
-empty for a full run, or restricts the chunk to the persons an incremental
-run must look at.
+indexes (year × 12 + month − 1) as the rules module does. A person's payments
+are one ``PaidMonths`` row (see ``coverage.fold``): ``h`` is its paid bits over
+the rules' horizon, bit 1 = month ``%(low)s``, so each question of
+``rules._decide_payments`` is a bit-string expression. The same statement
+writes the history rows of the changes and inserts or updates the current
+rows, all from one snapshot; ``{scope}`` restricts every table read to the
+chunk (an id range, or the chunk's list of persons in an incremental run).
 """
 
-MONTH_INDEX = "(EXTRACT(YEAR FROM {d})::int * 12 + EXTRACT(MONTH FROM {d})::int - 1)"
 MONTH_START = "make_date((({i}) / 12)::int, (({i}) %% 12 + 1)::int, 1)"
-MONTH_END = "(make_date((({i}) / 12)::int, (({i}) %% 12 + 1)::int, 1) + interval '1 month - 1 day')::date"
+MONTH_END = ("(make_date((({i}) / 12)::int, (({i}) %% 12 + 1)::int, 1) "
+             "+ interval '1 month - 1 day')::date")
 
-TOUCHED = """
-    AND p.id IN (
-        SELECT x.person_id FROM payers_payment x
-        WHERE x.id > %(prev_payment_wm)s AND x.id <= %(payment_wm)s
-          AND x.person_id >= %(lo)s AND x.person_id < %(hi)s
-        UNION
-        SELECT m.person_id FROM coverage_categorymembership m
-        WHERE m.changed_at > %(since)s AND m.person_id >= %(lo)s AND m.person_id < %(hi)s
-        UNION
-        SELECT m.person_id FROM coverage_categorymembership m
-        WHERE m.starts_on > %(prev_on)s AND m.starts_on <= %(on)s
-          AND m.person_id >= %(lo)s AND m.person_id < %(hi)s
-        UNION
-        SELECT s.person_id FROM coverage_coveragestatus s
-        WHERE s.recheck_on <= %(on)s AND s.person_id >= %(lo)s AND s.person_id < %(hi)s
-        UNION
-        SELECT q.id FROM payers_person q
-        WHERE q.id >= %(lo)s AND q.id < %(hi)s
-          AND (q.id > %(prev_person_wm)s OR q.updated_at > %(since)s)
-    )"""
+SCOPE_RANGE = "{col} >= %(lo)s AND {col} < %(hi)s"
+SCOPE_IDS = "{col} = ANY(%(ids)s)"
 
-DECIDE = """
-CREATE TEMP TABLE coverage_new ON COMMIT DROP AS
+CHUNK = """
 WITH persons AS (
     SELECT p.id, p.birth_date, p.citizenship, p.death_date
-    FROM payers_person p
-    WHERE p.id >= %(lo)s AND p.id < %(hi)s {touched}
+    FROM payers_person p WHERE {scope_person}
 ),
 rights AS (
     SELECT DISTINCT ON (r.citizenship) r.citizenship, r.categories_apply, r.payments_apply
@@ -54,9 +38,9 @@ terms AS (
 candidates AS (
     SELECT m.person_id, tm.code, tm.payer, LEAST(m.ends_on, tm.valid_to) AS until
     FROM coverage_categorymembership m
-    JOIN persons p ON p.id = m.person_id
     JOIN terms tm ON tm.category_id = m.category_id
-    WHERE m.starts_on <= %(on)s AND (m.ends_on IS NULL OR m.ends_on >= %(on)s)
+    WHERE {scope_membership}
+      AND m.starts_on <= %(on)s AND (m.ends_on IS NULL OR m.ends_on >= %(on)s)
     UNION ALL
     SELECT p.id, tm.code, tm.payer,
            LEAST((p.birth_date + make_interval(years => tm.age_limit_years))::date - 1,
@@ -69,29 +53,31 @@ best AS (
     FROM candidates
     ORDER BY person_id, (payer = 'republican') DESC, (until IS NULL) DESC, until DESC, code
 ),
-paid AS (
-    SELECT pm.person_id, {pay_month} AS mi, pm.first_paid_on
-    FROM coverage_paidmonth pm {pay_join}
-    WHERE pm.person_id >= %(lo)s AND pm.person_id < %(hi)s
-      AND pm.period >= %(low_date)s AND pm.period <= %(high_date)s AND pm.amount > 0
+bits AS (
+    SELECT b.person_id,
+           substring(CASE WHEN b.first_month > %(low)s
+                          THEN repeat('0', b.first_month - %(low)s)::varbit || b.paid
+                          ELSE b.paid END
+                     FROM GREATEST(%(low)s - b.first_month, 0) + 1 FOR %(span)s) AS h,
+           substring(b.prepaid FROM %(cur)s - b.first_month + 1 FOR 1) = B'1' AS cur_prepaid
+    FROM coverage_paidmonths b WHERE {scope_bits}
 ),
 pa AS (
-    SELECT person_id,
-           MIN(mi) FILTER (WHERE mi >= %(ws)s) AS first_mi,
-           COUNT(*) FILTER (WHERE mi >= %(ws)s) AS n_window,
-           MAX(mi) FILTER (WHERE mi <= %(cur)s) AS last_mi,
-           COALESCE(BOOL_OR(mi = %(cur)s AND first_paid_on < %(cur_start)s), false)
-               AS cur_prepaid,
-           {retained} AS retained
-    FROM paid GROUP BY person_id
+    SELECT person_id, h, cur_prepaid,
+           bit_count(h) > 0 AS has_paid,
+           bit_count(w) AS n_window,
+           NULLIF(position(B'1' IN w), 0) + %(ws)s - 1 AS first_mi,
+           NULLIF(length(rtrim(substring(h FOR %(cur)s - %(low)s + 1)::text, '0')), 0)
+               + %(low)s - 1 AS last_mi
+    FROM (SELECT *, substring(h FROM %(ws)s - %(low)s + 1) AS w FROM bits) x
 ),
 facts AS (
     SELECT p.id AS person_id,
            (p.death_date IS NOT NULL AND p.death_date < %(on)s) AS dead,
            COALESCE(r.payments_apply, true) AS pays,
            b.code AS cat_code, b.payer AS cat_payer, b.until AS cat_until,
-           pa.person_id IS NOT NULL AS has_paid, pa.first_mi, pa.last_mi, pa.cur_prepaid,
-           pa.retained, pa.first_mi + pa.n_window - 1 AS through_mi
+           COALESCE(pa.has_paid, false) AS has_paid, pa.first_mi, pa.last_mi, pa.cur_prepaid,
+           {retained} AS retained, pa.first_mi + pa.n_window - 1 AS through_mi
     FROM persons p
     LEFT JOIN rights r ON r.citizenship = p.citizenship
     LEFT JOIN best b ON b.person_id = p.id AND COALESCE(r.categories_apply, true)
@@ -106,110 +92,127 @@ outcome AS (
                 WHEN retained AND %(cur)s - through_mi <= %(ret)s THEN 'retention'
                 ELSE 'none' END AS kind
     FROM facts
-)
-SELECT person_id,
-       kind <> 'none' AS insured,
-       CASE kind
-           WHEN 'category' THEN CASE WHEN cat_payer = 'republican' THEN 'benefit_category'
-                                     ELSE 'local_budget' END
-           WHEN 'paid' THEN CASE WHEN %(cur)s - through_mi <= 0 AND cur_prepaid THEN 'prepayment'
-                                 WHEN %(cur)s - through_mi <= %(lag)s THEN 'payments'
-                                 ELSE 'grace' END
-           WHEN 'retention' THEN 'retention'
-           ELSE '' END AS basis,
-       CASE kind
-           WHEN 'category' THEN cat_until
-           WHEN 'paid' THEN {paid_until}
-           WHEN 'retention' THEN {retention_until}
-       END AS valid_until,
-       CASE WHEN kind = 'category' THEN cat_code ELSE '' END AS category_code,
-       CASE WHEN last_mi IS NOT NULL THEN {last_paid} END AS last_paid_period,
-       CASE WHEN dead THEN NULL
-            WHEN kind = 'category' THEN cat_until + 1
-            WHEN has_paid THEN %(next_month)s::date
-       END AS recheck_on
-FROM outcome
-"""
-
-# Fold the ledger rows of an id range into the paid months (own contributions only).
-# The first fold (or a rebuild) into an empty table: a plain insert.
-FOLD_ALL = """
-INSERT INTO coverage_paidmonth (person_id, period, amount, first_paid_on)
-SELECT person_id, period, SUM(amount), MIN(paid_on) FILTER (WHERE amount > 0)
-FROM payers_payment
-WHERE id <= %(to_id)s AND kind <> ALL(%(excluded)s)
-GROUP BY person_id, period
-"""
-
-FOLD = """
-INSERT INTO coverage_paidmonth AS s (person_id, period, amount, first_paid_on)
-SELECT person_id, period, SUM(amount), MIN(paid_on) FILTER (WHERE amount > 0)
-FROM payers_payment
-WHERE id > %(from_id)s AND id <= %(to_id)s AND kind <> ALL(%(excluded)s)
-GROUP BY person_id, period
-ON CONFLICT (person_id, period) DO UPDATE SET
-    amount = s.amount + EXCLUDED.amount,
-    first_paid_on = LEAST(s.first_paid_on, EXCLUDED.first_paid_on)
-"""
-
-HISTORY = """
-WITH written AS (
+),
+decided AS (
+    SELECT person_id,
+           kind <> 'none' AS insured,
+           CASE kind
+               WHEN 'category' THEN CASE WHEN cat_payer = 'republican' THEN 'benefit_category'
+                                         ELSE 'local_budget' END
+               WHEN 'paid' THEN CASE WHEN %(cur)s - through_mi <= 0 AND cur_prepaid
+                                         THEN 'prepayment'
+                                     WHEN %(cur)s - through_mi <= %(lag)s THEN 'payments'
+                                     ELSE 'grace' END
+               WHEN 'retention' THEN 'retention'
+               ELSE '' END AS basis,
+           CASE kind
+               WHEN 'category' THEN cat_until
+               WHEN 'paid' THEN {paid_until}
+               WHEN 'retention' THEN {retention_until}
+           END AS valid_until,
+           CASE WHEN kind = 'category' THEN cat_code ELSE '' END AS category_code,
+           CASE WHEN last_mi IS NOT NULL THEN {last_paid} END AS last_paid_period,
+           CASE WHEN dead THEN NULL
+                WHEN kind = 'category' THEN cat_until + 1
+                WHEN has_paid THEN %(next_month)s::date
+           END AS recheck_on
+    FROM outcome
+),
+compared AS (
+    SELECT d.*, s.person_id IS NOT NULL AS known, s.insured AS old_insured,
+           s.basis AS old_basis, s.valid_until AS old_valid_until,
+           (d.insured, d.basis, d.valid_until)
+               IS DISTINCT FROM (s.insured, s.basis, s.valid_until) AS status_changed,
+           (d.insured, d.basis, d.valid_until, d.category_code, d.last_paid_period,
+            d.recheck_on)
+               IS DISTINCT FROM (s.insured, s.basis, s.valid_until, s.category_code,
+                                 s.last_paid_period, s.recheck_on) AS row_changed
+    FROM decided d
+    LEFT JOIN coverage_coveragestatus s ON s.person_id = d.person_id AND {scope_status}
+),
+history AS (
     INSERT INTO coverage_coveragehistory (person_id, changed_on, old_insured, old_basis,
         old_valid_until, insured, basis, valid_until, reason, run_id)
-    SELECT n.person_id, %(on)s, s.insured, COALESCE(s.basis, ''), s.valid_until,
-           n.insured, n.basis, n.valid_until,
-           COALESCE(NULLIF(s.basis, ''),
-                    CASE WHEN s.person_id IS NULL THEN 'new' ELSE 'uninsured' END)
-           || '→' || COALESCE(NULLIF(n.basis, ''), 'uninsured'),
+    SELECT person_id, %(on)s, old_insured, COALESCE(old_basis, ''), old_valid_until,
+           insured, basis, valid_until,
+           COALESCE(NULLIF(old_basis, ''), CASE WHEN known THEN 'uninsured' ELSE 'new' END)
+           || '→' || COALESCE(NULLIF(basis, ''), 'uninsured'),
            %(run)s
-    FROM coverage_new n LEFT JOIN coverage_coveragestatus s ON s.person_id = n.person_id
-    WHERE s.person_id IS NULL OR s.insured <> n.insured OR s.basis <> n.basis
-       OR s.valid_until IS DISTINCT FROM n.valid_until
+    FROM compared WHERE status_changed
     RETURNING reason
+),
+added AS (
+    INSERT INTO coverage_coveragestatus (person_id, as_of, insured, basis, valid_until,
+        category_code, last_paid_period, recheck_on, run_id)
+    SELECT person_id, %(on)s, insured, basis, valid_until, category_code, last_paid_period,
+           recheck_on, %(run)s
+    FROM compared WHERE NOT known
+),
+updated AS (
+    UPDATE coverage_coveragestatus s SET
+        as_of = %(on)s, insured = c.insured, basis = c.basis, valid_until = c.valid_until,
+        category_code = c.category_code, last_paid_period = c.last_paid_period,
+        recheck_on = c.recheck_on, run_id = %(run)s
+    FROM compared c
+    WHERE s.person_id = c.person_id AND c.known AND c.row_changed AND {scope_status}
 )
-SELECT reason, COUNT(*) FROM written GROUP BY reason
+SELECT '' AS reason, COUNT(*) FROM decided
+UNION ALL
+SELECT reason, COUNT(*) FROM history GROUP BY reason
 """
 
-UPSERT = """
-INSERT INTO coverage_coveragestatus AS s (person_id, as_of, insured, basis, valid_until,
-    category_code, last_paid_period, recheck_on, run_id)
-SELECT person_id, %(on)s, insured, basis, valid_until, category_code, last_paid_period,
-       recheck_on, %(run)s
-FROM coverage_new
-ON CONFLICT (person_id) DO UPDATE SET
-    as_of = EXCLUDED.as_of, insured = EXCLUDED.insured, basis = EXCLUDED.basis,
-    valid_until = EXCLUDED.valid_until, category_code = EXCLUDED.category_code,
-    last_paid_period = EXCLUDED.last_paid_period, recheck_on = EXCLUDED.recheck_on,
-    run_id = EXCLUDED.run_id
-WHERE (s.insured, s.basis, s.valid_until, s.category_code, s.last_paid_period, s.recheck_on)
-      IS DISTINCT FROM (EXCLUDED.insured, EXCLUDED.basis, EXCLUDED.valid_until,
-                        EXCLUDED.category_code, EXCLUDED.last_paid_period, EXCLUDED.recheck_on)
+# The persons an incremental run looks at, cut into chunks of %(size)s persons: whose
+# paid months the fold changed, whose memberships changed, started or were deleted since
+# the previous run, whose status is due for a recheck, and who are new or changed in the
+# registry. Each source is read once, through an index (the registry's updated_at has
+# none: one scan of the persons).
+INCREMENTAL_CHUNKS = """
+INSERT INTO coverage_recomputechunk (run_id, lo, hi, person_ids, persons, changed,
+    transitions)
+SELECT %(run)s, MIN(id), MAX(id) + 1, array_agg(id ORDER BY id), 0, 0, '{}'::jsonb
+FROM (
+    SELECT id, (row_number() OVER (ORDER BY id) - 1) / %(size)s AS n
+    FROM (
+        SELECT person_id AS id FROM coverage_folded
+        UNION
+        SELECT m.person_id FROM coverage_categorymembership m WHERE m.changed_at > %(since)s
+        UNION
+        SELECT m.person_id FROM coverage_categorymembership m
+        WHERE m.starts_on > %(prev_on)s AND m.starts_on <= %(on)s
+        UNION
+        SELECT h.person_id FROM coverage_historicalcategorymembership h
+        WHERE h.history_date > %(since)s AND h.history_type = '-'
+        UNION
+        SELECT s.person_id FROM coverage_coveragestatus s WHERE s.recheck_on <= %(on)s
+        UNION
+        SELECT q.id FROM payers_person q
+        WHERE q.id > %(prev_person_wm)s OR q.updated_at > %(since)s
+    ) touched
+) numbered
+GROUP BY n
 """
 
 
-def retained_sql(retention_after: int, retention: int) -> str:
-    """Are the ``retention_after`` months ending at the last paid month L all paid?
+def retained_sql(retention_after: int) -> str:
+    """Are the ``retention_after`` months ending at the last paid month all paid?
 
-    Only L within ``retention`` + 1 months of the current one can matter (older
-    months are outside the rules' horizon), so one count per possible L does it
-    in a single pass, without a window function.
+    Months below the horizon are not in ``h``, so a run reaching below it counts
+    fewer bits and is not retained, as in the rules module.
     """
     if not retention_after:
         return "false"
-    cases = " ".join(
-        f"WHEN {k} THEN COUNT(*) FILTER (WHERE mi BETWEEN %(cur)s - {k + retention_after - 1} "
-        f"AND %(cur)s - {k}) = {retention_after}"
-        for k in range(retention + 2)
-    )
-    return f"CASE %(cur)s - MAX(mi) FILTER (WHERE mi <= %(cur)s) {cases} ELSE false END"
+    return (f"COALESCE(bit_count(substring(pa.h FROM pa.last_mi - {retention_after} + 1 "
+            f"- %(low)s + 1 FOR {retention_after})) = {retention_after}, false)")
 
 
-def decide_sql(*, incremental: bool, retention_after: int = 0, retention: int = 0) -> str:
-    return DECIDE.format(
-        retained=retained_sql(retention_after, retention),
-        touched=TOUCHED if incremental else "",
-        pay_join="JOIN persons pp ON pp.id = pm.person_id" if incremental else "",
-        pay_month=MONTH_INDEX.format(d="pm.period"),
+def chunk_sql(*, incremental: bool, retention_after: int = 0) -> str:
+    scope = SCOPE_IDS if incremental else SCOPE_RANGE
+    return CHUNK.format(
+        scope_person=scope.format(col="p.id"),
+        scope_membership=scope.format(col="m.person_id"),
+        scope_bits=scope.format(col="b.person_id"),
+        scope_status=scope.format(col="s.person_id"),
+        retained=retained_sql(retention_after),
         paid_until=MONTH_END.format(
             i="through_mi + CASE WHEN retained THEN GREATEST(%(grace)s, %(ret)s) "
               "ELSE %(grace)s END"),

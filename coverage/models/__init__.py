@@ -15,7 +15,7 @@ from .status import (
     Basis,
     CoverageHistory,
     CoverageStatus,
-    PaidMonth,
+    PaidMonths,
     RecomputeChunk,
     RecomputeRun,
 )
@@ -30,7 +30,7 @@ __all__ = [
     "CoverageHistory",
     "CoverageStatus",
     "MembershipSource",
-    "PaidMonth",
+    "PaidMonths",
     "Partner",
     "PayerBudget",
     "RecomputeChunk",

@@ -4,9 +4,16 @@ import datetime
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from coverage import recompute, services
-from coverage.models import CoverageHistory, CoverageStatus, PaidMonth, RecomputeChunk, RecomputeRun
+from coverage.models import (
+    CoverageHistory,
+    CoverageStatus,
+    PaidMonths,
+    RecomputeChunk,
+    RecomputeRun,
+)
 from tests.coverage.helpers import member, pay, pay_months
 from tests.factories import PersonFactory
 
@@ -22,10 +29,15 @@ def test_crash_mid_run_leaves_no_half_chunk_and_the_next_run_finishes(monkeypatc
     original = recompute.process_next_chunk
     calls = {"n": 0}
 
+    def die(*args):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1/0")
+
     def crash_on_third_chunk(run):
         calls["n"] += 1
         if calls["n"] == 3:
-            monkeypatch.setattr(recompute, "UPSERT", "SELECT 1/0")  # dies after the history
+            # dies after the chunk's statement wrote its history and status rows
+            monkeypatch.setattr(recompute, "_close_chunk", die)
         return original(run)
 
     monkeypatch.setattr(recompute, "process_next_chunk", crash_on_third_chunk)
@@ -68,7 +80,7 @@ def test_incremental_run_picks_new_payments_memberships_and_due_rechecks():
     assert statuses[child.id].insured is False
     assert statuses[pensioner.id].basis == "benefit_category"
     assert statuses[idle.id].basis == "payments"
-    assert PaidMonth.objects.filter(person=idle).count() == 1
+    assert PaidMonths.objects.get(person=idle).months() == [D(2026, 11, 1)]
     # the month turns: payer's basis moves from payments to grace
     december = services.status_recompute(on=D(2026, 12, 1))
     assert statuses[payer.id].basis == "payments"
@@ -94,6 +106,31 @@ def test_reversal_cancels_a_paid_month():
     assert CoverageStatus.objects.get(person=person).valid_until == D(2026, 12, 31)
 
 
+def test_incremental_chunks_hold_only_the_touched_persons():
+    persons = [PersonFactory() for _ in range(6)]
+    for person in persons:
+        pay_months(person, D(2026, 6, 1), D(2026, 10, 1))
+    full = services.status_recompute(on=D(2026, 11, 23), full=True, chunk_size=2)
+    assert full.chunks_total == 3
+    for person in persons[1:4]:
+        pay(person, D(2026, 11, 1), paid_on=D(2026, 11, 24))
+    run = services.status_recompute(on=D(2026, 11, 25), chunk_size=2)
+    chunks = [(c.lo, c.hi, c.persons, c.person_ids) for c in run.chunks.order_by("lo")]
+    assert chunks == [(persons[1].id, persons[2].id + 1, 2, None),
+                      (persons[3].id, persons[3].id + 1, 1, None)]  # the lists are cleared
+    assert run.persons == 3 and run.chunks_done == 2
+
+
+def test_a_deleted_membership_is_recomputed_by_the_next_incremental_run():
+    person = PersonFactory()
+    membership = member(person, "pensioners", D(2020, 1, 1))
+    services.status_recompute(on=D(2026, 11, 23), full=True)
+    assert CoverageStatus.objects.get(person=person).recheck_on is None  # open-ended
+    membership.delete()
+    run = services.status_recompute(on=D(2026, 11, 24))
+    assert run.transitions == {"benefit_category→uninsured": 1}
+
+
 def test_policy_change_between_runs_forces_a_full_run():
     PersonFactory()
     services.status_recompute(on=D(2025, 12, 30), full=True)
@@ -110,7 +147,7 @@ def test_command_reports_counts_and_rejects_bad_date(capsys):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("recompute_statuses", "--on", "23.11.2026")
     call_command("recompute_statuses", "--on", "2026-11-23", "--rebuild")
-    assert PaidMonth.objects.filter(person=person).count() == 5
+    assert PaidMonths.objects.get(person=person).months() == [D(2026, m, 1) for m in range(6, 11)]
 
 
 def test_nightly_task_with_helper_workers_finishes_the_run():

@@ -19,7 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--rebuild", action="store_true",
                             help="Fold the whole payments ledger again (implies --full).")
         parser.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK,
-                            help="Persons per chunk (id range).")
+                            help="Persons per chunk: an id range of a full run, that many "
+                                 "touched persons of an incremental one.")
 
     def handle(self, *args, on, full, rebuild, chunk_size, **options):
         day = None

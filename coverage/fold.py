@@ -1,0 +1,161 @@
+"""The payments ledger folded into one row of paid-month bits per person (``PaidMonths``).
+
+A month is paid when the net sum of the person's own contributions for it is > 0
+(kinds in ``NON_CONTRIBUTION_KINDS`` left out, reversals are negative rows); it
+is prepaid when it is paid and its first positive payment came before the month
+began — exactly what ``facts.person_facts`` gives ``rules.decide``.
+
+``fold_ledger`` runs in the transaction that opens a run, on the payments with
+an id up to ``upto`` (a settled watermark: every lower id is committed):
+
+* incremental: the (person, month) pairs of the payments above the previous
+  watermark are recomputed exactly from the ledger (index
+  ``payment_person_period_idx``), and their bits set or cleared; the persons
+  whose bits changed are left in the temporary table ``coverage_folded`` for the
+  run to pick up;
+* rebuild (first run, ``--rebuild``): the whole ledger in one scan, grouped per
+  person and 64-month word with integer bit operations (no per-month group),
+  then the months that have a negative row are recomputed exactly as above.
+"""
+
+import time
+
+from django.db import connection
+
+from .rules import NON_CONTRIBUTION_KINDS
+
+MONTH_OF = "(date_part('year', {d})::int * 12 + date_part('month', {d})::int - 1)"
+MONTH_START = "make_date(({i}) / 12, ({i}) %% 12 + 1, 1)"
+
+ANALYZE_AFTER = 100_000  # refresh the planner's statistics after a fold this large
+
+TEMP_TABLES = (
+    "DROP TABLE IF EXISTS coverage_fold_pairs",
+    "CREATE TEMP TABLE coverage_fold_pairs (person_id bigint, period date) ON COMMIT DROP",
+    "DROP TABLE IF EXISTS coverage_folded",
+    "CREATE TEMP TABLE coverage_folded (person_id bigint PRIMARY KEY) ON COMMIT DROP",
+)
+
+NEW_PAIRS = """
+INSERT INTO coverage_fold_pairs (person_id, period)
+SELECT DISTINCT person_id, period FROM payers_payment
+WHERE id > %(from_id)s AND id <= %(to_id)s AND kind <> ALL(%(excluded)s)
+"""
+
+# The exact state of each (person, month) pair, applied to the person's bit strings:
+# both are widened to the span of old and new months, the pairs' bits cleared, the paid
+# ones set. Only rows whose months changed are written; their persons are returned.
+APPLY = """
+WITH exact AS (
+    SELECT f.person_id, {month} AS mi,
+           COALESCE(SUM(x.amount) > 0, false) AS paid,
+           COALESCE(SUM(x.amount) > 0 AND bool_or(x.amount > 0 AND x.paid_on < f.period),
+                    false) AS prepaid
+    FROM (SELECT DISTINCT person_id, period FROM coverage_fold_pairs) f
+    LEFT JOIN payers_payment x ON x.person_id = f.person_id AND x.period = f.period
+         AND x.id <= %(to_id)s AND x.kind <> ALL(%(excluded)s)
+    GROUP BY f.person_id, f.period
+),
+span AS (
+    SELECT e.person_id, LEAST(MIN(e.mi), MIN(b.first_month)) AS lo,
+           GREATEST(MAX(e.mi), MAX(b.first_month + length(b.paid) - 1)) AS hi
+    FROM exact e LEFT JOIN coverage_paidmonths b ON b.person_id = e.person_id
+    GROUP BY e.person_id
+),
+masks AS (
+    SELECT s.person_id, s.lo, s.hi,
+           bit_or(set_bit(repeat('0', s.hi - s.lo + 1)::varbit, e.mi - s.lo, 1)) AS touched,
+           bit_or(set_bit(repeat('0', s.hi - s.lo + 1)::varbit, e.mi - s.lo,
+                          e.paid::int)) AS paid,
+           bit_or(set_bit(repeat('0', s.hi - s.lo + 1)::varbit, e.mi - s.lo,
+                          e.prepaid::int)) AS prepaid
+    FROM exact e JOIN span s ON s.person_id = e.person_id
+    GROUP BY s.person_id, s.lo, s.hi
+),
+merged AS (
+    SELECT m.person_id, m.lo, m.paid | ({old_paid} & ~m.touched) AS paid,
+           m.prepaid | ({old_prepaid} & ~m.touched) AS prepaid,
+           {old_paid} AS was_paid, {old_prepaid} AS was_prepaid
+    FROM masks m LEFT JOIN coverage_paidmonths b ON b.person_id = m.person_id
+),
+written AS (
+    INSERT INTO coverage_paidmonths AS b (person_id, first_month, paid, prepaid)
+    SELECT person_id, lo, paid, prepaid FROM merged
+    WHERE paid <> was_paid OR prepaid <> was_prepaid
+    ON CONFLICT (person_id) DO UPDATE SET
+        first_month = EXCLUDED.first_month, paid = EXCLUDED.paid, prepaid = EXCLUDED.prepaid
+    RETURNING person_id
+)
+INSERT INTO coverage_folded (person_id) SELECT person_id FROM written ON CONFLICT DO NOTHING
+"""
+
+
+def _widened(column):
+    """The stored bits of ``column`` (or none) over the months m.lo … m.hi."""
+    return (f"COALESCE(repeat('0', b.first_month - m.lo)::varbit || b.{column} "
+            f"|| repeat('0', m.hi - b.first_month - length(b.{column}) + 1)::varbit, "
+            f"repeat('0', m.hi - m.lo + 1)::varbit)")
+
+
+APPLY_SQL = APPLY.format(month=MONTH_OF.format(d="f.period"), old_paid=_widened("paid"),
+                         old_prepaid=_widened("prepaid"))
+
+# Rebuild, 1: the ledger per person and 64-month word (bit 63 - m %% 64 of word m / 64).
+WORDS = """
+CREATE TEMP TABLE coverage_fold_words ON COMMIT DROP AS
+SELECT person_id, mi / 64 AS w,
+       COALESCE(bit_or(1::bigint << (63 - mi %% 64)) FILTER (WHERE amount > 0), 0) AS paid,
+       COALESCE(bit_or(1::bigint << (63 - mi %% 64))
+                FILTER (WHERE amount > 0 AND paid_on < period), 0) AS prepaid,
+       COALESCE(bit_or(1::bigint << (63 - mi %% 64)) FILTER (WHERE amount < 0), 0) AS negative
+FROM (SELECT person_id, period, amount, paid_on, {month} AS mi
+      FROM payers_payment WHERE id <= %(to_id)s AND kind <> ALL(%(excluded)s)) x
+GROUP BY 1, 2
+""".format(month=MONTH_OF.format(d="period"))
+
+# Rebuild, 2: the words of a person side by side (zero words in the gaps), from the first.
+FROM_WORDS = """
+INSERT INTO coverage_paidmonths (person_id, first_month, paid, prepaid)
+SELECT person_id, 64 * MIN(w),
+       string_agg(repeat('0', 64 * gap) || paid::bit(64)::text, '' ORDER BY w)::varbit,
+       string_agg(repeat('0', 64 * gap) || prepaid::bit(64)::text, '' ORDER BY w)::varbit
+FROM (SELECT *, w - lag(w, 1, w - 1) OVER (PARTITION BY person_id ORDER BY w) - 1 AS gap
+      FROM coverage_fold_words) x
+GROUP BY person_id
+"""
+
+# Rebuild, 3: a month with a negative row (a reversal) is decided by its exact net sum.
+NEGATIVE_PAIRS = """
+INSERT INTO coverage_fold_pairs (person_id, period)
+SELECT person_id, {month_start}
+FROM coverage_fold_words, generate_series(0, 63) AS k
+WHERE negative <> 0 AND (negative >> (63 - k)) & 1 = 1
+""".format(month_start=MONTH_START.format(i="w * 64 + k"))
+
+
+def fold_ledger(*, since: int, upto: int, rebuild: bool) -> tuple[int, float]:
+    """Fold the payments with an id in (``since``, ``upto``] (all up to ``upto`` on rebuild).
+
+    Returns (payments folded, seconds). Leaves ``coverage_folded`` (persons whose
+    paid months changed) for the rest of the transaction.
+    """
+    started = time.monotonic()
+    params = {"from_id": 0 if rebuild else since, "to_id": upto,
+              "excluded": list(NON_CONTRIBUTION_KINDS)}
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        for statement in TEMP_TABLES:
+            cursor.execute(statement)
+        if rebuild:
+            cursor.execute("TRUNCATE coverage_paidmonths")
+            cursor.execute("DROP TABLE IF EXISTS coverage_fold_words")
+            cursor.execute(WORDS, params)
+            cursor.execute(FROM_WORDS, params)
+            cursor.execute(NEGATIVE_PAIRS, params)
+            cursor.execute("DROP TABLE coverage_fold_words")
+        elif upto > since:
+            cursor.execute(NEW_PAIRS, params)
+        cursor.execute(APPLY_SQL, params)
+        if rebuild or upto - since > ANALYZE_AFTER:
+            cursor.execute("ANALYZE coverage_paidmonths")
+    return (upto if rebuild else max(upto - since, 0)), time.monotonic() - started
