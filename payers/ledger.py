@@ -11,14 +11,40 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Sum
+from django.db import connection, transaction
+from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from osms.core.scoping import object_in_scope
 
 from .models import Activity, KnpCode, Payment, PaymentKind, Person, SuspensePayment
+
+# Every ledger write holds this advisory lock shared until it commits; reading the watermark
+# takes it exclusively for a moment. An id assigned before that moment is then committed
+# (or rolled back), and an id assigned after it is greater than the watermark.
+LEDGER_WRITE_LOCK = 0x05C0_1ED6
+
+
+def ledger_write_lock():
+    """Called inside every transaction that posts payments (``Payment.save``, imports)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [LEDGER_WRITE_LOCK])
+
+
+def settled_payment_watermark() -> int:
+    """The highest payment id such that every payment with a lower or equal id is committed.
+
+    Jobs that fold "payments since the last run" by id (``id > previous watermark``)
+    read it, so that a payment committed late with a lower id is never skipped. It waits
+    for ledger writes in progress (an import's posting transaction) to finish.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LEDGER_WRITE_LOCK])
+        return Payment.objects.aggregate(m=Max("id"))["m"] or 0
 
 
 def _check_scope(obj, acting_user, action):
@@ -110,9 +136,9 @@ def suspense_match(*, suspense: SuspensePayment, person: Person, acting_user=Non
         raise ValidationError({"person": _(
             "The payment is for IIN %(iin)s; a payment is never moved to another person's IIN."
         ) % {"iin": suspense.iin}})
-    payment = Payment.objects.filter(
-        document_no=suspense.document_no, iin=suspense.iin, period=suspense.period,
-        knp=suspense.knp, payer_code=suspense.payer_code,
+    payment = Payment.objects.filter(  # the source-row key of the ledger
+        period=suspense.period, person=person, knp=suspense.knp,
+        payer_code=suspense.payer_code, document_no=suspense.document_no,
     ).first()
     if payment is None:  # not already posted by a later import of the same rows
         payment = Payment(

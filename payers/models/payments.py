@@ -8,7 +8,7 @@ run" is ``id > watermark``. On PostgreSQL a trigger refuses UPDATE and DELETE.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -125,6 +125,11 @@ class ImportRun(models.Model):
 class Payment(models.Model):
     """One payment received for one person and one month; immutable once posted."""
 
+    # The three references below are enforced on PostgreSQL by one statement-level trigger
+    # (migration 0007) instead of per-row foreign-key triggers: a file of 10 million rows
+    # is checked by one join, not 30 million deferred row checks. Same guarantees: the rows
+    # referred to must exist, are locked (FOR KEY SHARE) until the posting commits, and
+    # persons or users with payments cannot be deleted.
     # Indexed by (person, period) below: no separate person index to maintain on bulk loads.
     person = models.ForeignKey(
         Person,
@@ -132,6 +137,7 @@ class Payment(models.Model):
         on_delete=models.PROTECT,
         related_name="payments",
         db_index=False,
+        db_constraint=False,
     )
     iin = models.CharField(_("IIN paid for"), max_length=12)
     payer_code = models.CharField(
@@ -164,6 +170,7 @@ class Payment(models.Model):
         on_delete=models.PROTECT,
         related_name="reversals",
         db_index=False,
+        db_constraint=False,
     )
     posted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -173,6 +180,7 @@ class Payment(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     posted_at = models.DateTimeField(_("posted"), auto_now_add=True)
@@ -198,10 +206,11 @@ class Payment(models.Model):
             ),
         ]
         constraints = [
-            # One source row is posted once: the key of idempotent imports. The period leads,
-            # so a month's load lands in one region of the index instead of all over it.
+            # One source row is posted once: the key of idempotent imports. The period and
+            # the person lead, in the order of the (person, period) index: an import posts
+            # its rows sorted by this key and both indexes are filled in one forward sweep.
             models.UniqueConstraint(
-                fields=["period", "document_no", "iin", "knp", "payer_code"],
+                fields=["period", "person", "knp", "payer_code", "document_no"],
                 name="payment_source_row_unique",
             ),
             models.CheckConstraint(
@@ -218,7 +227,11 @@ class Payment(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValidationError(_("A posted payment is immutable: post a reversing entry."))
-        super().save(*args, **kwargs)
+        from ..ledger import ledger_write_lock
+
+        with transaction.atomic():
+            ledger_write_lock()
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("A posted payment cannot be deleted: post a reversing entry."))
