@@ -17,9 +17,7 @@ from ..models import KnpCode, PaymentKind
 from ..validators import FIRST_WEIGHTS, SECOND_WEIGHTS, iin_problem
 from .staging import STAGING
 
-CHECKED = "payment_checked"
-TEMP_TABLES = ("payment_period_ref", "payment_paid_ref", "payment_knp_ref", "payment_payer_ref",
-               "payment_bad_iin", CHECKED, STAGING)
+REFERENCE_TABLES = ("payment_terms_ref", "payment_payer_ref")
 PERIOD_FORMAT = "period_format"
 PAID_ON_FORMAT = "paid_on_format"
 PAID_ON_FUTURE = "paid_on_future"
@@ -30,14 +28,15 @@ def regex(expr, pattern):
     return f"({expr} {operator} '{pattern}')"
 
 
-def as_date(expr):
-    return f"CAST({expr} AS date)" if connection.vendor == "postgresql" else expr
-
-
 def as_money(expr):
     if connection.vendor == "postgresql":
         return f"CAST({expr} AS numeric(14,2))"
     return f"CAST({expr} AS NUMERIC)"
+
+
+def as_number(expr):
+    """A well-formed amount as an unbounded number (no overflow before the range check)."""
+    return f"CAST({expr} AS numeric)" if connection.vendor == "postgresql" else f"CAST({expr} AS REAL)"
 
 
 def check_digit_valid(expr):
@@ -82,11 +81,6 @@ def analyze(cursor, *tables):
             cursor.execute(f"ANALYZE {table}")
 
 
-def _distinct(cursor, column, where=""):
-    cursor.execute(f"SELECT DISTINCT {column} FROM {STAGING} {where}")
-    return [row[0] for row in cursor.fetchall()]
-
-
 def _fill(cursor, table, columns, rows):
     cursor.execute(f"DROP TABLE IF EXISTS {table}")
     cursor.execute(f"CREATE TEMP TABLE {table} ({columns})")
@@ -95,97 +89,143 @@ def _fill(cursor, table, columns, rows):
         cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
 
 
+def _term_problems(period, knp, paid_on, *, today, knps):
+    """The row-independent checks of a (period, KNP, payment date) triple, in check order."""
+    day = parse_period(period)
+    code = knps.get(knp)
+    early = None
+    if day is None:
+        early = PERIOD_FORMAT
+    elif code is None:
+        early = "knp"
+    elif month_index(day) > month_index(today) + code.max_months_ahead:
+        early = "period_future"
+    elif month_index(day) < month_index(code.valid_from):
+        early = "period_early"
+    paid = parse_day(paid_on)
+    late = PAID_ON_FORMAT if paid is None else (PAID_ON_FUTURE if paid > today else None)
+    end = None
+    if day is not None:
+        end = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        end -= datetime.timedelta(days=1)
+    return (period, knp, paid_on, day, end, paid, code.kind if code else None, early, late)
+
+
 def build_references(cursor, *, today):
-    """Reference tables of every distinct period, payment date, KNP and payer in the file."""
-    analyze(cursor, STAGING)
+    """Reference tables of the distinct (period, KNP, payment date) and payers staged.
+
+    The checks that depend only on those values run once per distinct value here;
+    the per-row work is two small hash joins.
+    """
     date_type = "date" if connection.vendor == "postgresql" else "text"
-    periods = []
-    for text in _distinct(cursor, "period"):
-        day = parse_period(text)
-        if day is None:
-            periods.append((text, None, None, None, PERIOD_FORMAT))
-        else:
-            following = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-            periods.append((text, day, following - datetime.timedelta(days=1),
-                            month_index(day), None))
-    _fill(cursor, "payment_period_ref",
-          f"period text, period_date {date_type}, period_end {date_type}, mi integer, "
-          "problem text", periods)
-    paid = []
-    for text in _distinct(cursor, "paid_on"):
-        day = parse_day(text)
-        problem = PAID_ON_FORMAT if day is None else (PAID_ON_FUTURE if day > today else None)
-        paid.append((text, day, problem))
-    _fill(cursor, "payment_paid_ref", f"paid_on text, paid_date {date_type}, problem text", paid)
-    knp = [(k.knp, k.kind, month_index(k.valid_from), k.max_months_ahead)
-           for k in KnpCode.objects.all()]
-    _fill(cursor, "payment_knp_ref", "knp text, kind text, first_mi integer, ahead integer", knp)
+    knps = {code.knp: code for code in KnpCode.objects.all()}
+    cursor.execute(f"SELECT period, knp, paid_on FROM {STAGING} GROUP BY period, knp, paid_on")
+    terms = [_term_problems(*row, today=today, knps=knps) for row in cursor.fetchall()]
+    _fill(cursor, "payment_terms_ref",
+          f"period text, knp text, paid_on text, period_date {date_type}, "
+          f"period_end {date_type}, paid_date {date_type}, knp_kind text, early_reason text, "
+          "paid_reason text", terms)
     cursor.execute("DROP TABLE IF EXISTS payment_payer_ref")
     cursor.execute(
         "CREATE TEMP TABLE payment_payer_ref AS SELECT payer_id, CASE WHEN "
         f"{regex('payer_id', '^[0-9]{12}$')} AND {check_digit_valid('payer_id')} THEN 1 "
         f"ELSE 0 END AS ok FROM (SELECT DISTINCT payer_id FROM {STAGING}) d"
     )
-    analyze(cursor, "payment_period_ref", "payment_paid_ref", "payment_knp_ref",
-            "payment_payer_ref")
+    analyze(cursor, "payment_terms_ref", "payment_payer_ref")
 
 
-def build_checked(cursor, *, today):
-    """The staged rows, trimmed, joined to the registry, with their reject reason or NULL."""
-    money = "^-?[0-9]{1,12}([.][0-9]{1,2})?$"
-    cursor.execute(f"DROP TABLE IF EXISTS {CHECKED}")
+KEY = ("period_date", "person_id", "knp", "payer_id", "document_no")  # the ledger's source key
+TEXT_KEY = ("knp", "payer_id", "document_no")
+
+
+def build_checked(cursor, *, today, table, shared=False) -> dict:
+    """The staged rows, joined to the registry, each with its reject reason or NULL.
+
+    Written to ``table`` sorted by the ledger's source-row key (the order the posting
+    inserts in), with the typed values the ledger needs and ``nth``: the rank of a
+    postable row among the file's rows with the same key (only the first is posted).
+    ``shared`` makes it an UNLOGGED table another connection can read (the background
+    preparer), else a temporary one. Returns the counts of rows, rejects and suspense.
+    """
+    postgres = connection.vendor == "postgresql"
+    # Unbounded repetitions: PostgreSQL's regex engine is several times slower on {m,n}.
+    # At most 12 integer digits (NUMERIC(14,2)) is checked on the number.
+    money = "^-?[0-9]+([.][0-9][0-9]?)?$"
+    own = (f"t.knp_kind = '{PaymentKind.EMPLOYEE_CONTRIBUTION}' AND s.payer_id = s.iin")
+    self_kind = (
+        "CASE WHEN EXISTS (SELECT 1 FROM payers_activity a WHERE a.person_id = p.id "
+        "AND a.started_on <= t.period_end AND (a.ended_on IS NULL "
+        f"OR a.ended_on >= t.period_date)) THEN '{PaymentKind.SELF_EMPLOYED}' "
+        f"ELSE '{PaymentKind.SELF_PAYER}' END"
+    )
+    # Byte order for the text parts of the key: the sort and the window compare with
+    # memcmp instead of the database locale's collation rules.
+    c_order = ' COLLATE "C"' if postgres else ""
+    key = ", ".join(f"q.{column}{c_order if column in TEXT_KEY else ''}" for column in KEY)
+    postable = "(q.reason IS NULL AND q.person_id IS NOT NULL)"
+    kind = "UNLOGGED" if shared and postgres else "TEMP"
+    fence = "OFFSET 0" if postgres else ""  # evaluate each expression once, below
+    cursor.execute(f"DROP TABLE IF EXISTS {table}")
     cursor.execute(
         f"""
-        CREATE TEMP TABLE {CHECKED} AS
-        SELECT s.*, p.id AS person_id, k.kind AS knp_kind, pr.period_date, pr.period_end,
-               pd.paid_date,
-               CASE
-                 WHEN py.ok = 0 THEN 'payer_id'
-                 WHEN pr.problem IS NOT NULL THEN pr.problem
-                 WHEN k.knp IS NULL THEN 'knp'
-                 WHEN pr.mi > {month_index(today)} + k.ahead THEN 'period_future'
-                 WHEN pr.mi < k.first_mi THEN 'period_early'
-                 WHEN NOT {regex('s.amount', money)} THEN 'amount_format'
-                 WHEN {as_money('s.amount')} = 0 THEN 'amount_zero'
-                 WHEN substr(s.amount, 1, 1) = '-' THEN 'amount_negative'
-                 WHEN pd.problem IS NOT NULL THEN pd.problem
-                 WHEN s.document_no = '' OR length(s.document_no) > 40 THEN 'document_no'
-               END AS reason
-        FROM {STAGING} s
-        LEFT JOIN payers_person p ON p.iin = s.iin
-        LEFT JOIN payment_knp_ref k ON k.knp = s.knp
-        LEFT JOIN payment_period_ref pr ON pr.period = s.period
-        LEFT JOIN payment_paid_ref pd ON pd.paid_on = s.paid_on
-        LEFT JOIN payment_payer_ref py ON py.payer_id = s.payer_id
+        CREATE {kind} TABLE {table} AS
+        SELECT q.*,
+               CASE WHEN q.reason IS NULL THEN {as_money('q.number')} END AS amount_value,
+               row_number() OVER (PARTITION BY {key}, {postable} ORDER BY q.line_no) AS nth
+        FROM (
+            SELECT r.*,
+                   CASE
+                     WHEN r.payer_ok = 0 THEN 'payer_id'
+                     WHEN r.early_reason IS NOT NULL THEN r.early_reason
+                     WHEN r.number IS NULL OR abs(r.number) >= 1000000000000
+                         THEN 'amount_format'
+                     WHEN r.number = 0 THEN 'amount_zero'
+                     WHEN r.number < 0 THEN 'amount_negative'
+                     WHEN r.paid_reason IS NOT NULL THEN r.paid_reason
+                     WHEN r.document_no = '' OR length(r.document_no) > 40 THEN 'document_no'
+                   END AS reason
+            FROM (
+                SELECT s.*, p.id AS person_id, t.period_date, t.paid_date, t.early_reason,
+                       t.paid_reason, py.ok AS payer_ok,
+                       CASE WHEN {regex('s.amount', money)} THEN {as_number('s.amount')}
+                       END AS number,
+                       CASE WHEN {own} THEN {self_kind} ELSE t.knp_kind END AS kind
+                FROM {STAGING} s
+                LEFT JOIN payers_person p ON p.iin = s.iin
+                LEFT JOIN payment_terms_ref t
+                       ON t.period = s.period AND t.knp = s.knp AND t.paid_on = s.paid_on
+                LEFT JOIN payment_payer_ref py ON py.payer_id = s.payer_id
+                {fence}
+            ) r
+            {fence}
+        ) q
+        ORDER BY {key}, {postable}, q.line_no
         """
     )
-    analyze(cursor, CHECKED)
-    # ИИН not in the registry: checked once each by the registry's own validator.
+    counts = _counts(cursor, table)
+    if counts["suspense"]:
+        # ИИН not in the registry: checked once each by the registry's own validator.
+        cursor.execute(
+            f"SELECT DISTINCT iin FROM {table} WHERE person_id IS NULL AND reason IS NULL")
+        bad = [iin for (iin,) in cursor.fetchall() if iin_problem(iin)]
+        for start in range(0, len(bad), 1000):
+            part = bad[start:start + 1000]
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(f"UPDATE {table} SET reason = 'iin' WHERE person_id IS NULL "
+                           f"AND reason IS NULL AND iin IN ({marks})", part)
+        if bad:
+            counts = _counts(cursor, table)
+    return counts
+
+
+def _counts(cursor, table):
     cursor.execute(
-        f"SELECT DISTINCT iin FROM {CHECKED} WHERE person_id IS NULL AND reason IS NULL"
-    )
-    bad = [(iin,) for (iin,) in cursor.fetchall() if iin_problem(iin)]
-    _fill(cursor, "payment_bad_iin", "iin text", bad)
+        f"SELECT COUNT(*), SUM(CASE WHEN reason IS NOT NULL THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN reason IS NULL AND person_id IS NULL THEN 1 ELSE 0 END) FROM {table}")
+    rows, rejected, suspense = cursor.fetchone()
+    return {"rows": rows, "rejected": rejected or 0, "suspense": suspense or 0}
 
 
-def kind_sql(alias="c", *, with_activity=True):
-    """The ledger kind: the KNP's, except a 122 paid for oneself (entrepreneur or self-payer)."""
-    own = (
-        f"{alias}.knp_kind = '{PaymentKind.EMPLOYEE_CONTRIBUTION}' "
-        f"AND {alias}.payer_id = {alias}.iin"
-    )
-    if with_activity:
-        self_kind = (
-            f"CASE WHEN EXISTS (SELECT 1 FROM payers_activity a WHERE a.person_id = "
-            f"{alias}.person_id AND a.started_on <= {alias}.period_end AND (a.ended_on IS NULL "
-            f"OR a.ended_on >= {alias}.period_date)) THEN '{PaymentKind.SELF_EMPLOYED}' "
-            f"ELSE '{PaymentKind.SELF_PAYER}' END"
-        )
-    else:
-        self_kind = f"'{PaymentKind.SELF_PAYER}'"
-    return f"CASE WHEN {own} THEN {self_kind} ELSE {alias}.knp_kind END"
-
-
-def drop_temp_tables(cursor):
-    for table in TEMP_TABLES:
+def drop_reference_tables(cursor):
+    for table in REFERENCE_TABLES:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")

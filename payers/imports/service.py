@@ -1,12 +1,16 @@
 """``payment_import``: load one State Corporation payment file into the ledger.
 
-1. the file is streamed into a temporary staging table (``staging``);
-2. every row is checked set-based (``checks``);
-3. in one transaction: valid rows of registered persons are posted with one
-   ``INSERT … SELECT … ON CONFLICT DO NOTHING`` (the unique source-row key makes
-   a second load of the same rows a no-op), rejected rows are recorded with
-   their reason, valid rows of unknown ИИН go to the suspense queue, and the run
-   record gets its counts. A crash posts nothing.
+1. the file is read chunk by chunk (``preparing``): each chunk is copied into a
+   staging table, every row checked set-based (``checks``) and the chunk written
+   sorted by the ledger's source-row key;
+2. one transaction posts the chunks: valid rows of registered persons with one
+   ``INSERT … SELECT`` per chunk that leaves out rows already posted (the unique
+   source-row key makes a second load of the same rows a no-op), rejected rows with
+   their reason, valid rows of unknown ИИН to the suspense queue; then the run
+   record gets its counts. A crash or a broken line anywhere posts nothing.
+
+On PostgreSQL, outside a caller's transaction, chunk *k + 1* is prepared on a second
+connection while chunk *k* is posted: the two cores share the work.
 """
 
 import hashlib
@@ -19,13 +23,12 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..ledger import ledger_write_lock
 from ..models import ImportRun
-from . import checks
+from .preparing import drop_prepared_tables, in_background, prepared_chunks
 from .readers import FileRejected
-from .staging import load_staging
 
 logger = logging.getLogger(__name__)
-READ_SHARE = 60  # % of the progress bar spent reading the file
 
 
 def file_checksum(path):
@@ -44,90 +47,89 @@ def import_run_create(*, file_name, source, acting_user=None, file=None) -> Impo
     return run
 
 
-class _Clock:
-    """Logs how long each phase of a run took (operators compare runs by it)."""
-
-    def __init__(self, run):
-        self.run, self.last = run, time.perf_counter()
-
-    def lap(self, phase):
-        now = time.perf_counter()
-        logger.info("payment import #%s: %s in %.2f s", self.run.pk, phase, now - self.last)
-        self.last = now
-
-
 def _set(run, **fields):
     for name, value in fields.items():
         setattr(run, name, value)
     ImportRun.objects.filter(pk=run.pk).update(**fields)
 
 
-def _post(cursor, run, *, now):
-    kind = checks.kind_sql()
-    cursor.execute("SELECT COALESCE(MAX(id), 0) FROM payers_payment")
-    before = cursor.fetchone()[0]
-    cursor.execute(
-        f"""
-        INSERT INTO payers_payment (person_id, iin, payer_code, period, kind, knp, amount,
-                                    paid_on, document_no, import_run_id, note, posted_at)
-        SELECT c.person_id, c.iin, c.payer_id, c.period_date, {kind}, c.knp,
-               {checks.as_money('c.amount')}, c.paid_date, c.document_no, %s, '', %s
-        FROM {checks.CHECKED} c
-        WHERE c.reason IS NULL AND c.person_id IS NOT NULL
-        ORDER BY c.period_date, c.document_no, c.iin, c.knp, c.payer_id
-        ON CONFLICT DO NOTHING
-        """,
-        [run.pk, now],
-    )
+POST = """
+INSERT INTO payers_payment (person_id, iin, payer_code, period, kind, knp, amount, paid_on,
+                            document_no, import_run_id, note, posted_at)
+SELECT c.person_id, c.iin, c.payer_id, c.period_date, c.kind, c.knp, c.amount_value,
+       c.paid_date, c.document_no, %(run)s, '', %(now)s
+FROM {table} c
+WHERE c.reason IS NULL AND c.person_id IS NOT NULL AND c.nth = 1
+  AND NOT EXISTS (
+      SELECT 1 FROM payers_payment x
+      WHERE x.period = c.period_date AND x.person_id = c.person_id AND x.knp = c.knp
+        AND x.payer_code = c.payer_id AND x.document_no = c.document_no)
+"""
+
+REJECT = """
+INSERT INTO payers_paymentreject (import_run_id, line_no, reason, payer_id, iin, last_name,
+                                  first_name, period, knp, amount, paid_on, document_no)
+SELECT %(run)s, c.line_no, c.reason, c.payer_id, c.iin, c.last_name, c.first_name, c.period,
+       c.knp, c.amount, c.paid_on, c.document_no
+FROM {table} c
+WHERE c.reason IS NOT NULL
+"""
+
+SUSPEND = """
+INSERT INTO payers_suspensepayment (iin, last_name, first_name, payer_code, period, kind, knp,
+                                    amount, paid_on, document_no, import_run_id, line_no,
+                                    status, note, created_at)
+SELECT c.iin, substr(c.last_name, 1, 100), substr(c.first_name, 1, 100), c.payer_id,
+       c.period_date, c.kind, c.knp, c.amount_value, c.paid_date, c.document_no, %(run)s,
+       c.line_no, 'open', '', %(now)s
+FROM {table} c
+WHERE c.reason IS NULL AND c.person_id IS NULL
+ON CONFLICT DO NOTHING
+"""
+
+
+def _post_chunk(cursor, run, prepared, *, now):
+    """Post one prepared chunk: (loaded, rejected, suspense) rows.
+
+    Rows already in the ledger are left out by an anti-join on the source-row key and
+    repeats within the file by ``nth``; then a plain INSERT in key order: cheaper than
+    ON CONFLICT's speculative insertion of every row, and both ledger indexes are
+    filled in one forward sweep. A concurrent posting of the same key makes the unique
+    index refuse the whole file (nothing posted), never a double payment.
+    """
+    params = {"run": run.pk, "now": now}
+    cursor.execute(POST.format(table=prepared.table), params)
     loaded = cursor.rowcount
-    cursor.execute(
-        "SELECT MIN(id), MAX(id) FROM payers_payment WHERE id > %s AND import_run_id = %s",
-        [before, run.pk],
-    )
-    run.first_payment_id, run.last_payment_id = cursor.fetchone()
-    cursor.execute(
-        f"""
-        INSERT INTO payers_paymentreject (import_run_id, line_no, reason, payer_id, iin,
-                                          last_name, first_name, period, knp, amount,
-                                          paid_on, document_no)
-        SELECT %s, c.line_no, COALESCE(c.reason, 'iin'), c.payer_id, c.iin, c.last_name,
-               c.first_name, c.period, c.knp, c.amount, c.paid_on, c.document_no
-        FROM {checks.CHECKED} c
-        WHERE c.reason IS NOT NULL
-           OR (c.person_id IS NULL AND c.iin IN (SELECT iin FROM payment_bad_iin))
-        """,
-        [run.pk],
-    )
-    rejected = cursor.rowcount
-    cursor.execute(
-        f"""
-        INSERT INTO payers_suspensepayment (iin, last_name, first_name, payer_code, period,
-                                            kind, knp, amount, paid_on, document_no,
-                                            import_run_id, line_no, status, note, created_at)
-        SELECT c.iin, substr(c.last_name, 1, 100), substr(c.first_name, 1, 100), c.payer_id,
-               c.period_date, {checks.kind_sql(with_activity=False)}, c.knp,
-               {checks.as_money('c.amount')}, c.paid_date, c.document_no, %s, c.line_no,
-               'open', '', %s
-        FROM {checks.CHECKED} c
-        WHERE c.reason IS NULL AND c.person_id IS NULL
-          AND c.iin NOT IN (SELECT iin FROM payment_bad_iin)
-        ON CONFLICT DO NOTHING
-        """,
-        [run.pk, now],
-    )
-    return loaded, rejected, cursor.rowcount
+    rejected = suspense = 0
+    if prepared.rejected:
+        cursor.execute(REJECT.format(table=prepared.table), params)
+        rejected = cursor.rowcount
+    if prepared.suspense:
+        cursor.execute(SUSPEND.format(table=prepared.table), params)
+        suspense = cursor.rowcount
+    cursor.execute(f"DROP TABLE {prepared.table}")
+    return loaded, rejected, suspense
 
 
 def _lock(cursor):
     """One payment import at a time (counts stay exact; the key keeps money exact anyway).
 
-    The registry join of millions of rows hashes in memory rather than in batches on
-    disk: this transaction gets more ``work_mem`` (``PAYMENTS_IMPORT_WORK_MEM``).
+    Sorting and hashing a chunk of a million rows happens in memory rather than in
+    batches on disk: this transaction gets more ``work_mem`` (``PAYMENTS_IMPORT_WORK_MEM``).
     """
+    ledger_write_lock()
     if connection.vendor == "postgresql":
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('payers.payment_import'))")
         work_mem = getattr(settings, "PAYMENTS_IMPORT_WORK_MEM", "256MB")
         cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
+        # The planner's estimates of the staged rows are rough: compiling them is not worth it.
+        cursor.execute("SET LOCAL jit = off")
+
+
+def _in_parallel():
+    """A second connection sees what this one sees only outside a caller's transaction."""
+    return (connection.vendor == "postgresql" and not connection.in_atomic_block
+            and getattr(settings, "PAYMENTS_IMPORT_PARALLEL", True))
 
 
 def payment_import(*, path, run=None, source=ImportRun.Source.COMMAND, acting_user=None
@@ -137,47 +139,61 @@ def payment_import(*, path, run=None, source=ImportRun.Source.COMMAND, acting_us
         run = import_run_create(file_name=os.path.basename(path), source=source,
                                 acting_user=acting_user)
     started = timezone.now()
-    _set(run, status=ImportRun.Status.RUNNING, started_at=started, phase=_("Reading the file"),
-         progress=0, size=os.path.getsize(path), checksum=file_checksum(path), error="")
-    last = [0]
+    _set(run, status=ImportRun.Status.RUNNING, started_at=started,
+         phase=_("Checking and posting"), progress=0, size=os.path.getsize(path),
+         checksum=file_checksum(path), error="")
+    today = timezone.localdate()
+    parallel = _in_parallel()
+    totals = {"rows": 0, "loaded": 0, "rejected": 0, "suspense": 0}
+    clock = time.perf_counter()
 
-    def progress(share):
-        value = int(share * READ_SHARE)
-        if value > last[0]:
-            last[0] = value
-            _set(run, progress=value)
+    def chunks():
+        return prepared_chunks(path, run_id=run.pk, today=today, shared=parallel)
+
+    def show_progress(prepared):  # the preparer's autocommit connection: visible at once
+        ImportRun.objects.filter(pk=run.pk).update(progress=int(95 * prepared.share_read))
 
     try:
-        with connection.cursor() as cursor:
-            try:
-                clock = _Clock(run)
-                total = load_staging(cursor, path, progress)
-                clock.lap("staging")
-                _set(run, phase=_("Checking rows"), progress=READ_SHARE, rows_total=total)
-                today = timezone.localdate()
-                with transaction.atomic():
-                    _lock(cursor)
-                    checks.build_references(cursor, today=today)
-                    clock.lap("references")
-                    checks.build_checked(cursor, today=today)
-                    clock.lap("checks")
-                    _set(run, phase=_("Posting"), progress=80)
-                    loaded, rejected, suspense = _post(cursor, run, now=timezone.now())
-                    clock.lap("posting")
-                    _set(run, loaded=loaded, rejected=rejected, suspense=suspense,
-                         first_payment_id=run.first_payment_id,
-                         last_payment_id=run.last_payment_id,
-                         duplicates=total - loaded - rejected - suspense,
-                         status=ImportRun.Status.DONE, phase=_("Done"), progress=100,
-                         finished_at=timezone.now())
-            finally:
-                if not connection.needs_rollback:
-                    checks.drop_temp_tables(cursor)
+        if parallel:
+            # Leftovers of a run that died. Holding the import lock, no run is preparing.
+            with connection.cursor() as cursor, transaction.atomic():
+                _lock(cursor)
+                drop_prepared_tables(cursor)
+        with connection.cursor() as cursor, transaction.atomic():
+            _lock(cursor)
+            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM payers_payment")
+            before = cursor.fetchone()[0]
+            source = in_background(chunks, on_progress=show_progress) if parallel else chunks()
+            for prepared in source:
+                posting = time.perf_counter()
+                loaded, rejected, suspense = _post_chunk(cursor, run, prepared,
+                                                         now=timezone.now())
+                logger.debug("payment import #%s: %s posted in %.2f s", run.pk,
+                             prepared.table, time.perf_counter() - posting)
+                for name, value in (("rows", prepared.rows), ("loaded", loaded),
+                                    ("rejected", rejected), ("suspense", suspense)):
+                    totals[name] += value
+                logger.info("payment import #%s: %s rows checked and posted, %.1f s",
+                            run.pk, f"{totals['rows']:,}", time.perf_counter() - clock)
+            cursor.execute("SELECT MIN(id), MAX(id) FROM payers_payment "
+                           "WHERE id > %s AND import_run_id = %s", [before, run.pk])
+            first, last = cursor.fetchone()
+            _set(run, rows_total=totals["rows"], loaded=totals["loaded"],
+                 rejected=totals["rejected"], suspense=totals["suspense"],
+                 duplicates=(totals["rows"] - totals["loaded"] - totals["rejected"]
+                             - totals["suspense"]),
+                 first_payment_id=first, last_payment_id=last,
+                 status=ImportRun.Status.DONE, phase=_("Done"), progress=100,
+                 finished_at=timezone.now())
     except FileRejected as exc:
         _set(run, status=ImportRun.Status.FAILED, error=str(exc), phase=_("Rejected"),
-             finished_at=timezone.now())
+             progress=0, finished_at=timezone.now())
     except DatabaseError as exc:
         _set(run, status=ImportRun.Status.FAILED, finished_at=timezone.now(),
              error=_("Database error, nothing posted: %(error)s") % {"error": exc},
-             phase=_("Failed"))
+             phase=_("Failed"), progress=0)
+    finally:
+        if parallel:
+            with connection.cursor() as cursor:
+                drop_prepared_tables(cursor, run_id=run.pk)
     return run
