@@ -33,10 +33,12 @@ from payers.models import Person
 from .facts import policy_on
 from .fold import fold_ledger
 from .models import CategoryTerm, RecomputeChunk, RecomputeRun, ResidencyRule, StatusPolicy
-from .recompute_sql import INCREMENTAL_CHUNKS, chunk_sql
+from .recompute_sql import TOUCHED, TOUCHED_CHUNKS, chunk_sql
 from .rules import month_index, month_start
 
-DEFAULT_CHUNK = 100_000
+DEFAULT_CHUNK = 100_000  # persons per id range
+TOUCHED_CHUNK = 5_000  # at most this many touched persons per chunk of an incremental run
+DENSE_SHARE = 0.2  # beyond this share of the id range touched (and one chunk), scan ranges
 RUN_LOCK = 0x05C0_0E12  # advisory lock serialising the start of runs
 
 
@@ -62,8 +64,7 @@ def _rules_changed_between(previous: datetime.date, on: datetime.date) -> bool:
     return False
 
 
-def _range_chunks(run, chunk_size):
-    bounds = Person.objects.aggregate(lo=Min("id"), hi=Max("id"))
+def _range_chunks(run, chunk_size, bounds):
     if bounds["lo"] is None:
         return 0
     chunks = [
@@ -74,12 +75,25 @@ def _range_chunks(run, chunk_size):
     return len(chunks)
 
 
-def _touched_chunks(run, previous, chunk_size):
+def _touched_chunks(run, previous, chunk_size, bounds):
+    """Chunks of the persons touched since ``previous``; id ranges when most are touched.
+
+    On the first days of a month most statuses are due for a recheck: then scanning
+    the id ranges in order (and deciding everyone in them) is cheaper than looking up
+    that many persons one by one.
+    """
+    params = {"run": run.id, "size": min(chunk_size, TOUCHED_CHUNK), "on": run.on,
+              "prev_on": previous.on, "since": previous.started_at,
+              "prev_person_wm": previous.person_watermark}
     with connection.cursor() as cursor:
-        cursor.execute(INCREMENTAL_CHUNKS, {
-            "run": run.id, "size": chunk_size, "on": run.on, "prev_on": previous.on,
-            "since": previous.started_at, "prev_person_wm": previous.person_watermark,
-        })
+        *tables, collect = TOUCHED
+        for statement in tables:
+            cursor.execute(statement)
+        cursor.execute(collect, params)
+        touched = max(cursor.rowcount, 0)
+        if touched > params["size"] and touched > DENSE_SHARE * (bounds["hi"] - bounds["lo"] + 1):
+            return _range_chunks(run, chunk_size, bounds)
+        cursor.execute(TOUCHED_CHUNKS, params)
         return max(cursor.rowcount, 0)
 
 
@@ -95,21 +109,22 @@ def _start_run(*, on, full, chunk_size, acting_user, watermark, rebuild=False):
         RecomputeRun.objects.aggregate(m=Max("payment_watermark"))["m"] or 0)
     watermark = max(watermark, folded_upto)
     folded, fold_seconds = fold_ledger(since=folded_upto, upto=watermark, rebuild=rebuild)
+    bounds = Person.objects.aggregate(lo=Min("id"), hi=Max("id"))
     run = RecomputeRun.objects.create(
         on=on,
         mode=mode,
         folded_payments=folded,
         fold_seconds=fold_seconds,
         payment_watermark=watermark,
-        person_watermark=Person.objects.aggregate(m=Max("id"))["m"] or 0,
+        person_watermark=bounds["hi"] or 0,
         since=previous.started_at if previous else None,
         previous_on=previous.on if previous else None,
         acting_user=acting_user,
     )
     if mode == RecomputeRun.Mode.INCREMENTAL:
-        run.chunks_total = _touched_chunks(run, previous, chunk_size)
+        run.chunks_total = _touched_chunks(run, previous, chunk_size, bounds)
     else:
-        run.chunks_total = _range_chunks(run, chunk_size)
+        run.chunks_total = _range_chunks(run, chunk_size, bounds)
     run.save(update_fields=["chunks_total"])
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE coverage_folded")

@@ -161,34 +161,41 @@ UNION ALL
 SELECT reason, COUNT(*) FROM history GROUP BY reason
 """
 
-# The persons an incremental run looks at, cut into chunks of %(size)s persons: whose
-# paid months the fold changed, whose memberships changed, started or were deleted since
-# the previous run, whose status is due for a recheck, and who are new or changed in the
-# registry. Each source is read once, through an index (the registry's updated_at has
-# none: one scan of the persons).
-INCREMENTAL_CHUNKS = """
+# The persons an incremental run looks at: whose paid months the fold changed, whose
+# memberships changed, started or were deleted since the previous run, whose status is due
+# for a recheck, and who are new or changed in the registry. Each source is read once,
+# through an index (a change of a person is found by its history row: the registry's
+# updated_at has no index).
+TOUCHED = (
+    "DROP TABLE IF EXISTS coverage_touched",
+    "CREATE TEMP TABLE coverage_touched (id bigint PRIMARY KEY) ON COMMIT DROP",
+    """
+INSERT INTO coverage_touched (id)
+SELECT person_id FROM coverage_folded
+UNION
+SELECT m.person_id FROM coverage_categorymembership m WHERE m.changed_at > %(since)s
+UNION
+SELECT m.person_id FROM coverage_categorymembership m
+WHERE m.starts_on > %(prev_on)s AND m.starts_on <= %(on)s
+UNION
+SELECT h.person_id FROM coverage_historicalcategorymembership h
+WHERE h.history_date > %(since)s AND h.history_type = '-'
+UNION
+SELECT s.person_id FROM coverage_coveragestatus s WHERE s.recheck_on <= %(on)s
+UNION
+SELECT q.id FROM payers_person q WHERE q.id > %(prev_person_wm)s
+UNION
+SELECT h.id FROM payers_historicalperson h WHERE h.history_date > %(since)s
+""",
+)
+
+# The touched persons cut into chunks of %(size)s persons each.
+TOUCHED_CHUNKS = """
 INSERT INTO coverage_recomputechunk (run_id, lo, hi, person_ids, persons, changed,
     transitions)
 SELECT %(run)s, MIN(id), MAX(id) + 1, array_agg(id ORDER BY id), 0, 0, '{}'::jsonb
-FROM (
-    SELECT id, (row_number() OVER (ORDER BY id) - 1) / %(size)s AS n
-    FROM (
-        SELECT person_id AS id FROM coverage_folded
-        UNION
-        SELECT m.person_id FROM coverage_categorymembership m WHERE m.changed_at > %(since)s
-        UNION
-        SELECT m.person_id FROM coverage_categorymembership m
-        WHERE m.starts_on > %(prev_on)s AND m.starts_on <= %(on)s
-        UNION
-        SELECT h.person_id FROM coverage_historicalcategorymembership h
-        WHERE h.history_date > %(since)s AND h.history_type = '-'
-        UNION
-        SELECT s.person_id FROM coverage_coveragestatus s WHERE s.recheck_on <= %(on)s
-        UNION
-        SELECT q.id FROM payers_person q
-        WHERE q.id > %(prev_person_wm)s OR q.updated_at > %(since)s
-    ) touched
-) numbered
+FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1) / %(size)s AS n
+      FROM coverage_touched) numbered
 GROUP BY n
 """
 

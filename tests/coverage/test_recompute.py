@@ -107,11 +107,11 @@ def test_reversal_cancels_a_paid_month():
 
 
 def test_incremental_chunks_hold_only_the_touched_persons():
-    persons = [PersonFactory() for _ in range(6)]
+    persons = [PersonFactory() for _ in range(20)]
     for person in persons:
         pay_months(person, D(2026, 6, 1), D(2026, 10, 1))
     full = services.status_recompute(on=D(2026, 11, 23), full=True, chunk_size=2)
-    assert full.chunks_total == 3
+    assert full.chunks_total == 10
     for person in persons[1:4]:
         pay(person, D(2026, 11, 1), paid_on=D(2026, 11, 24))
     run = services.status_recompute(on=D(2026, 11, 25), chunk_size=2)
@@ -119,6 +119,31 @@ def test_incremental_chunks_hold_only_the_touched_persons():
     assert chunks == [(persons[1].id, persons[2].id + 1, 2, None),
                       (persons[3].id, persons[3].id + 1, 1, None)]  # the lists are cleared
     assert run.persons == 3 and run.chunks_done == 2
+
+
+def test_when_most_persons_are_due_the_incremental_run_scans_id_ranges(monkeypatch):
+    persons = [PersonFactory() for _ in range(10)]
+    for person in persons[:8]:
+        pay_months(person, D(2026, 6, 1), D(2026, 10, 1))
+    services.status_recompute(on=D(2026, 11, 23), full=True)
+    monkeypatch.setattr(recompute, "TOUCHED_CHUNK", 3)
+    run = services.status_recompute(on=D(2026, 12, 1), chunk_size=4)  # 8 rechecks due
+    assert run.mode == RecomputeRun.Mode.INCREMENTAL
+    assert [c.person_ids for c in run.chunks.all()] == [None, None, None]  # 10 ids by 4
+    assert run.persons == 10 and run.transitions == {"payments→grace": 8}
+    pay(persons[0], D(2026, 11, 1), paid_on=D(2026, 12, 2))
+    run = services.status_recompute(on=D(2026, 12, 2), chunk_size=4)
+    assert [c.person_ids for c in run.chunks.all()] == [None] and run.persons == 1
+
+
+def test_a_person_changed_in_the_registry_is_recomputed():
+    person = PersonFactory()
+    pay_months(person, D(2026, 6, 1), D(2026, 10, 1))
+    services.status_recompute(on=D(2026, 11, 23), full=True)
+    person.death_date = D(2026, 11, 20)
+    person.save()
+    run = services.status_recompute(on=D(2026, 11, 24))
+    assert run.persons == 1 and run.transitions == {"payments→uninsured": 1}
 
 
 def test_a_deleted_membership_is_recomputed_by_the_next_incremental_run():
