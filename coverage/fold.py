@@ -42,9 +42,11 @@ SELECT DISTINCT person_id, period FROM payers_payment
 WHERE id > %(from_id)s AND id <= %(to_id)s AND kind <> ALL(%(excluded)s)
 """
 
-# The exact state of each (person, month) pair, applied to the person's bit strings:
-# both are widened to the span of old and new months, the pairs' bits cleared, the paid
-# ones set. Only rows whose months changed are written; their persons are returned.
+# The exact state of each (person, month) pair, applied to the person's bit strings: the
+# pairs' masks (over their own months) and the stored bits are both widened to the span
+# of old and new months, the pairs' bits cleared, the paid ones set. Only rows whose
+# months changed are written (through their ctid: no second index lookup); their persons
+# are returned.
 APPLY = """
 WITH exact AS (
     SELECT f.person_id, {month} AS mi,
@@ -56,49 +58,62 @@ WITH exact AS (
          AND x.id <= %(to_id)s AND x.kind <> ALL(%(excluded)s)
     GROUP BY f.person_id, f.period
 ),
-span AS (
-    SELECT e.person_id, LEAST(MIN(e.mi), MIN(b.first_month)) AS lo,
-           GREATEST(MAX(e.mi), MAX(b.first_month + length(b.paid) - 1)) AS hi
-    FROM exact e LEFT JOIN coverage_paidmonths b ON b.person_id = e.person_id
-    GROUP BY e.person_id
-),
 masks AS (
-    SELECT s.person_id, s.lo, s.hi,
-           bit_or(set_bit(repeat('0', s.hi - s.lo + 1)::varbit, e.mi - s.lo, 1)) AS touched,
-           bit_or(set_bit(repeat('0', s.hi - s.lo + 1)::varbit, e.mi - s.lo,
-                          e.paid::int)) AS paid,
-           bit_or(set_bit(repeat('0', s.hi - s.lo + 1)::varbit, e.mi - s.lo,
-                          e.prepaid::int)) AS prepaid
-    FROM exact e JOIN span s ON s.person_id = e.person_id
-    GROUP BY s.person_id, s.lo, s.hi
+    SELECT person_id, lo, hi,
+           bit_or(set_bit(repeat('0', hi - lo + 1)::varbit, mi - lo, 1)) AS touched,
+           bit_or(set_bit(repeat('0', hi - lo + 1)::varbit, mi - lo, paid::int)) AS paid,
+           bit_or(set_bit(repeat('0', hi - lo + 1)::varbit, mi - lo, prepaid::int)) AS prepaid
+    FROM (SELECT *, MIN(mi) OVER (PARTITION BY person_id) AS lo,
+                 MAX(mi) OVER (PARTITION BY person_id) AS hi FROM exact) e
+    GROUP BY person_id, lo, hi
 ),
-merged AS (
-    SELECT m.person_id, m.lo, m.paid | ({old_paid} & ~m.touched) AS paid,
-           m.prepaid | ({old_prepaid} & ~m.touched) AS prepaid,
-           {old_paid} AS was_paid, {old_prepaid} AS was_prepaid
+spans AS (
+    SELECT m.*, b.ctid AS b_row, b.first_month, b.paid AS old_paid, b.prepaid AS old_prepaid,
+           LEAST(m.lo, b.first_month) AS start,
+           GREATEST(m.hi, b.first_month + length(b.paid) - 1) AS stop
     FROM masks m LEFT JOIN coverage_paidmonths b ON b.person_id = m.person_id
 ),
-written AS (
-    INSERT INTO coverage_paidmonths AS b (person_id, first_month, paid, prepaid)
-    SELECT person_id, lo, paid, prepaid FROM merged
-    WHERE paid <> was_paid OR prepaid <> was_prepaid
-    ON CONFLICT (person_id) DO UPDATE SET
-        first_month = EXCLUDED.first_month, paid = EXCLUDED.paid, prepaid = EXCLUDED.prepaid
+merged AS (
+    SELECT person_id, b_row, start, {new_paid} AS paid, {new_prepaid} AS prepaid,
+           {old_paid} AS was_paid, {old_prepaid} AS was_prepaid
+    FROM spans
+),
+updated AS (
+    UPDATE coverage_paidmonths b
+    SET first_month = m.start, paid = m.paid, prepaid = m.prepaid
+    FROM merged m
+    WHERE b.ctid = m.b_row AND b.person_id = m.person_id
+      AND (m.paid <> m.was_paid OR m.prepaid <> m.was_prepaid)
+    RETURNING b.person_id
+),
+added AS (
+    INSERT INTO coverage_paidmonths (person_id, first_month, paid, prepaid)
+    SELECT person_id, start, paid, prepaid FROM merged
+    WHERE b_row IS NULL AND paid <> was_paid
     RETURNING person_id
 )
-INSERT INTO coverage_folded (person_id) SELECT person_id FROM written ON CONFLICT DO NOTHING
+INSERT INTO coverage_folded (person_id)
+SELECT person_id FROM updated UNION SELECT person_id FROM added
 """
 
 
-def _widened(column):
-    """The stored bits of ``column`` (or none) over the months m.lo … m.hi."""
-    return (f"COALESCE(repeat('0', b.first_month - m.lo)::varbit || b.{column} "
-            f"|| repeat('0', m.hi - b.first_month - length(b.{column}) + 1)::varbit, "
-            f"repeat('0', m.hi - m.lo + 1)::varbit)")
+def _widened(bits, first, last):
+    """``bits`` (months ``first`` … ``last``, or none) over the months start … stop."""
+    return (f"COALESCE(repeat('0', {first} - start)::varbit || {bits} "
+            f"|| repeat('0', stop - ({last}))::varbit, repeat('0', stop - start + 1)::varbit)")
 
 
-APPLY_SQL = APPLY.format(month=MONTH_OF.format(d="f.period"), old_paid=_widened("paid"),
-                         old_prepaid=_widened("prepaid"))
+_OLD_LAST = "first_month + length(old_paid) - 1"
+APPLY_SQL = APPLY.format(
+    month=MONTH_OF.format(d="f.period"),
+    old_paid=_widened("old_paid", "first_month", _OLD_LAST),
+    old_prepaid=_widened("old_prepaid", "first_month", _OLD_LAST),
+    new_paid=f"({_widened('paid', 'lo', 'hi')} | ({_widened('old_paid', 'first_month', _OLD_LAST)}"
+             f" & ~{_widened('touched', 'lo', 'hi')}))",
+    new_prepaid=f"({_widened('prepaid', 'lo', 'hi')} | ("
+                f"{_widened('old_prepaid', 'first_month', _OLD_LAST)} & "
+                f"~{_widened('touched', 'lo', 'hi')}))",
+)
 
 # Rebuild, 1: the ledger per person and 64-month word (bit 63 - m %% 64 of word m / 64).
 WORDS = """

@@ -119,7 +119,7 @@ decided AS (
     FROM outcome
 ),
 compared AS (
-    SELECT d.*, s.person_id IS NOT NULL AS known, s.insured AS old_insured,
+    SELECT d.*, s.ctid AS status_row, s.person_id IS NOT NULL AS known, s.insured AS old_insured,
            s.basis AS old_basis, s.valid_until AS old_valid_until,
            (d.insured, d.basis, d.valid_until)
                IS DISTINCT FROM (s.insured, s.basis, s.valid_until) AS status_changed,
@@ -154,7 +154,8 @@ updated AS (
         category_code = c.category_code, last_paid_period = c.last_paid_period,
         recheck_on = c.recheck_on, run_id = %(run)s
     FROM compared c
-    WHERE s.person_id = c.person_id AND c.known AND c.row_changed AND {scope_status}
+    WHERE s.ctid = c.status_row AND s.person_id = c.person_id AND c.known AND c.row_changed
+      AND {scope_status}
 )
 SELECT '' AS reason, COUNT(*) FROM decided
 UNION ALL
