@@ -32,6 +32,7 @@ class Prepared:
     rows: int
     rejected: int
     suspense: int
+    periods: tuple  # the months of the rows that may be posted
     share_read: float  # of the file, after this chunk
 
 
@@ -55,7 +56,7 @@ def prepared_chunks(path, *, run_id, today, shared):
                 logger.debug("payment import #%s: chunk %s (%s rows) prepared in %.2f s",
                              run_id, index, counts["rows"], time.perf_counter() - started)
                 yield Prepared(table, counts["rows"], counts["rejected"], counts["suspense"],
-                               loader.share)
+                               counts["periods"], loader.share)
                 index += 1
                 started = time.perf_counter()
         finally:

@@ -19,7 +19,7 @@ import os
 import time
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,12 +59,13 @@ INSERT INTO payers_payment (person_id, iin, payer_code, period, kind, knp, amoun
 SELECT c.person_id, c.iin, c.payer_id, c.period_date, c.kind, c.knp, c.amount_value,
        c.paid_date, c.document_no, %(run)s, '', %(now)s
 FROM {table} c
-WHERE c.reason IS NULL AND c.person_id IS NOT NULL AND c.nth = 1
-  AND NOT EXISTS (
-      SELECT 1 FROM payers_payment x
-      WHERE x.period = c.period_date AND x.person_id = c.person_id AND x.knp = c.knp
-        AND x.payer_code = c.payer_id AND x.document_no = c.document_no)
+WHERE c.reason IS NULL AND c.person_id IS NOT NULL AND c.nth = 1 {not_posted}
 """
+NOT_POSTED = """
+  AND (SELECT x.id FROM payers_payment x
+       WHERE x.period = c.period_date AND x.person_id = c.person_id AND x.knp = c.knp
+         AND x.payer_code = c.payer_id AND x.document_no = c.document_no
+       LIMIT 1) IS NULL"""
 
 REJECT = """
 INSERT INTO payers_paymentreject (import_run_id, line_no, reason, payer_id, iin, last_name,
@@ -88,18 +89,46 @@ ON CONFLICT DO NOTHING
 """
 
 
-def _post_chunk(cursor, run, prepared, *, now):
+class _Months:
+    """Which months had payments before this import (asked once per month)."""
+
+    def __init__(self, cursor):
+        self.cursor, self.known = cursor, {}
+
+    def all_new(self, periods):
+        for period in periods:
+            if period not in self.known:  # first seen now: earlier chunks posted none of it
+                self.cursor.execute(
+                    "SELECT EXISTS (SELECT 1 FROM payers_payment WHERE period = %s)", [period])
+                self.known[period] = self.cursor.fetchone()[0]
+        return not any(self.known[period] for period in periods)
+
+
+def _post_chunk(cursor, run, prepared, *, now, months):
     """Post one prepared chunk: (loaded, rejected, suspense) rows.
 
-    Rows already in the ledger are left out by an anti-join on the source-row key and
-    repeats within the file by ``nth``; then a plain INSERT in key order: cheaper than
-    ON CONFLICT's speculative insertion of every row, and both ledger indexes are
-    filled in one forward sweep. A concurrent posting of the same key makes the unique
-    index refuse the whole file (nothing posted), never a double payment.
+    Rows already in the ledger are left out by a probe of the source-row key index per
+    row (a correlated subquery, so that the planner never hashes or scans the whole ledger
+    as it may for an anti-join with stale statistics) and repeats within the file by
+    ``nth``; then a plain INSERT in key order: cheaper than ON CONFLICT's speculative
+    insertion of every row, and both ledger indexes are filled in one forward sweep.
+    A chunk of months the ledger had nothing of (a new month's file) skips the probes;
+    should the file repeat a row of an earlier chunk, the unique index refuses the
+    insert and the chunk is posted again with them. A concurrent posting of the same key
+    makes the unique index refuse the whole file (nothing posted), never a double payment.
     """
     params = {"run": run.pk, "now": now}
-    cursor.execute(POST.format(table=prepared.table), params)
-    loaded = cursor.rowcount
+    loaded = None
+    if months.all_new(prepared.periods):
+        try:
+            with transaction.atomic():
+                cursor.execute(POST.format(table=prepared.table, not_posted=""), params)
+                loaded = cursor.rowcount
+        except IntegrityError:
+            loaded = None
+    if loaded is None:
+        cursor.execute(POST.format(table=prepared.table, not_posted=NOT_POSTED), params)
+        loaded = cursor.rowcount
     rejected = suspense = 0
     if prepared.rejected:
         cursor.execute(REJECT.format(table=prepared.table), params)
@@ -164,10 +193,11 @@ def payment_import(*, path, run=None, source=ImportRun.Source.COMMAND, acting_us
             cursor.execute("SELECT COALESCE(MAX(id), 0) FROM payers_payment")
             before = cursor.fetchone()[0]
             source = in_background(chunks, on_progress=show_progress) if parallel else chunks()
+            months = _Months(cursor)
             for prepared in source:
                 posting = time.perf_counter()
                 loaded, rejected, suspense = _post_chunk(cursor, run, prepared,
-                                                         now=timezone.now())
+                                                         now=timezone.now(), months=months)
                 logger.debug("payment import #%s: %s posted in %.2f s", run.pk,
                              prepared.table, time.perf_counter() - posting)
                 for name, value in (("rows", prepared.rows), ("loaded", loaded),

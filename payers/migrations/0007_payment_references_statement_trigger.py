@@ -3,10 +3,11 @@
 PostgreSQL checks a foreign key row by row: posting a file of 10 million payments
 queues 30 million deferred checks (person, posted by, reverses), about a third of the
 import's time (bench/README.md). Here one AFTER INSERT … FOR EACH STATEMENT trigger
-checks the whole statement's rows with a few joins over its transition table, and locks
-the persons and users referred to (FOR KEY SHARE, as a foreign key does) until commit.
-The other direction: a person or a user with payments cannot be deleted (statement
-triggers on their tables), and ids never change. Payments themselves are never deleted
+checks the whole statement's rows with a few joins over its transition table. Rows
+referred to must not disappear before the payments commit: writers holding the ledger
+write lock are covered by deletions waiting for that lock; others lock the rows
+FOR KEY SHARE, as a foreign key does. The other direction: a person or a user with
+payments cannot be deleted (statement triggers on their tables), and ids never change. Payments themselves are never deleted
 (migration 0003), so a reversing entry's reference stays valid.
 """
 
@@ -16,44 +17,62 @@ from django.db import migrations, models
 
 
 CREATE = """
+-- Writers that hold the ledger write lock (payers.ledger.LEDGER_WRITE_LOCK, shared) need no
+-- row locks: deleting a person or a user takes that lock exclusively first (below), so it
+-- waits for them to commit and then sees their payments. Other writers lock the rows
+-- referred to FOR KEY SHARE, as a foreign key would.
 CREATE OR REPLACE FUNCTION payers_payment_references() RETURNS trigger AS $$
 DECLARE
-    missing_persons bigint;
-    missing_users bigint;
-    missing_reversed bigint;
+    protocol boolean;
     example bigint;
 BEGIN
-    WITH refs AS MATERIALIZED (
-        SELECT DISTINCT person_id, posted_by_id, reverses_id FROM posted
-    ),
-    persons AS (SELECT DISTINCT person_id AS id FROM refs),
-    locked_persons AS (
-        SELECT p.id FROM payers_person p JOIN persons r ON r.id = p.id FOR KEY SHARE OF p
-    ),
-    users AS (SELECT DISTINCT posted_by_id AS id FROM refs WHERE posted_by_id IS NOT NULL),
-    locked_users AS (
-        SELECT u.id FROM {user_table} u JOIN users r ON r.id = u.id FOR KEY SHARE OF u
-    ),
-    reversed AS (SELECT DISTINCT reverses_id AS id FROM refs WHERE reverses_id IS NOT NULL)
-    SELECT (SELECT count(*) FROM persons) - (SELECT count(*) FROM locked_persons),
-           (SELECT count(*) FROM users) - (SELECT count(*) FROM locked_users),
-           (SELECT count(*) FROM reversed r
-             WHERE NOT EXISTS (SELECT 1 FROM payers_payment x WHERE x.id = r.id))
-      INTO missing_persons, missing_users, missing_reversed;
-    IF missing_persons > 0 THEN
-        SELECT n.person_id INTO example FROM posted n
-         WHERE NOT EXISTS (SELECT 1 FROM payers_person p WHERE p.id = n.person_id) LIMIT 1;
+    SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
+                     AND pid = pg_backend_pid() AND classid = 0 AND objid = {ledger_lock}
+                     AND objsubid = 1)
+      INTO protocol;
+    IF protocol THEN
+        SELECT d.person_id INTO example FROM (SELECT DISTINCT person_id FROM posted) d
+         WHERE NOT EXISTS (SELECT 1 FROM payers_person p WHERE p.id = d.person_id) LIMIT 1;
+    ELSE
+        WITH referred AS MATERIALIZED (SELECT DISTINCT person_id AS id FROM posted),
+        locked AS (
+            SELECT p.id FROM payers_person p JOIN referred r ON r.id = p.id
+            FOR KEY SHARE OF p
+        )
+        SELECT r.id INTO example FROM referred r
+         WHERE r.id NOT IN (SELECT id FROM locked) LIMIT 1;
+    END IF;
+    IF example IS NOT NULL THEN
         RAISE EXCEPTION 'insert into payers_payment: person % does not exist', example
             USING ERRCODE = 'foreign_key_violation';
     END IF;
-    IF missing_users > 0 THEN
-        SELECT n.posted_by_id INTO example FROM posted n
-         WHERE n.posted_by_id IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM {user_table} u WHERE u.id = n.posted_by_id) LIMIT 1;
+    IF NOT EXISTS (SELECT 1 FROM posted
+                    WHERE posted_by_id IS NOT NULL OR reverses_id IS NOT NULL) THEN
+        RETURN NULL;  -- what imports post: nothing more to check
+    END IF;
+    IF protocol THEN
+        SELECT d.id INTO example
+          FROM (SELECT DISTINCT posted_by_id AS id FROM posted
+                 WHERE posted_by_id IS NOT NULL) d
+         WHERE NOT EXISTS (SELECT 1 FROM {user_table} u WHERE u.id = d.id) LIMIT 1;
+    ELSE
+        WITH referred AS MATERIALIZED (
+            SELECT DISTINCT posted_by_id AS id FROM posted WHERE posted_by_id IS NOT NULL
+        ),
+        locked AS (
+            SELECT u.id FROM {user_table} u JOIN referred r ON r.id = u.id
+            FOR KEY SHARE OF u
+        )
+        SELECT r.id INTO example FROM referred r
+         WHERE r.id NOT IN (SELECT id FROM locked) LIMIT 1;
+    END IF;
+    IF example IS NOT NULL THEN
         RAISE EXCEPTION 'insert into payers_payment: user % does not exist', example
             USING ERRCODE = 'foreign_key_violation';
     END IF;
-    IF missing_reversed > 0 THEN
+    IF EXISTS (SELECT 1 FROM posted n WHERE n.reverses_id IS NOT NULL
+                 AND NOT EXISTS (SELECT 1 FROM payers_payment x WHERE x.id = n.reverses_id))
+    THEN
         RAISE EXCEPTION 'insert into payers_payment: a reversed payment does not exist'
             USING ERRCODE = 'foreign_key_violation';
     END IF;
@@ -70,6 +89,7 @@ CREATE OR REPLACE FUNCTION payers_payment_referenced_delete() RETURNS trigger AS
 DECLARE
     example bigint;
 BEGIN
+    PERFORM pg_advisory_xact_lock({ledger_lock});  -- wait for ledger writes in flight
     EXECUTE format('SELECT g.id FROM gone g WHERE EXISTS '
                    '(SELECT 1 FROM payers_payment x WHERE x.%I = g.id) LIMIT 1', TG_ARGV[0])
        INTO example;
@@ -125,9 +145,13 @@ def _run(schema_editor, sql):
         cursor.execute(sql)
 
 
+LEDGER_WRITE_LOCK = 0x05C0_1ED6  # payers.ledger.LEDGER_WRITE_LOCK when this was written
+
+
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        _run(schema_editor, CREATE.format(user_table=_user_table(apps)))
+        _run(schema_editor, CREATE.format(user_table=_user_table(apps),
+                                          ledger_lock=LEDGER_WRITE_LOCK))
 
 
 def backwards(apps, schema_editor):

@@ -103,6 +103,20 @@ def test_persons_paid_for_are_locked_until_the_posting_commits():
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_raw_insert_without_the_ledger_lock_locks_the_person_row():
+    person = PersonFactory()
+    params = connection.get_connection_params()
+    with transaction.atomic():
+        raw_insert(person.pk)
+        with psycopg.connect(**params, autocommit=True) as other:
+            other.execute("SET lock_timeout = '200ms'")
+            with pytest.raises(psycopg.errors.LockNotAvailable, match="row|tuple|relation"):
+                other.execute("SELECT 1 FROM payers_person WHERE id = %s FOR UPDATE",
+                              [person.pk])
+    assert Payment.objects.filter(person=person).count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_settled_watermark_waits_for_a_posting_in_progress():
     """A payment whose id is below the watermark is committed: folds by id miss nothing."""
     PaymentFactory()
