@@ -30,7 +30,10 @@ rights AS (
 ),
 terms AS (
     SELECT DISTINCT ON (t.category_id) t.category_id, c.code, c.age_limit_years, t.payer,
-           t.valid_to
+           t.valid_to,
+           -- born + N years > on implies born > on - N years (adding years is monotone and
+           -- turns a 29th of February into the 28th): a cheap test before the exact one
+           (%(on)s::date - make_interval(years => c.age_limit_years))::date AS born_after
     FROM coverage_categoryterm t JOIN coverage_benefitcategory c ON c.id = t.category_id
     WHERE t.valid_from <= %(on)s AND (t.valid_to IS NULL OR t.valid_to >= %(on)s)
     ORDER BY t.category_id, t.valid_from DESC
@@ -46,7 +49,8 @@ candidates AS (
            LEAST((p.birth_date + make_interval(years => tm.age_limit_years))::date - 1,
                  tm.valid_to)
     FROM persons p JOIN terms tm ON tm.age_limit_years IS NOT NULL
-    WHERE (p.birth_date + make_interval(years => tm.age_limit_years))::date > %(on)s
+    WHERE p.birth_date > tm.born_after
+      AND (p.birth_date + make_interval(years => tm.age_limit_years))::date > %(on)s
 ),
 best AS (
     SELECT DISTINCT ON (person_id) person_id, code, payer, until

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from coverage import services
+from coverage import rules, services
 from coverage.models import CoverageStatus, RecomputeRun
 from coverage.selectors import person_coverage
 from tests.coverage.population import generate
@@ -56,3 +56,19 @@ def test_incremental_runs_over_a_year_agree_with_rules():
         day = day + datetime.timedelta(days=step)
         run = services.status_recompute(on=day, chunk_size=50)
         assert _disagreements(persons, day) == [], (day, run.mode)
+
+
+@pytest.mark.parametrize("on", [datetime.date(2026, 2, 28), datetime.date(2028, 2, 29),
+                                datetime.date(2026, 3, 1), datetime.date(2026, 11, 23)])
+def test_eighteenth_birthdays_around_the_date_agree_with_rules(on):
+    from tests.factories import PersonFactory
+
+    eighteen = rules.add_years(on, -18)
+    born = {eighteen + datetime.timedelta(days=d) for d in (-2, -1, 0, 1, 2)}
+    born |= {datetime.date(2008, 2, 29), datetime.date(2010, 2, 28), datetime.date(2010, 3, 1)}
+    persons = [PersonFactory(born=day) for day in sorted(born)]
+    assert sorted(p.birth_date for p in persons) == sorted(born)
+    services.status_recompute(on=on, full=True)
+    assert _disagreements(persons, on) == []
+    children = CoverageStatus.objects.filter(basis="benefit_category").count()
+    assert children == sum(rules.add_years(p.birth_date, 18) > on for p in persons) > 0
