@@ -1,16 +1,22 @@
 """Benchmark of the insured-status recomputation: ``python bench/coverage_recompute.py --persons N``.
 
 In its own PostgreSQL database (default ``osms_bench_coverage``, dropped at the end
-unless ``--keep``) it generates with SQL a population of N persons with 24 months
-of payments (≈ 20 per person: most pay monthly, some stopped, some never paid),
-memberships for pensioners and others, then measures in one run:
+unless ``--keep``; ``--reuse`` takes the population of a kept one) it generates with
+SQL a population of N persons with 24 months of payments (≈ 18 per person: most pay
+monthly, some stopped, some never paid), memberships for pensioners and students,
+then measures in one run, with ``--workers`` processes sharing each run's chunks
+(default 2, the machine's cores):
 
-1. the full set-based recomputation (``coverage.recompute``), first and re-run;
-2. an incremental run after 1 % of the persons got a new payment;
-3. the per-person ORM loop (rules + ``update_or_create``) over a sample of 20,000
-   persons (or fewer), extrapolated;
+1. the first full run: the one-time fold of the ledger into the paid months
+   (``coverage.fold``, timed separately) and every status and history row written;
+2. a full re-run with nothing to change (also with 1 worker);
+3. an incremental run after 1 % of the persons got a new payment;
+4. a full run writing every row again with 1 worker (paid months already folded);
+5. the per-person ORM loop (rules + ``update_or_create``) over a sample of 20,000
+   persons (or fewer, ``--loop-budget`` seconds), extrapolated;
 
-and prints per-person costs, the ratios and the extrapolation to 20 million.
+and prints per-person costs, the ratios, the load average and the extrapolation to
+20 million persons. Last figures: ``bench/README.md``.
 """
 
 import argparse
@@ -103,18 +109,25 @@ def reuse_database(name):
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", "coverage", verbosity=0)
 
 
 def reset_coverage():
-    """Forget every status and run of a kept database; returns the number of payments."""
+    """Forget every status and run of a kept database and the 1 % new payments of its last
+    benchmark (deleted with the ledger's immutability trigger off); returns the payments."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE coverage_coveragehistory, coverage_coveragestatus, "
-                       "coverage_recomputechunk, coverage_recomputerun, coverage_paidmonth")
-        cursor.execute("SELECT count(*) FROM payers_payment WHERE document_no LIKE 'N%%'")
-        if cursor.fetchone()[0]:
-            raise SystemExit("The kept database already has the 1 % new payments: regenerate.")
+                       "coverage_recomputechunk, coverage_recomputerun, coverage_paidmonths")
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute("DELETE FROM payers_payment WHERE document_no LIKE 'N%%'")
+        deleted = cursor.rowcount
+        cursor.execute("SET session_replication_role = DEFAULT")
+        if deleted:
+            cursor.execute("VACUUM ANALYZE payers_payment")
         cursor.execute("SELECT count(*) FROM payers_payment")
         return cursor.fetchone()[0]
 
@@ -160,6 +173,53 @@ def generate(persons):
     return payments
 
 
+def _helper_setup():
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from coverage import recompute  # noqa: F401  (imported and connected before timing)
+
+    connection.ensure_connection()
+
+
+def _helper_drain(run_id):
+    from coverage import recompute
+    from coverage.models import RecomputeRun
+
+    recompute.drain(RecomputeRun.objects.get(pk=run_id))
+
+
+class Workers:
+    """``n`` − 1 helper processes that share each run's chunks with this one (SKIP LOCKED)."""
+
+    def __init__(self, n):
+        import multiprocessing
+
+        self.n, self.pending = n, []
+        self.pool = multiprocessing.get_context("spawn").Pool(
+            n - 1, initializer=_helper_setup) if n > 1 else None
+
+    def recompute(self, **options):
+        from coverage.models import RecomputeRun
+        from coverage.services import status_recompute
+
+        def start(run):
+            self.pending += [self.pool.apply_async(_helper_drain, (run.pk,))
+                             for _ in range(self.n - 1)]
+
+        run = status_recompute(on_open=start if self.pool else None, **options)
+        while self.pending:
+            self.pending.pop().get()
+        return RecomputeRun.objects.get(pk=run.pk)
+
+    def close(self):
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+
+
 def per_person_loop(sample_size, on, budget):
     """The naïve way: one person at a time through the ORM (what the job must beat)."""
     from coverage.facts import person_facts, rulebook_on
@@ -167,7 +227,7 @@ def per_person_loop(sample_size, on, budget):
     from coverage.rules import decide
     from payers.models import Person
 
-    run = RecomputeRun.objects.create(on=on, mode=RecomputeRun.Mode.FULL)
+    run = RecomputeRun.objects.filter(status=RecomputeRun.Status.DONE).first()
     step = max(Person.objects.count() // sample_size, 1)
     ids = list(Person.objects.order_by("id").values_list("id", flat=True)[::step][:sample_size])
     started, done = time.perf_counter(), 0
@@ -184,11 +244,18 @@ def per_person_loop(sample_size, on, budget):
     return done, time.perf_counter() - started
 
 
+def load():
+    return f"load {os.getloadavg()[0]:.1f}"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--sample", type=int, default=20_000)
-    parser.add_argument("--chunk-size", type=int, default=50_000)
+    parser.add_argument("--chunk-size", type=int, help="Persons per chunk (default: the job's).")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="Processes sharing each run's chunks (the 1-worker figures of the "
+                             "full run are measured too).")
     parser.add_argument("--loop-budget", type=float, default=600,
                         help="Stop the per-person loop after this many seconds.")
     parser.add_argument("--database", default="osms_bench_coverage")
@@ -199,56 +266,82 @@ def main():
     import datetime
 
     on = datetime.date.fromisoformat(ON)
-    print(f"database {args.database}, {args.persons:,} persons", flush=True)
     if args.reuse:
         reuse_database(args.database)
     else:
         setup_database(args.database)
+    from coverage.recompute import DEFAULT_CHUNK
+
+    args.chunk_size = args.chunk_size or DEFAULT_CHUNK
+    print(f"database {args.database}, {args.persons:,} persons, {args.workers} worker(s), "
+          f"chunks of {args.chunk_size:,}, {load()}", flush=True)
+    workers, single = Workers(args.workers), Workers(1)
     try:
         if args.reuse:
             payments = reset_coverage()
         else:
             payments, gen = timed("generate (SQL)", lambda: generate(args.persons))
         print(f"payments: {payments:,} rows", flush=True)
-        from coverage.services import status_recompute
-
-        full, t_full = timed("full run (first, writes every row)", lambda: status_recompute(
-            on=on, full=True, chunk_size=args.chunk_size))
+        options = {"on": on, "chunk_size": args.chunk_size}
+        w = f"{args.workers} worker(s)"
+        full, t_first = timed(f"full run (first, builds the paid months, writes every row; {w})",
+                              lambda: workers.recompute(full=True, **options))
         print(f"  of which folding {full.folded_payments:,} ledger rows into paid months "
-              f"(first run only): {full.fold_seconds:.1f} s")
+              f"(first run only): {full.fold_seconds:.1f} s; {load()}")
         print(f"  {full.persons:,} persons, {full.changed:,} changes: {full.transitions}")
-        _, t_refull = timed("full run (again, nothing changed)", lambda: status_recompute(
-            on=on, full=True, chunk_size=args.chunk_size))
+        _, t_refull = timed(f"full run (again, nothing changed; {w})",
+                            lambda: workers.recompute(full=True, **options))
+        t_refull_1 = t_refull
+        if args.workers > 1:
+            _, t_refull_1 = timed("full run (again, nothing changed; 1 worker)",
+                                  lambda: single.recompute(full=True, **options))
         from django.db import connection
 
         with connection.cursor() as cursor:
             cursor.execute(NEW_PAYMENTS_SQL)
             touched = cursor.rowcount
-        inc, t_inc = timed(f"incremental run after new payments for {touched:,} persons (1 %)",
-                           lambda: status_recompute(on=on, chunk_size=args.chunk_size))
-        print(f"  {inc.persons:,} persons looked at, {inc.changed:,} changes: {inc.transitions}")
+        inc, t_inc = timed(f"incremental run after new payments for {touched:,} persons "
+                           f"(1 %; {w})", lambda: workers.recompute(**options))
+        print(f"  {inc.persons:,} persons looked at in {inc.chunks_total} chunk(s), "
+              f"{inc.changed:,} changes: {inc.transitions}; fold {inc.fold_seconds:.2f} s; "
+              f"{load()}")
+        t_full = t_first - full.fold_seconds
+        t_full_1 = t_full
+        if args.workers > 1:
+            with connection.cursor() as cursor:
+                cursor.execute("TRUNCATE coverage_coveragehistory, coverage_coveragestatus")
+            again, t_full_1 = timed("full run writing every row again (paid months kept; "
+                                    "1 worker)", lambda: single.recompute(full=True, **options))
+            print(f"  {again.persons:,} persons, {again.changed:,} changes; {load()}")
         sample, t_loop = per_person_loop(min(args.sample, args.persons), on,
                                          args.loop_budget)
-        print(f"per-person ORM loop: {sample:,} persons in {t_loop:.1f} s", flush=True)
-        t_first = t_full
-        t_full = t_first - full.fold_seconds
+        print(f"per-person ORM loop: {sample:,} persons in {t_loop:.1f} s; {load()}", flush=True)
         per_loop = t_loop / sample
         per_full = t_full / full.persons
         print("\n=== results ===")
-        print(f"ledger fold (one-time, then incremental by payment id): {full.fold_seconds:.1f} s "
-              f"for {payments:,} payments")
-        print(f"full run: {t_full:.1f} s (first run {t_first:.1f} s with the fold) for "
-              f"{full.persons:,} persons = "
-              f"{per_full * 1e6:.1f} µs/person (re-run unchanged: {t_refull:.1f} s)")
+        print(f"ledger fold into paid months (one-time, then incremental by payment id): "
+              f"{full.fold_seconds:.1f} s for {payments:,} payments")
+        print(f"full run, {w}: {t_full:.1f} s writing every row (first run {t_first:.1f} s "
+              f"with the fold) for {full.persons:,} persons = {per_full * 1e6:.1f} µs/person; "
+              f"re-run unchanged: {t_refull:.1f} s")
+        if args.workers > 1:
+            print(f"full run, 1 worker: {t_full_1:.1f} s writing every row; re-run unchanged: "
+                  f"{t_refull_1:.1f} s")
         print(f"per-person loop: {per_loop * 1e3:.2f} ms/person → "
               f"{per_loop * full.persons:,.0f} s for {full.persons:,} persons")
-        print(f"speed-up of the set-based job per person: {per_loop / per_full:.0f}×")
-        print(f"incremental 1 % run: {t_inc:.2f} s = {100 * t_inc / t_full:.1f} % of the full run")
+        print(f"speed-up of the set-based job per person: {per_loop / per_full:.0f}× "
+              f"({w}), {per_loop * full.persons / t_full_1:.0f}× (1 worker), "
+              f"{per_loop * full.persons / t_refull:.0f}× (re-run)")
+        print(f"incremental 1 % run: {t_inc:.2f} s = {100 * t_inc / t_full:.1f} % of the full "
+              f"run ({w}), {100 * t_inc / t_full_1:.1f} % (1 worker), "
+              f"{100 * t_inc / t_refull:.1f} % of the re-run")
         scale = POPULATION / full.persons
-        print(f"extrapolated to {POPULATION:,} persons: full {t_full * scale / 60:.1f} min, "
-              f"incremental 1 % {t_inc * scale:.0f} s, per-person loop "
-              f"{per_loop * POPULATION / 3600:.1f} h")
+        print(f"extrapolated to {POPULATION:,} persons: full {t_full * scale / 60:.1f} min "
+              f"({w}; one-time fold {full.fold_seconds * scale / 60:.1f} min), re-run "
+              f"{t_refull * scale / 60:.1f} min, incremental 1 % {t_inc * scale:.0f} s, "
+              f"per-person loop {per_loop * POPULATION / 3600:.1f} h")
     finally:
+        workers.close()
         if not args.keep:
             drop_database(args.database)
 
