@@ -5,17 +5,18 @@ A month is paid when the net sum of the person's own contributions for it is > 0
 is prepaid when it is paid and its first positive payment came before the month
 began — exactly what ``facts.person_facts`` gives ``rules.decide``.
 
-``fold_ledger`` runs in the transaction that opens a run, on the payments with
-an id up to ``upto`` (a settled watermark: every lower id is committed):
+When a run opens (``fold_ledger``, in its transaction, on the payments with an
+id up to ``upto``: a settled watermark, every lower id is committed):
 
 * incremental: the (person, month) pairs of the payments above the previous
-  watermark are recomputed exactly from the ledger (index
-  ``payment_person_period_idx``), and their bits set or cleared; the persons
-  whose bits changed are left in the temporary table ``coverage_folded`` for the
-  run to pick up;
+  watermark are handed to the chunks of the run (``assign_pairs``: the pairs of
+  the persons in a chunk's id range); each chunk folds its pairs (``APPLY``)
+  before deciding its persons, in the same transaction, so the workers share the
+  fold: each pair is recomputed exactly from the ledger (index
+  ``payment_person_period_idx``) and its bits set or cleared;
 * rebuild (first run, ``--rebuild``): the whole ledger in one scan, grouped per
-  person and 64-month word with integer bit operations (no per-month group),
-  then the months that have a negative row are recomputed exactly as above.
+  person and 64-month word with integer bit operations (no per-month group);
+  the months that have a negative row (a reversal) become pairs as above.
 """
 
 import time
@@ -29,11 +30,10 @@ MONTH_START = "make_date(({i}) / 12, ({i}) %% 12 + 1, 1)"
 
 ANALYZE_AFTER = 100_000  # refresh the planner's statistics after a fold this large
 
-TEMP_TABLES = (
+PAIRS_TABLE = (
     "DROP TABLE IF EXISTS coverage_fold_pairs",
-    "CREATE TEMP TABLE coverage_fold_pairs (person_id bigint, period date) ON COMMIT DROP",
-    "DROP TABLE IF EXISTS coverage_folded",
-    "CREATE TEMP TABLE coverage_folded (person_id bigint PRIMARY KEY) ON COMMIT DROP",
+    "CREATE TEMP TABLE coverage_fold_pairs (person_id bigint, period date, "
+    "PRIMARY KEY (person_id, period)) ON COMMIT DROP",
 )
 
 NEW_PAIRS = """
@@ -42,21 +42,35 @@ SELECT DISTINCT person_id, period FROM payers_payment
 WHERE id > %(from_id)s AND id <= %(to_id)s AND kind <> ALL(%(excluded)s)
 """
 
-# The exact state of each (person, month) pair, applied to the person's bit strings: the
-# pairs' masks (over their own months) and the stored bits are both widened to the span
-# of old and new months, the pairs' bits cleared, the paid ones set. Only rows whose
-# months changed are written (through their ctid: no second index lookup); their persons
-# are returned.
+# Each chunk of the run gets the pairs of the persons in its id range (an index range
+# scan of the pairs per chunk); returns the number of pairs handed out.
+ASSIGN = """
+UPDATE coverage_recomputechunk c SET fold_person_ids = a.persons, fold_months = a.months
+FROM (SELECT c.id, array_agg(f.person_id ORDER BY f.person_id, f.period) AS persons,
+             array_agg({month} ORDER BY f.person_id, f.period) AS months
+      FROM coverage_recomputechunk c
+      JOIN coverage_fold_pairs f ON f.person_id >= c.lo AND f.person_id < c.hi
+      WHERE c.run_id = %(run)s GROUP BY c.id) a
+WHERE c.id = a.id
+RETURNING cardinality(a.persons)
+""".format(month=MONTH_OF.format(d="f.period"))
+
+# A chunk's pairs, their exact state (one ledger lookup per pair, whatever the planner
+# estimates) applied to the persons' bit strings: the pairs' masks (over their own
+# months) and the stored bits are both widened to the span of old and new months, the
+# pairs' bits cleared, the paid ones set. Only rows whose months changed are written
+# (through their ctid: no second index lookup).
 APPLY = """
 WITH exact AS (
-    SELECT f.person_id, {month} AS mi,
-           COALESCE(SUM(x.amount) > 0, false) AS paid,
-           COALESCE(SUM(x.amount) > 0 AND bool_or(x.amount > 0 AND x.paid_on < f.period),
-                    false) AS prepaid
-    FROM (SELECT DISTINCT person_id, period FROM coverage_fold_pairs) f
-    LEFT JOIN payers_payment x ON x.person_id = f.person_id AND x.period = f.period
-         AND x.id <= %(to_id)s AND x.kind <> ALL(%(excluded)s)
-    GROUP BY f.person_id, f.period
+    SELECT f.person_id, f.mi, COALESCE(x.total > 0, false) AS paid,
+           COALESCE(x.total > 0 AND x.early, false) AS prepaid
+    FROM unnest(%(fold_persons)s::bigint[], %(fold_months)s::int[]) AS f(person_id, mi)
+    CROSS JOIN LATERAL (
+        SELECT SUM(p.amount) AS total, bool_or(p.amount > 0 AND p.paid_on < p.period) AS early
+        FROM payers_payment p
+        WHERE p.person_id = f.person_id AND p.period = {period}
+          AND p.id <= %(payment_wm)s AND p.kind <> ALL(%(excluded)s)
+    ) x
 ),
 masks AS (
     SELECT person_id, lo, hi,
@@ -84,16 +98,10 @@ updated AS (
     FROM merged m
     WHERE b.ctid = m.b_row AND b.person_id = m.person_id
       AND (m.paid <> m.was_paid OR m.prepaid <> m.was_prepaid)
-    RETURNING b.person_id
-),
-added AS (
-    INSERT INTO coverage_paidmonths (person_id, first_month, paid, prepaid)
-    SELECT person_id, start, paid, prepaid FROM merged
-    WHERE b_row IS NULL AND paid <> was_paid
-    RETURNING person_id
 )
-INSERT INTO coverage_folded (person_id)
-SELECT person_id FROM updated UNION SELECT person_id FROM added
+INSERT INTO coverage_paidmonths (person_id, first_month, paid, prepaid)
+SELECT person_id, start, paid, prepaid FROM merged
+WHERE b_row IS NULL AND paid <> was_paid
 """
 
 
@@ -105,7 +113,7 @@ def _widened(bits, first, last):
 
 _OLD_LAST = "first_month + length(old_paid) - 1"
 APPLY_SQL = APPLY.format(
-    month=MONTH_OF.format(d="f.period"),
+    period=MONTH_START.format(i="f.mi"),
     old_paid=_widened("old_paid", "first_month", _OLD_LAST),
     old_prepaid=_widened("old_prepaid", "first_month", _OLD_LAST),
     new_paid=f"({_widened('paid', 'lo', 'hi')} | ({_widened('old_paid', 'first_month', _OLD_LAST)}"
@@ -151,15 +159,15 @@ WHERE negative <> 0 AND (negative >> (63 - k)) & 1 = 1
 def fold_ledger(*, since: int, upto: int, rebuild: bool) -> tuple[int, float]:
     """Fold the payments with an id in (``since``, ``upto``] (all up to ``upto`` on rebuild).
 
-    Returns (payments folded, seconds). Leaves ``coverage_folded`` (persons whose
-    paid months changed) for the rest of the transaction.
+    Returns (payments folded, seconds). Leaves the months to fold in the temporary
+    table ``coverage_fold_pairs`` for ``assign_pairs``.
     """
     started = time.monotonic()
     params = {"from_id": 0 if rebuild else since, "to_id": upto,
               "excluded": list(NON_CONTRIBUTION_KINDS)}
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '256MB'")
-        for statement in TEMP_TABLES:
+        for statement in PAIRS_TABLE:
             cursor.execute(statement)
         if rebuild:
             cursor.execute("TRUNCATE coverage_paidmonths")
@@ -168,9 +176,21 @@ def fold_ledger(*, since: int, upto: int, rebuild: bool) -> tuple[int, float]:
             cursor.execute(FROM_WORDS, params)
             cursor.execute(NEGATIVE_PAIRS, params)
             cursor.execute("DROP TABLE coverage_fold_words")
+            cursor.execute("ANALYZE coverage_paidmonths")
         elif upto > since:
             cursor.execute(NEW_PAIRS, params)
-        cursor.execute(APPLY_SQL, params)
-        if rebuild or upto - since > ANALYZE_AFTER:
-            cursor.execute("ANALYZE coverage_paidmonths")
+        if cursor.rowcount > ANALYZE_AFTER:
+            cursor.execute("ANALYZE coverage_fold_pairs")
     return (upto if rebuild else max(upto - since, 0)), time.monotonic() - started
+
+
+def assign_pairs(run) -> None:
+    """Hand the months to fold to the chunks of ``run``; every pair must find its chunk."""
+    with connection.cursor() as cursor:
+        cursor.execute(ASSIGN, {"run": run.id})
+        assigned = sum(n for (n,) in cursor.fetchall())
+        cursor.execute("SELECT count(*) FROM coverage_fold_pairs")
+        pairs = cursor.fetchone()[0]
+        cursor.execute("DROP TABLE coverage_fold_pairs")
+    if assigned != pairs:
+        raise RuntimeError(f"{pairs - assigned} months to fold are outside every chunk.")

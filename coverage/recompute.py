@@ -1,23 +1,25 @@
 """The nightly recomputation of insured statuses: set-based, chunked, resumable.
 
-Opening a run folds the new payments into the paid months (``coverage.fold``)
-and cuts the work into chunks (``RecomputeChunk``), in one transaction. A
-worker claims an undone chunk with ``SELECT … FOR UPDATE SKIP LOCKED`` and, in
-the same transaction, decides the statuses of the chunk's persons, writes a
-history row for each change and inserts or updates the current rows in one SQL
-statement (``recompute_sql``), then marks the chunk done. A crash rolls the chunk
-back; the next call resumes the unfinished run before starting a new one.
-Several Celery workers (or processes) can share one run.
+Opening a run notes the months of the new payments (``coverage.fold``; on the
+first run or ``--rebuild`` it folds the whole ledger into the paid months) and
+cuts the work into chunks (``RecomputeChunk``), in one transaction. A worker
+claims an undone chunk with ``SELECT … FOR UPDATE SKIP LOCKED`` and, in the same
+transaction, folds those months of the chunk's persons into their paid months,
+then decides their statuses, writes a history row for each change and inserts or
+updates the current rows in one SQL statement (``recompute_sql``), and marks the
+chunk done. A crash rolls the chunk back; the next call resumes the unfinished
+run before starting a new one. Several Celery workers (or processes) share one
+run, and so the fold.
 
 A full run cuts the persons into id ranges. An incremental run (the default)
-looks only at the persons touched since the previous run — paid months changed
-by new payments, memberships changed, starting or deleted, persons new or
-changed in the registry, and statuses whose ``recheck_on`` date has come (18th
-birthdays, grace, retention and category ends, month boundaries) — found once
-when the run opens and cut into chunks of that many persons each, so its cost
-follows the number of persons touched, not the size of the population. A
-change of policy, category term or residency rule between the two run dates
-forces a full run.
+looks only at the persons touched since the previous run — new payments,
+memberships changed, starting or deleted, persons new or changed in the
+registry, and statuses whose ``recheck_on`` date has come (18th birthdays,
+grace, retention and category ends, month boundaries) — found once when the run
+opens and cut into chunks of at most ``TOUCHED_CHUNK`` persons, so its cost
+follows the number of persons touched, not the size of the population. A change
+of policy, category term or residency rule between the two run dates forces a
+full run.
 """
 
 import datetime
@@ -31,10 +33,10 @@ from payers.ledger import settled_payment_watermark
 from payers.models import Person
 
 from .facts import policy_on
-from .fold import fold_ledger
+from .fold import APPLY_SQL, assign_pairs, fold_ledger
 from .models import CategoryTerm, RecomputeChunk, RecomputeRun, ResidencyRule, StatusPolicy
 from .recompute_sql import TOUCHED, TOUCHED_CHUNKS, chunk_sql
-from .rules import month_index, month_start
+from .rules import NON_CONTRIBUTION_KINDS, month_index, month_start
 
 DEFAULT_CHUNK = 100_000  # persons per id range
 TOUCHED_CHUNK = 5_000  # at most this many touched persons per chunk of an incremental run
@@ -126,8 +128,7 @@ def _start_run(*, on, full, chunk_size, acting_user, watermark, rebuild=False):
     else:
         run.chunks_total = _range_chunks(run, chunk_size, bounds)
     run.save(update_fields=["chunks_total"])
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE coverage_folded")
+    assign_pairs(run)
     return run
 
 
@@ -158,6 +159,8 @@ def _params(run, chunk):
         "low": low, "span": high - low + 1, "next_month": month_start(current + 1),
         "grace": policy.grace_months, "lag": policy.due_lag_months,
         "ret_after": policy.retention_after_months or 0, "ret": policy.retention_months,
+        "payment_wm": run.payment_watermark, "excluded": list(NON_CONTRIBUTION_KINDS),
+        "fold_persons": chunk.fold_person_ids, "fold_months": chunk.fold_months,
     }
 
 
@@ -165,9 +168,10 @@ def _close_chunk(run, chunk, persons, transitions):
     chunk.persons = persons
     chunk.changed = sum(transitions.values())
     chunk.transitions = transitions
-    chunk.person_ids = None
+    chunk.person_ids = chunk.fold_person_ids = chunk.fold_months = None
     chunk.done_at = timezone.now()
-    chunk.save(update_fields=["persons", "changed", "transitions", "person_ids", "done_at"])
+    chunk.save(update_fields=["persons", "changed", "transitions", "person_ids",
+                              "fold_person_ids", "fold_months", "done_at"])
     RecomputeRun.objects.filter(pk=run.pk).update(chunks_done=F("chunks_done") + 1)
 
 
@@ -188,6 +192,8 @@ def process_next_chunk(run) -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '128MB'")
             cursor.execute("SET LOCAL jit = off")
+            if chunk.fold_person_ids:
+                cursor.execute(APPLY_SQL, params)
             cursor.execute(sql, params)
             counts = dict(cursor.fetchall())
         persons = counts.pop("", 0)

@@ -166,7 +166,7 @@ UNION ALL
 SELECT reason, COUNT(*) FROM history GROUP BY reason
 """
 
-# The persons an incremental run looks at: whose paid months the fold changed, whose
+# The persons an incremental run looks at: who have months to fold (new payments), whose
 # memberships changed, started or were deleted since the previous run, whose status is due
 # for a recheck, and who are new or changed in the registry. Each source is read once,
 # through an index (a change of a person is found by its history row: the registry's
@@ -176,7 +176,7 @@ TOUCHED = (
     "CREATE TEMP TABLE coverage_touched (id bigint PRIMARY KEY) ON COMMIT DROP",
     """
 INSERT INTO coverage_touched (id)
-SELECT person_id FROM coverage_folded
+SELECT person_id FROM coverage_fold_pairs
 UNION
 SELECT m.person_id FROM coverage_categorymembership m WHERE m.changed_at > %(since)s
 UNION

@@ -96,6 +96,11 @@ class RecomputeChunk(models.Model):
         help_text=_("Incremental run: the persons to recompute (cleared when done). "
                     "Empty: every person of the id range."),
     )
+    # (person, month index) pairs of new payments, folded into PaidMonths by this chunk
+    fold_person_ids = IdArrayField(_("persons with new payments"), null=True, blank=True,
+                                   editable=False)
+    fold_months = IdArrayField(_("months of new payments"), null=True, blank=True,
+                               editable=False)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     persons = models.PositiveIntegerField(_("persons"), default=0)
     changed = models.PositiveIntegerField(_("changed"), default=0)
@@ -213,3 +218,4 @@ class PaidMonths(models.Model):
 
     def prepaid_months(self):
         return self._dates(self.prepaid)
+

@@ -9,7 +9,7 @@ from django.db import connection
 
 from coverage import recompute, services
 from coverage.facts import person_facts
-from coverage.models import CoverageStatus, PaidMonths, RecomputeRun
+from coverage.models import CoverageStatus, PaidMonths, RecomputeChunk, RecomputeRun
 from payers.models import Payment
 from tests.coverage.helpers import pay, pay_months
 from tests.coverage.population import generate
@@ -71,7 +71,7 @@ def test_late_payment_for_a_month_before_the_first_bit_and_far_ahead():
     assert row.months() == [D(2012, 3, 1)] + [D(2026, m, 1) for m in range(6, 11)] + [
         D(2031, 1, 1)]
     assert row.prepaid_months() == [D(2031, 1, 1)]
-    assert run.persons == 1  # the fold named the person whose months changed
+    assert run.persons == 1  # only the person with new payments
 
 
 def test_prepaid_is_the_first_positive_payment_before_the_month():
@@ -139,6 +139,36 @@ def test_incremental_folds_equal_the_ledger_and_a_rebuild():
     assert {p.id: bits(p) for p in persons} == incremental
     assert dict(CoverageStatus.objects.values_list("person_id", "valid_until")) == \
         statuses
+
+
+def test_each_chunk_folds_its_own_months_and_a_crashed_one_keeps_them(monkeypatch):
+    first, second = PersonFactory(), PersonFactory()
+    for person in (first, second):
+        pay_months(person, D(2026, 6, 1), D(2026, 9, 1))
+    services.status_recompute(on=ON, full=True)
+    for person in (first, second):
+        pay(person, D(2026, 10, 1), paid_on=ON)
+    original, calls = recompute.process_next_chunk, {"n": 0}
+
+    def crash_on_second_chunk(run):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            monkeypatch.setattr(recompute, "_close_chunk", lambda *args: 1 / 0)
+        return original(run)
+
+    monkeypatch.setattr(recompute, "process_next_chunk", crash_on_second_chunk)
+    with pytest.raises(ZeroDivisionError):
+        services.status_recompute(on=ON, chunk_size=1)
+    pending = RecomputeChunk.objects.filter(done_at__isnull=True).values_list(
+        "fold_person_ids", "fold_months")
+    assert list(pending) == [([second.id], [2026 * 12 + 9])]  # October 2026
+    assert bits(first)[0][-1] == D(2026, 10, 1) and bits(second)[0][-1] == D(2026, 9, 1)
+    monkeypatch.undo()
+    run = services.status_recompute(on=ON, chunk_size=1)
+    assert run.status == RecomputeRun.Status.DONE
+    assert not RecomputeChunk.objects.filter(fold_person_ids__isnull=False).exists()
+    assert bits(second) == ledger(second)
+    assert CoverageStatus.objects.get(person=second).valid_until == D(2027, 1, 31)
 
 
 def test_payments_above_the_settled_watermark_wait_for_the_next_run(monkeypatch):
