@@ -7,9 +7,12 @@ migrates it, registers --persons persons (default rows/10) with COPY, writes a
 State Corporation payment file of --rows rows (employers' 121/122 pairs,
 entrepreneurs' and self-payers' 122, over consecutive months), then:
 
-1. ``payers.imports.payment_import`` — COPY into staging, set-based checks, one
-   ``INSERT … SELECT … ON CONFLICT DO NOTHING`` into the real ledger with all its
-   indexes, constraints and the immutability trigger;
+1. ``payers.imports.payment_import`` — chunks of the file COPYed into staging, checked
+   set-based and sorted on a second connection while the previous chunk is posted with
+   one ``INSERT … SELECT`` per chunk into the real ledger with all its indexes, the
+   unique source-row key, the check constraints, the references trigger and the
+   immutability trigger; then (unless --no-repeat) the same file again, which must post
+   nothing;
 2. the ledger is truncated; Django ``bulk_create`` (batches of --batch,
    ``ignore_conflicts=True``) loads the same rows from the same file, parsing
    them with ``csv`` and resolving persons with a dict (no validation at all).
@@ -190,8 +193,8 @@ def main():
         assert run.loaded == rows == posted, (run.loaded, rows, posted)
         import_rate = rows / import_s
         print(f"import path: {rows:,} rows in {import_s:.1f} s = {import_rate:,.0f} rows/s "
-              f"(loaded {run.loaded:,}, rejected {run.rejected}, suspense {run.suspense})",
-              flush=True)
+              f"(loaded {run.loaded:,}, rejected {run.rejected}, suspense {run.suspense}; "
+              f"load average {os.getloadavg()[0]:.1f})", flush=True)
         if not args.no_repeat:
             again, again_s = run_import(path)
             assert again.loaded == 0 and Payment.objects.count() == posted
@@ -206,6 +209,12 @@ def main():
         print(f"bulk_create: {bulk_rows:,} rows in {bulk_s:.1f} s = {bulk_rate:,.0f} rows/s"
               + ("" if bulk_rows == rows else f" (first {bulk_rows:,} rows of {rows:,})"),
               flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, setting, unit FROM pg_settings WHERE name IN "
+                       "('shared_buffers', 'max_wal_size', 'checkpoint_timeout') ORDER BY name")
+        server = ", ".join(f"{name}={setting}{unit or ''}" for name, setting, unit in
+                           cursor.fetchall())
+    print(f"server: {server}", flush=True)
     ratio = import_rate / bulk_rate
     print(f"ratio import / bulk_create: {ratio:.2f}× (load average during the run: "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)", flush=True)

@@ -14,7 +14,7 @@ import datetime
 from django.db import connection
 
 from ..models import KnpCode, PaymentKind
-from ..validators import check_digit, iin_problem
+from ..validators import FIRST_WEIGHTS, SECOND_WEIGHTS, iin_problem
 from .staging import STAGING
 
 REFERENCE_TABLES = ("payment_terms_ref", "payment_payer_ref")
@@ -39,10 +39,18 @@ def as_number(expr):
     return f"CAST({expr} AS numeric)" if connection.vendor == "postgresql" else f"CAST({expr} AS REAL)"
 
 
-def payer_code_valid(value):
-    """12 digits with a valid check digit (a БИН, or the ИИН of whoever paid)."""
-    return (len(value) == 12 and value.isascii() and value.isdigit()
-            and check_digit(value[:11]) == int(value[11]))
+def check_digit_valid(expr):
+    """SQL: does the 12-digit string ``expr`` carry a valid ИИН/БИН check digit?"""
+
+    def digit(i):
+        return f"CAST(substr({expr},{i},1) AS integer)"
+
+    first = " + ".join(f"{w}*{digit(i + 1)}" for i, w in enumerate(FIRST_WEIGHTS))
+    second = " + ".join(f"{w}*{digit(i + 1)}" for i, w in enumerate(SECOND_WEIGHTS))
+    return (
+        f"(CASE WHEN ({first}) % 11 <> 10 THEN ({first}) % 11 = {digit(12)} "
+        f"ELSE ({second}) % 11 <> 10 AND ({second}) % 11 = {digit(12)} END)"
+    )
 
 
 def month_index(day):
@@ -111,26 +119,18 @@ def build_references(cursor, *, today):
     """
     date_type = "date" if connection.vendor == "postgresql" else "text"
     knps = {code.knp: code for code in KnpCode.objects.all()}
-    if connection.vendor == "postgresql":  # one scan of the staged rows for both tables
-        cursor.execute(
-            f"SELECT period, knp, paid_on, payer_id FROM {STAGING} "
-            "GROUP BY GROUPING SETS ((period, knp, paid_on), (payer_id))")
-        rows = cursor.fetchall()
-        triples = [row[:3] for row in rows if row[3] is None]
-        payers = [(row[3],) for row in rows if row[3] is not None]
-    else:
-        cursor.execute(f"SELECT period, knp, paid_on FROM {STAGING} "
-                       "GROUP BY period, knp, paid_on")
-        triples = cursor.fetchall()
-        cursor.execute(f"SELECT DISTINCT payer_id FROM {STAGING}")
-        payers = cursor.fetchall()
-    terms = [_term_problems(*row, today=today, knps=knps) for row in triples]
+    cursor.execute(f"SELECT period, knp, paid_on FROM {STAGING} GROUP BY period, knp, paid_on")
+    terms = [_term_problems(*row, today=today, knps=knps) for row in cursor.fetchall()]
     _fill(cursor, "payment_terms_ref",
           f"period text, knp text, paid_on text, period_date {date_type}, "
           f"period_end {date_type}, paid_date {date_type}, knp_kind text, early_reason text, "
           "paid_reason text", terms)
-    _fill(cursor, "payment_payer_ref", "payer_id text, ok integer",
-          [(payer, 1 if payer_code_valid(payer) else 0) for (payer,) in payers])
+    cursor.execute("DROP TABLE IF EXISTS payment_payer_ref")
+    cursor.execute(
+        "CREATE TEMP TABLE payment_payer_ref AS SELECT payer_id, CASE WHEN "
+        f"{regex('payer_id', '^[0-9]{12}$')} AND {check_digit_valid('payer_id')} THEN 1 "
+        f"ELSE 0 END AS ok FROM (SELECT DISTINCT payer_id FROM {STAGING}) d"
+    )
     analyze(cursor, "payment_terms_ref", "payment_payer_ref")
 
 
@@ -142,8 +142,7 @@ def build_checked(cursor, *, today, table, shared=False) -> dict:
     """The staged rows, joined to the registry, each with its reject reason or NULL.
 
     Written to ``table`` sorted by the ledger's source-row key (the order the posting
-    inserts in), with the typed values the ledger needs and ``nth``: the rank of a
-    postable row among the file's rows with the same key (only the first is posted).
+    inserts in), then by line, with the typed values the ledger needs.
     ``shared`` makes it an UNLOGGED table another connection can read (the background
     preparer), else a temporary one. Returns the counts of rows, rejects and suspense.
     """
@@ -151,18 +150,17 @@ def build_checked(cursor, *, today, table, shared=False) -> dict:
     # Unbounded repetitions: PostgreSQL's regex engine is several times slower on {m,n}.
     # At most 12 integer digits (NUMERIC(14,2)) is checked on the number.
     money = "^-?[0-9]+([.][0-9][0-9]?)?$"
-    own = (f"t.knp_kind = '{PaymentKind.EMPLOYEE_CONTRIBUTION}' AND s.payer_id = s.iin")
+    own = (f"r.knp_kind = '{PaymentKind.EMPLOYEE_CONTRIBUTION}' AND r.payer_id = r.iin")
     self_kind = (
-        "CASE WHEN EXISTS (SELECT 1 FROM payers_activity a WHERE a.person_id = p.id "
-        "AND a.started_on <= t.period_end AND (a.ended_on IS NULL "
-        f"OR a.ended_on >= t.period_date)) THEN '{PaymentKind.SELF_EMPLOYED}' "
+        "CASE WHEN EXISTS (SELECT 1 FROM payers_activity a WHERE a.person_id = r.person_id "
+        "AND a.started_on <= r.period_end AND (a.ended_on IS NULL "
+        f"OR a.ended_on >= r.period_date)) THEN '{PaymentKind.SELF_EMPLOYED}' "
         f"ELSE '{PaymentKind.SELF_PAYER}' END"
     )
-    # Byte order for the text parts of the key: the sort and the window compare with
-    # memcmp instead of the database locale's collation rules.
+    # Byte order for the text parts of the key: the sort compares with memcmp instead of
+    # the database locale's collation rules.
     c_order = ' COLLATE "C"' if postgres else ""
     key = ", ".join(f"q.{column}{c_order if column in TEXT_KEY else ''}" for column in KEY)
-    postable = "(q.reason IS NULL AND q.person_id IS NOT NULL)"
     kind = "UNLOGGED" if shared and postgres else "TEMP"
     fence = "OFFSET 0" if postgres else ""  # evaluate each expression once, below
     cursor.execute(f"DROP TABLE IF EXISTS {table}")
@@ -170,8 +168,7 @@ def build_checked(cursor, *, today, table, shared=False) -> dict:
         f"""
         CREATE {kind} TABLE {table} AS
         SELECT q.*,
-               CASE WHEN q.reason IS NULL THEN {as_money('q.number')} END AS amount_value,
-               row_number() OVER (PARTITION BY {key}, {postable} ORDER BY q.line_no) AS nth
+               CASE WHEN q.reason IS NULL THEN {as_money('q.number')} END AS amount_value
         FROM (
             SELECT r.*,
                    CASE
@@ -183,15 +180,17 @@ def build_checked(cursor, *, today, table, shared=False) -> dict:
                      WHEN r.number < 0 THEN 'amount_negative'
                      WHEN r.paid_reason IS NOT NULL THEN r.paid_reason
                      WHEN r.document_no = '' OR length(r.document_no) > 40 THEN 'document_no'
-                   END AS reason
+                   END AS reason,
+                   CASE WHEN {own} THEN {self_kind} ELSE r.knp_kind END AS kind
             FROM (
-                SELECT s.*, p.id AS person_id, t.period_date, t.paid_date, t.early_reason,
+                -- The person by an index probe per row, never a hash of the whole registry
+                -- (20 million persons) per chunk.
+                SELECT s.*, (SELECT p.id FROM payers_person p WHERE p.iin = s.iin) AS person_id,
+                       t.period_date, t.period_end, t.paid_date, t.knp_kind, t.early_reason,
                        t.paid_reason, py.ok AS payer_ok,
                        CASE WHEN {regex('s.amount', money)} THEN {as_number('s.amount')}
-                       END AS number,
-                       CASE WHEN {own} THEN {self_kind} ELSE t.knp_kind END AS kind
+                       END AS number
                 FROM {STAGING} s
-                LEFT JOIN payers_person p ON p.iin = s.iin
                 LEFT JOIN payment_terms_ref t
                        ON t.period = s.period AND t.knp = s.knp AND t.paid_on = s.paid_on
                 LEFT JOIN payment_payer_ref py ON py.payer_id = s.payer_id
@@ -199,7 +198,7 @@ def build_checked(cursor, *, today, table, shared=False) -> dict:
             ) r
             {fence}
         ) q
-        ORDER BY {key}, {postable}, q.line_no
+        ORDER BY {key}, q.line_no
         """
     )
     counts = _counts(cursor, table)

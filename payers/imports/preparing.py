@@ -43,8 +43,10 @@ def chunk_rows() -> int:
 def prepared_chunks(path, *, run_id, today, shared):
     """Yield a ``Prepared`` per chunk of the file at ``path`` (checks of ``today``)."""
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and shared:  # its own connection: set it up
             cursor.execute("SET jit = off")
+            cursor.execute("SELECT set_config('work_mem', %s, false)",
+                           [getattr(settings, "PAYMENTS_IMPORT_WORK_MEM", "256MB")])
         loader = StagingLoader(cursor, path)
         try:
             index = 0

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from ..ledger import ledger_write_lock
 from ..models import ImportRun
+from . import checks
 from .preparing import drop_prepared_tables, in_background, prepared_chunks
 from .readers import FileRejected
 
@@ -53,19 +54,46 @@ def _set(run, **fields):
     ImportRun.objects.filter(pk=run.pk).update(**fields)
 
 
-POST = """
+# A new month's chunk: every postable row goes in. Should the file repeat a key (within
+# the chunk or from an earlier one), the unique index refuses and POST_PROBED is used.
+POST_NEW = """
 INSERT INTO payers_payment (person_id, iin, payer_code, period, kind, knp, amount, paid_on,
                             document_no, import_run_id, note, posted_at)
 SELECT c.person_id, c.iin, c.payer_id, c.period_date, c.kind, c.knp, c.amount_value,
        c.paid_date, c.document_no, %(run)s, '', %(now)s
 FROM {table} c
-WHERE c.reason IS NULL AND c.person_id IS NOT NULL AND c.nth = 1 {not_posted}
+WHERE c.reason IS NULL AND c.person_id IS NOT NULL
 """
-NOT_POSTED = """
+
+# Otherwise: leave out what is posted already (an index probe per row: a correlated
+# subquery, so that the planner never hashes or scans the whole ledger as it may for an
+# anti-join with stale statistics) and repeats within the chunk (the first line wins).
+POST_PROBED = """
+INSERT INTO payers_payment (person_id, iin, payer_code, period, kind, knp, amount, paid_on,
+                            document_no, import_run_id, note, posted_at)
+SELECT DISTINCT ON ({key}) c.person_id, c.iin, c.payer_id, c.period_date, c.kind, c.knp,
+       c.amount_value, c.paid_date, c.document_no, %(run)s, '', %(now)s
+FROM {table} c
+WHERE c.reason IS NULL AND c.person_id IS NOT NULL
   AND (SELECT x.id FROM payers_payment x
        WHERE x.period = c.period_date AND x.person_id = c.person_id AND x.knp = c.knp
          AND x.payer_code = c.payer_id AND x.document_no = c.document_no
-       LIMIT 1) IS NULL"""
+       LIMIT 1) IS NULL
+ORDER BY {key}, c.line_no
+"""
+
+# SQLite (the demo): the unique index keeps the first line of each key.
+POST_SQLITE = """
+INSERT INTO payers_payment (person_id, iin, payer_code, period, kind, knp, amount, paid_on,
+                            document_no, import_run_id, note, posted_at)
+SELECT c.person_id, c.iin, c.payer_id, c.period_date, c.kind, c.knp, c.amount_value,
+       c.paid_date, c.document_no, %(run)s, '', %(now)s
+FROM {table} c
+WHERE c.reason IS NULL AND c.person_id IS NOT NULL
+ORDER BY {key}, c.line_no
+ON CONFLICT DO NOTHING
+"""
+KEY = ", ".join(f"c.{column}" for column in checks.KEY)
 
 REJECT = """
 INSERT INTO payers_paymentreject (import_run_id, line_no, reason, payer_id, iin, last_name,
@@ -107,27 +135,28 @@ class _Months:
 def _post_chunk(cursor, run, prepared, *, now, months):
     """Post one prepared chunk: (loaded, rejected, suspense) rows.
 
-    Rows already in the ledger are left out by a probe of the source-row key index per
-    row (a correlated subquery, so that the planner never hashes or scans the whole ledger
-    as it may for an anti-join with stale statistics) and repeats within the file by
-    ``nth``; then a plain INSERT in key order: cheaper than ON CONFLICT's speculative
-    insertion of every row, and both ledger indexes are filled in one forward sweep.
-    A chunk of months the ledger had nothing of (a new month's file) skips the probes;
-    should the file repeat a row of an earlier chunk, the unique index refuses the
-    insert and the chunk is posted again with them. A concurrent posting of the same key
-    makes the unique index refuse the whole file (nothing posted), never a double payment.
+    A plain INSERT in key order: cheaper than ON CONFLICT's speculative insertion of
+    every row, and both ledger indexes are filled in one forward sweep. A chunk of
+    months the ledger had nothing of before this import (a new month's file) goes in
+    whole; otherwise, or when the file repeats a key, what is posted already and the
+    repeats are left out (``POST_PROBED``). A concurrent posting of the same key makes
+    the unique index refuse the whole file (nothing posted), never a double payment.
     """
     params = {"run": run.pk, "now": now}
+    table = prepared.table
     loaded = None
-    if months.all_new(prepared.periods):
+    if connection.vendor != "postgresql":
+        cursor.execute(POST_SQLITE.format(table=table, key=KEY), params)
+        loaded = cursor.rowcount
+    elif months.all_new(prepared.periods):
         try:
             with transaction.atomic():
-                cursor.execute(POST.format(table=prepared.table, not_posted=""), params)
+                cursor.execute(POST_NEW.format(table=table), params)
                 loaded = cursor.rowcount
         except IntegrityError:
             loaded = None
     if loaded is None:
-        cursor.execute(POST.format(table=prepared.table, not_posted=NOT_POSTED), params)
+        cursor.execute(POST_PROBED.format(table=table, key=KEY), params)
         loaded = cursor.rowcount
     rejected = suspense = 0
     if prepared.rejected:

@@ -186,3 +186,14 @@ def test_management_command_reports_counts_and_fails_cleanly(tmp_path, registry,
     assert "29 loaded" in capsys.readouterr().out
     with pytest.raises(CommandError, match="Line 1"):
         call_command("import_payments", write_csv(tmp_path, [], header=["x"]))
+
+
+def test_a_row_repeated_within_the_file_is_posted_once_the_first_line_wins(tmp_path):
+    person = PersonFactory()
+    first = [EMPLOYER, person.iin, "А", "Б", "092026", "121", "100.00", "2026-10-12", "PP-1"]
+    again = first[:6] + ["200.00"] + first[7:]
+    other = first[:5] + ["122", "50.00"] + first[7:]
+    run = payment_import(path=write_csv(tmp_path, [first, other, again]))
+    assert (run.loaded, run.duplicates) == (2, 1)
+    assert sorted(Payment.objects.values_list("knp", "amount")) == [
+        ("121", Decimal("100.00")), ("122", Decimal("50.00"))]
