@@ -185,10 +185,15 @@ def _helper_setup():
 
 
 def _helper_drain(run_id):
+    """The helper's share of a run; returns the number of chunks it processed."""
     from coverage import recompute
     from coverage.models import RecomputeRun
 
-    recompute.drain(RecomputeRun.objects.get(pk=run_id))
+    run, done = RecomputeRun.objects.get(pk=run_id), 0
+    while recompute.process_next_chunk(run):
+        done += 1
+    recompute.finish_if_complete(run)
+    return done
 
 
 class Workers:
@@ -197,7 +202,7 @@ class Workers:
     def __init__(self, n):
         import multiprocessing
 
-        self.n, self.pending = n, []
+        self.n, self.pending, self.helped = n, [], 0
         self.pool = multiprocessing.get_context("spawn").Pool(
             n - 1, initializer=_helper_setup) if n > 1 else None
 
@@ -210,8 +215,9 @@ class Workers:
                              for _ in range(self.n - 1)]
 
         run = status_recompute(on_open=start if self.pool else None, **options)
+        self.helped = 0
         while self.pending:
-            self.pending.pop().get()
+            self.helped += self.pending.pop().get()
         return RecomputeRun.objects.get(pk=run.pk)
 
     def close(self):
