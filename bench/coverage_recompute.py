@@ -294,7 +294,8 @@ def main():
                               lambda: workers.recompute(full=True, **options))
         print(f"  of which folding {full.folded_payments:,} ledger rows into paid months "
               f"(first run only): {full.fold_seconds:.1f} s; {load()}")
-        print(f"  {full.persons:,} persons, {full.changed:,} changes: {full.transitions}")
+        print(f"  {full.persons:,} persons in {full.chunks_total} chunks ({workers.helped} by "
+              f"the helpers), {full.changed:,} changes: {full.transitions}")
         _, t_refull = timed(f"full run (again, nothing changed; {w})",
                             lambda: workers.recompute(full=True, **options))
         t_refull_1 = t_refull
@@ -308,7 +309,8 @@ def main():
             touched = cursor.rowcount
         inc, t_inc = timed(f"incremental run after new payments for {touched:,} persons "
                            f"(1 %; {w})", lambda: workers.recompute(**options))
-        print(f"  {inc.persons:,} persons looked at in {inc.chunks_total} chunk(s), "
+        print(f"  {inc.persons:,} persons looked at in {inc.chunks_total} chunk(s) "
+              f"({workers.helped} by the helpers), "
               f"{inc.changed:,} changes: {inc.transitions}; fold {inc.fold_seconds:.2f} s; "
               f"{load()}")
         t_full = t_first - full.fold_seconds
