@@ -138,11 +138,18 @@ KEY = ("period_date", "person_id", "knp", "payer_id", "document_no")  # the ledg
 TEXT_KEY = ("knp", "payer_id", "document_no")
 
 
+def key_sql(alias):
+    """The source-row key in byte order (memcmp, not the database locale's collation)."""
+    c_order = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+    return ", ".join(f"{alias}.{column}{c_order if column in TEXT_KEY else ''}"
+                     for column in KEY)
+
+
 def build_checked(cursor, *, today, table, shared=False) -> dict:
     """The staged rows, joined to the registry, each with its reject reason or NULL.
 
-    Written to ``table`` sorted by the ledger's source-row key (the order the posting
-    inserts in), then by line, with the typed values the ledger needs.
+    Written to ``table`` with the typed values the ledger needs (the posting sorts it by
+    the source-row key: the preparing connection is the busier one).
     ``shared`` makes it an UNLOGGED table another connection can read (the background
     preparer), else a temporary one. Returns the counts of rows, rejects and suspense.
     """
@@ -157,16 +164,14 @@ def build_checked(cursor, *, today, table, shared=False) -> dict:
         f"OR a.ended_on >= r.period_date)) THEN '{PaymentKind.SELF_EMPLOYED}' "
         f"ELSE '{PaymentKind.SELF_PAYER}' END"
     )
-    # Byte order for the text parts of the key: the sort compares with memcmp instead of
-    # the database locale's collation rules.
-    c_order = ' COLLATE "C"' if postgres else ""
-    key = ", ".join(f"q.{column}{c_order if column in TEXT_KEY else ''}" for column in KEY)
+    # Read once by the posting and dropped: autovacuum has nothing to do there.
     kind = "UNLOGGED" if shared and postgres else "TEMP"
+    storage = "WITH (autovacuum_enabled = false)" if postgres else ""
     fence = "OFFSET 0" if postgres else ""  # evaluate each expression once, below
     cursor.execute(f"DROP TABLE IF EXISTS {table}")
     cursor.execute(
         f"""
-        CREATE {kind} TABLE {table} AS
+        CREATE {kind} TABLE {table} {storage} AS
         SELECT q.*,
                CASE WHEN q.reason IS NULL THEN {as_money('q.number')} END AS amount_value
         FROM (
@@ -198,7 +203,6 @@ def build_checked(cursor, *, today, table, shared=False) -> dict:
             ) r
             {fence}
         ) q
-        ORDER BY {key}, q.line_no
         """
     )
     counts = _counts(cursor, table)

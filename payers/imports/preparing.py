@@ -1,16 +1,17 @@
-"""Preparing a payment file for posting: staged, checked and sorted, one chunk at a time.
+"""Preparing a payment file for posting: staged and checked, one chunk at a time.
 
-``prepared_chunks`` reads the file in chunks of about ``PAYMENTS_IMPORT_CHUNK_ROWS``
-rows; each chunk is copied into the staging table, checked (``checks``) and written
-as a table of checked rows that the posting transaction consumes. On PostgreSQL
-``in_background`` runs the preparation on a second database connection in a thread,
-so that checking chunk *k + 1* runs on one core while chunk *k* is posted on the
-other; its tables are UNLOGGED (another session must read them) and named after the
-run, and ``drop_prepared_tables`` removes them, or the leftovers of a run that died.
+The file is cut into chunks of about ``PAYMENTS_IMPORT_CHUNK_ROWS`` rows; each chunk
+is copied into a staging table and checked (``checks``) into a table of checked
+rows that the posting transaction consumes, in file order.
+
+``prepared_inline`` does it on the posting connection. ``prepared_in_background``
+(PostgreSQL) does it on ``PAYMENTS_IMPORT_PREPARERS`` other connections, one thread
+each, while the posting inserts: checking is about half of the work, so the cores
+share it. Their tables are UNLOGGED (another session must read them) and named after
+the run; ``drop_prepared_tables`` removes them, or the leftovers of a run that died.
 """
 
 import logging
-import queue
 import threading
 import time
 from dataclasses import dataclass
@@ -19,11 +20,10 @@ from django.conf import settings
 from django.db import connection
 
 from . import checks
-from .staging import StagingLoader
+from .staging import ChunkReader, create_staging, drop_staging, stage
 
 logger = logging.getLogger(__name__)
 PREFIX = "payment_prep_"
-DEFAULT_CHUNK_ROWS = 250_000
 
 
 @dataclass(frozen=True)
@@ -36,86 +36,137 @@ class Prepared:
     share_read: float  # of the file, after this chunk
 
 
-def chunk_rows() -> int:
-    return max(int(getattr(settings, "PAYMENTS_IMPORT_CHUNK_ROWS", DEFAULT_CHUNK_ROWS)), 1)
+def _setting(name, default):
+    return getattr(settings, name, default)
 
 
-def prepared_chunks(path, *, run_id, today, shared):
-    """Yield a ``Prepared`` per chunk of the file at ``path`` (checks of ``today``)."""
+def _prepare(cursor, reader, chunk, *, run_id, today, shared):
+    started = time.perf_counter()
+    stage(cursor, reader, chunk)
+    checks.build_references(cursor, today=today)
+    table = f"{PREFIX}{run_id}_{chunk.index}"
+    counts = checks.build_checked(cursor, today=today, table=table, shared=shared)
+    logger.debug("payment import #%s: chunk %s (%s rows) prepared in %.2f s", run_id,
+                 chunk.index, counts["rows"], time.perf_counter() - started)
+    return Prepared(table, counts["rows"], counts["rejected"], counts["suspense"],
+                    counts["periods"], chunk.share)
+
+
+def prepared_inline(path, *, run_id, today):
+    """Yield a ``Prepared`` per chunk, prepared on this connection (temporary tables)."""
+    reader = ChunkReader(path, postgres=connection.vendor == "postgresql")
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and shared:  # its own connection: set it up
-            cursor.execute("SET jit = off")
-            cursor.execute("SELECT set_config('work_mem', %s, false)",
-                           [getattr(settings, "PAYMENTS_IMPORT_WORK_MEM", "256MB")])
-        loader = StagingLoader(cursor, path)
+        create_staging(cursor)
         try:
-            index = 0
-            started = time.perf_counter()
-            while loader.load_next(chunk_rows()):
-                checks.build_references(cursor, today=today)
-                table = f"{PREFIX}{run_id}_{index}"
-                counts = checks.build_checked(cursor, today=today, table=table, shared=shared)
-                logger.debug("payment import #%s: chunk %s (%s rows) prepared in %.2f s",
-                             run_id, index, counts["rows"], time.perf_counter() - started)
-                yield Prepared(table, counts["rows"], counts["rejected"], counts["suspense"],
-                               counts["periods"], loader.share)
-                index += 1
-                started = time.perf_counter()
+            while (chunk := reader.next_chunk(_setting("PAYMENTS_IMPORT_CHUNK_ROWS", 250_000))):
+                yield _prepare(cursor, reader, chunk, run_id=run_id, today=today, shared=False)
         finally:
-            loader.close()
+            reader.close()
+            drop_staging(cursor)
             checks.drop_reference_tables(cursor)
 
 
-_DONE = object()
+class _Handoff:
+    """Chunks prepared by several threads, handed to the poster in file order."""
+
+    def __init__(self, ahead):
+        self.ahead = ahead
+        self.cond = threading.Condition()
+        self.ready = {}
+        self.next = 0
+        self.total = None  # number of chunks, once the file is read to its end
+        self.error = None
+        self.stopped = False
+
+    def put(self, index, prepared):
+        with self.cond:
+            while index - self.next >= self.ahead and not self.stopped:
+                self.cond.wait(0.2)
+            if self.stopped:
+                return False
+            self.ready[index] = prepared
+            self.cond.notify_all()
+            return True
+
+    def end(self, total):
+        with self.cond:
+            self.total = total if self.total is None else self.total
+            self.cond.notify_all()
+
+    def fail(self, exc):
+        with self.cond:
+            self.error = self.error or exc
+            self.cond.notify_all()
+
+    def stop(self):
+        with self.cond:
+            self.stopped = True
+            self.cond.notify_all()
+
+    def get(self):
+        """The next chunk in file order; None after the last; raises a preparer's error."""
+        with self.cond:
+            while True:
+                if self.error is not None:
+                    raise self.error
+                if self.next in self.ready:
+                    self.next += 1
+                    self.cond.notify_all()
+                    return self.ready.pop(self.next - 1)
+                if self.total is not None and self.next >= self.total:
+                    return None
+                self.cond.wait(0.2)
 
 
-def in_background(make_chunks, *, on_progress=None):
-    """Iterate ``make_chunks()`` run in a thread with its own database connection.
+def prepared_in_background(path, *, run_id, today, on_progress=None):
+    """Yield a ``Prepared`` per chunk, in file order, prepared by threads of their own.
 
-    At most one prepared chunk waits ahead of the consumer. An exception of the
-    preparer is raised in the consumer; when the consumer stops (done or failed) the
-    preparer is told to stop and is joined. ``on_progress(prepared)`` runs in the
-    preparer's thread (its autocommit connection may write the run's progress while the
-    posting transaction is open).
+    Each thread has its own database connection (UNLOGGED tables); at most two chunks
+    per thread wait ahead of the poster. A preparer's exception is raised here; when the
+    consumer stops (done or failed) the threads are told to stop and are joined.
+    ``on_progress(prepared)`` runs in a preparer's thread (its autocommit connection may
+    write the run's progress while the posting transaction is open).
     """
-    handoff = queue.Queue(maxsize=1)
-    stop = threading.Event()
-
-    def hand(item):
-        while not stop.is_set():
-            try:
-                handoff.put(item, timeout=0.2)
-                return True
-            except queue.Full:
-                continue
-        return False
+    workers = max(int(_setting("PAYMENTS_IMPORT_PREPARERS", 2)), 1)
+    rows = _setting("PAYMENTS_IMPORT_CHUNK_ROWS", 250_000)
+    reader = ChunkReader(path, postgres=True)
+    handoff = _Handoff(ahead=2 * workers)
 
     def work():
         try:
-            for prepared in make_chunks():
-                if on_progress is not None:
-                    on_progress(prepared)
-                if not hand(prepared):
-                    return
-            hand(_DONE)
+            with connection.cursor() as cursor:
+                cursor.execute("SET jit = off")
+                cursor.execute("SELECT set_config('work_mem', %s, false)",
+                               [_setting("PAYMENTS_IMPORT_WORK_MEM", "256MB")])
+                create_staging(cursor)
+                while not handoff.stopped:
+                    chunk = reader.next_chunk(rows)
+                    if chunk is None:
+                        handoff.end(reader.index)
+                        return
+                    prepared = _prepare(cursor, reader, chunk, run_id=run_id, today=today,
+                                        shared=True)
+                    if on_progress is not None:
+                        on_progress(prepared)
+                    if not handoff.put(chunk.index, prepared):
+                        return
         except BaseException as exc:  # handed to the consumer, raised there
-            hand(exc)
+            handoff.fail(exc)
         finally:
             connection.close()
 
-    thread = threading.Thread(target=work, name="payment-import-preparer", daemon=True)
-    thread.start()
+    threads = [threading.Thread(target=work, name=f"payment-import-preparer-{n}", daemon=True)
+               for n in range(workers)]
+    for thread in threads:
+        thread.start()
     try:
-        while True:
-            item = handoff.get()
-            if item is _DONE:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
+        while (prepared := handoff.get()) is not None:
+            yield prepared
     finally:
-        stop.set()
-        thread.join()
+        handoff.stop()
+        for thread in threads:
+            thread.join()
+        reader.close()
 
 
 def drop_prepared_tables(cursor, *, run_id=None):

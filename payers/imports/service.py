@@ -1,16 +1,17 @@
 """``payment_import``: load one State Corporation payment file into the ledger.
 
 1. the file is read chunk by chunk (``preparing``): each chunk is copied into a
-   staging table, every row checked set-based (``checks``) and the chunk written
-   sorted by the ledger's source-row key;
+   staging table and every row checked set-based (``checks``) into a table of
+   checked rows;
 2. one transaction posts the chunks: valid rows of registered persons with one
-   ``INSERT … SELECT`` per chunk that leaves out rows already posted (the unique
+   ``INSERT … SELECT`` per chunk, sorted by the ledger's source-row key, that leaves
+   out rows already posted (the unique
    source-row key makes a second load of the same rows a no-op), rejected rows with
    their reason, valid rows of unknown ИИН to the suspense queue; then the run
    record gets its counts. A crash or a broken line anywhere posts nothing.
 
-On PostgreSQL, outside a caller's transaction, chunk *k + 1* is prepared on a second
-connection while chunk *k* is posted: the two cores share the work.
+On PostgreSQL, outside a caller's transaction, the next chunks are prepared on other
+connections while one is posted: the cores share the work.
 """
 
 import hashlib
@@ -20,13 +21,15 @@ import time
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..ledger import ledger_write_lock
 from ..models import ImportRun
 from . import checks
-from .preparing import drop_prepared_tables, in_background, prepared_chunks
+from .preparing import drop_prepared_tables, prepared_in_background, prepared_inline
 from .readers import FileRejected
 
 logger = logging.getLogger(__name__)
@@ -63,6 +66,7 @@ SELECT c.person_id, c.iin, c.payer_id, c.period_date, c.kind, c.knp, c.amount_va
        c.paid_date, c.document_no, %(run)s, '', %(now)s
 FROM {table} c
 WHERE c.reason IS NULL AND c.person_id IS NOT NULL
+ORDER BY {key}
 """
 
 # Otherwise: leave out what is posted already (an index probe per row: a correlated
@@ -93,7 +97,6 @@ WHERE c.reason IS NULL AND c.person_id IS NOT NULL
 ORDER BY {key}, c.line_no
 ON CONFLICT DO NOTHING
 """
-KEY = ", ".join(f"c.{column}" for column in checks.KEY)
 
 REJECT = """
 INSERT INTO payers_paymentreject (import_run_id, line_no, reason, payer_id, iin, last_name,
@@ -145,18 +148,19 @@ def _post_chunk(cursor, run, prepared, *, now, months):
     params = {"run": run.pk, "now": now}
     table = prepared.table
     loaded = None
+    key = checks.key_sql("c")
     if connection.vendor != "postgresql":
-        cursor.execute(POST_SQLITE.format(table=table, key=KEY), params)
+        cursor.execute(POST_SQLITE.format(table=table, key=key), params)
         loaded = cursor.rowcount
     elif months.all_new(prepared.periods):
         try:
             with transaction.atomic():
-                cursor.execute(POST_NEW.format(table=table), params)
+                cursor.execute(POST_NEW.format(table=table, key=key), params)
                 loaded = cursor.rowcount
         except IntegrityError:
             loaded = None
     if loaded is None:
-        cursor.execute(POST_PROBED.format(table=table, key=KEY), params)
+        cursor.execute(POST_PROBED.format(table=table, key=key), params)
         loaded = cursor.rowcount
     rejected = suspense = 0
     if prepared.rejected:
@@ -205,11 +209,9 @@ def payment_import(*, path, run=None, source=ImportRun.Source.COMMAND, acting_us
     totals = {"rows": 0, "loaded": 0, "rejected": 0, "suspense": 0}
     clock = time.perf_counter()
 
-    def chunks():
-        return prepared_chunks(path, run_id=run.pk, today=today, shared=parallel)
-
-    def show_progress(prepared):  # the preparer's autocommit connection: visible at once
-        ImportRun.objects.filter(pk=run.pk).update(progress=int(95 * prepared.share_read))
+    def show_progress(prepared):  # a preparer's autocommit connection: visible at once
+        ImportRun.objects.filter(pk=run.pk).update(
+            progress=Greatest(F("progress"), int(95 * prepared.share_read)))
 
     try:
         if parallel:
@@ -221,7 +223,11 @@ def payment_import(*, path, run=None, source=ImportRun.Source.COMMAND, acting_us
             _lock(cursor)
             cursor.execute("SELECT COALESCE(MAX(id), 0) FROM payers_payment")
             before = cursor.fetchone()[0]
-            source = in_background(chunks, on_progress=show_progress) if parallel else chunks()
+            if parallel:
+                source = prepared_in_background(path, run_id=run.pk, today=today,
+                                                on_progress=show_progress)
+            else:
+                source = prepared_inline(path, run_id=run.pk, today=today)
             months = _Months(cursor)
             for prepared in source:
                 posting = time.perf_counter()

@@ -1,16 +1,20 @@
-"""Load a payment file, chunk by chunk, into a temporary staging table of text columns.
+"""Cut a payment file into chunks and load each into a temporary staging table of texts.
 
-PostgreSQL: the CSV bytes go straight into ``COPY … FROM STDIN (FORMAT csv)``,
-one COPY per 8 MB block; xlsx rows go through ``COPY`` text format. SQLite: rows
-are inserted in batches. A chunk is about ``rows`` records (whole blocks); every
-row keeps its file line number. A structurally broken file (wrong number of
-fields, not UTF-8) raises ``FileRejected`` naming the line.
+``ChunkReader`` hands out chunks of about N records (whole 8 MB CSV blocks, or rows
+of xlsx and of CSV on SQLite), one at a time to whichever preparing thread asks;
+``stage`` loads one into the connection's staging table. PostgreSQL: the CSV bytes go
+straight into ``COPY … FROM STDIN (FORMAT csv)``, one COPY per block; rows go through
+``COPY`` text format. SQLite: rows are inserted in batches. Every row keeps its file
+line number. A structurally broken file (wrong number of fields, not UTF-8) raises
+``FileRejected`` naming the line.
 """
 
 import csv
 import io
 import os
 import re
+import threading
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -61,107 +65,129 @@ def _csv_rows(path):
             yield line, [values[p].strip() for p in positions]
 
 
-class StagingLoader:
-    """Fills ``payment_staging`` with the next chunk of the file on each ``load_next``."""
+@dataclass(frozen=True)
+class Chunk:
+    """The next ~N records of the file: CSV blocks (with the lines before each) or rows."""
 
-    def __init__(self, cursor, path):
-        self.cursor = cursor
+    index: int
+    blocks: tuple = ()  # (bytes, lines in it, physical lines before it)
+    rows: tuple = ()    # (line number, texts in COLUMNS order)
+    share: float = 0.0  # of the file read, after this chunk
+
+
+class ChunkReader:
+    """Cuts the file into chunks; several preparing threads may share one (a lock)."""
+
+    def __init__(self, path, *, postgres):
         self.size = max(os.path.getsize(path), 1)
-        self.postgres = connection.vendor == "postgresql"
-        self.lines_before = 1  # physical lines consumed, the header included
+        self.lock = threading.Lock()
+        self.index = 0
         self.rows_read = 0
+        self.lines_before = 1  # physical lines consumed, the header included
         self.csv = None
         self.xlsx = None
         if is_xlsx(path):
             self.xlsx = XlsxRows(path)
             self.units = self.xlsx.rows()
-        elif self.postgres:
+        elif postgres:
             self.csv = CsvBlocks(path)
             self.units = self.csv.blocks()
         else:
             self.units = _csv_rows(path)
-        create_staging(cursor)
 
     @property
-    def share(self):
-        """How much of the file has been read, 0..1 (a rough hint for xlsx and SQLite)."""
+    def columns(self):
+        return self.csv.columns if self.csv is not None else None
+
+    @property
+    def delimiter(self):
+        return self.csv.delimiter if self.csv is not None else ","
+
+    def _share(self):
         if self.csv is not None:
             return self.csv.bytes_read / self.size
         per_row = 30 if self.xlsx is not None else 80
         return min(self.rows_read * per_row / self.size, 1.0)
 
-    def load_next(self, rows) -> int:
-        """Replace the staging rows by the next ~``rows`` records; 0 at the end of the file."""
-        self.cursor.execute(("TRUNCATE " if self.postgres else "DELETE FROM ") + STAGING)
-        try:
-            if self.csv is not None:
-                staged = self._copy_blocks(rows)
-            else:
-                staged = self._insert_rows(rows)
-        except UnicodeDecodeError as exc:
-            raise FileRejected(
-                _("The file is not UTF-8 text: %(error)s") % {"error": exc}) from exc
-        self.rows_read += staged
-        return staged
-
-    def _copy_blocks(self, rows):
-        columns = ", ".join(self.csv.columns)
-        self.cursor.execute(
-            f"ALTER TABLE {STAGING} ALTER COLUMN line_no RESTART WITH {self.lines_before + 1}")
-        staged = 0
-        for block, lines in self.units:
+    def next_chunk(self, rows):
+        """The next chunk of about ``rows`` records (whole CSV blocks), or None at the end."""
+        with self.lock:
             try:
-                # One transaction (savepoint) per block: a broken block rolls back cleanly.
-                with transaction.atomic(), self.cursor.cursor.copy(
-                    f"COPY {STAGING} ({columns}) FROM STDIN (FORMAT csv, DELIMITER "
-                    f"'{self.csv.delimiter}', FORCE_NOT_NULL ({columns}))"
-                ) as copy:
-                    copy.write(block)
-            except Exception as exc:
-                import psycopg
-
-                if not isinstance(exc, psycopg.Error):
-                    raise
-                line = _copy_error_line(exc, self.lines_before)
-                message = str(exc).splitlines()[0]
+                taken, blocks, records = 0, [], []
+                for unit in self.units:
+                    if self.csv is not None:
+                        block, lines = unit
+                        blocks.append((block, lines, self.lines_before))
+                        self.lines_before += lines
+                        taken += lines
+                    else:
+                        records.append((unit[0], *unit[1]))
+                        taken += 1
+                    if taken >= rows:
+                        break
+            except UnicodeDecodeError as exc:
                 raise FileRejected(
-                    _("Line %(line)s: %(error)s") % {"line": line or "?", "error": message}
-                ) from exc
-            self.lines_before += lines
-            staged += lines
-            if staged >= rows:
-                break
-        return staged
-
-    def _insert_rows(self, rows):
-        batch, staged = [], 0
-        for line, values in self.units:
-            batch.append((line, *values))
-            staged += 1
-            if len(batch) >= (50 * BATCH if self.postgres else BATCH):
-                self._flush(batch)
-            if staged >= rows:
-                break
-        self._flush(batch)
-        return staged
-
-    def _flush(self, batch):
-        if not batch:
-            return
-        names = ", ".join(("line_no", *COLUMNS))
-        with transaction.atomic():
-            if self.postgres:
-                with self.cursor.cursor.copy(f"COPY {STAGING} ({names}) FROM STDIN") as copy:
-                    for row in batch:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join(["%s"] * (len(COLUMNS) + 1))
-                self.cursor.executemany(
-                    f"INSERT INTO {STAGING} ({names}) VALUES ({marks})", batch)
-        batch.clear()
+                    _("The file is not UTF-8 text: %(error)s") % {"error": exc}) from exc
+            if not taken:
+                return None
+            self.rows_read += taken
+            chunk = Chunk(self.index, tuple(blocks), tuple(records), self._share())
+            self.index += 1
+            return chunk
 
     def close(self):
         for reader in (self.csv, self.xlsx):
             if reader is not None:
                 reader.close()
-        self.cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+
+
+def stage(cursor, reader, chunk) -> None:
+    """Replace the rows of this connection's staging table by ``chunk``'s."""
+    postgres = connection.vendor == "postgresql"
+    cursor.execute(("TRUNCATE " if postgres else "DELETE FROM ") + STAGING)
+    if chunk.blocks:
+        _copy_blocks(cursor, reader, chunk.blocks)
+    else:
+        _insert_rows(cursor, chunk.rows, postgres=postgres)
+
+
+def _copy_blocks(cursor, reader, blocks):
+    columns = ", ".join(reader.columns)
+    cursor.execute(
+        f"ALTER TABLE {STAGING} ALTER COLUMN line_no RESTART WITH {blocks[0][2] + 1}")
+    for block, _lines, lines_before in blocks:
+        try:
+            # One transaction (savepoint) per block: a broken block rolls back cleanly.
+            with transaction.atomic(), cursor.cursor.copy(
+                f"COPY {STAGING} ({columns}) FROM STDIN (FORMAT csv, DELIMITER "
+                f"'{reader.delimiter}', FORCE_NOT_NULL ({columns}))"
+            ) as copy:
+                copy.write(block)
+        except Exception as exc:
+            import psycopg
+
+            if not isinstance(exc, psycopg.Error):
+                raise
+            line = _copy_error_line(exc, lines_before)
+            message = str(exc).splitlines()[0]
+            raise FileRejected(
+                _("Line %(line)s: %(error)s") % {"line": line or "?", "error": message}
+            ) from exc
+
+
+def _insert_rows(cursor, rows, *, postgres):
+    names = ", ".join(("line_no", *COLUMNS))
+    for start in range(0, len(rows), 50 * BATCH if postgres else BATCH):
+        batch = rows[start:start + (50 * BATCH if postgres else BATCH)]
+        with transaction.atomic():
+            if postgres:
+                with cursor.cursor.copy(f"COPY {STAGING} ({names}) FROM STDIN") as copy:
+                    for row in batch:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * (len(COLUMNS) + 1))
+                cursor.executemany(f"INSERT INTO {STAGING} ({names}) VALUES ({marks})", batch)
+
+
+def drop_staging(cursor):
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
