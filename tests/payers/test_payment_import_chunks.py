@@ -108,3 +108,17 @@ def test_background_preparation_failure_posts_nothing_and_leaves_no_tables(tmp_p
     assert prepared_tables() == []
     good = payment_import(path=write_csv(tmp_path, rows[:-1]))
     assert (good.status, good.loaded) == (ImportRun.Status.DONE, 6)
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_background_preparers_post_in_file_order_so_the_first_line_wins(tmp_path, settings):
+    settings.PAYMENTS_IMPORT_PREPARERS = 3
+    person = PersonFactory()
+    rows = [row(person, f"PP-{n}", amount=f"{100 + n}.00") for n in range(9)]
+    rows.append(row(person, "PP-0", amount="999.00"))  # line 11, a later chunk
+    run = payment_import(path=write_csv(tmp_path, rows))
+    assert (run.loaded, run.duplicates) == (9, 1)
+    assert Payment.objects.get(document_no="PP-0").amount == Decimal("100.00")
+    ids = list(Payment.objects.order_by("id").values_list("document_no", flat=True))
+    assert ids == [f"PP-{n}" for n in range(9)]  # chunks posted in file order
