@@ -9,14 +9,16 @@ When a run opens (``fold_ledger``, in its transaction, on the payments with an
 id up to ``upto``: a settled watermark, every lower id is committed):
 
 * incremental: the (person, month) pairs of the payments above the previous
-  watermark are handed to the chunks of the run (``assign_pairs``: the pairs of
-  the persons in a chunk's id range); each chunk folds its pairs (``APPLY``)
-  before deciding its persons, in the same transaction, so the workers share the
-  fold: each pair is recomputed exactly from the ledger (index
-  ``payment_person_period_idx``) and its bits set or cleared;
+  watermark, with what those payments say (``NEW_PAIRS``), are handed to the
+  chunks of the run (``assign_pairs``: the pairs of the persons in a chunk's id
+  range); each chunk folds its pairs (``APPLY_SQL``) before deciding its persons,
+  in the same transaction, so the workers share the fold. A month without earlier
+  rows, or already paid and only paid more, is decided by the new payments; any
+  other (a reversal, a month reversed before) by its exact sums in the ledger
+  (index ``payment_person_period_idx``);
 * rebuild (first run, ``--rebuild``): the whole ledger in one scan, grouped per
   person and 64-month word with integer bit operations (no per-month group);
-  the months that have a negative row (a reversal) become pairs as above.
+  the months that have a negative row become pairs decided by the ledger.
 """
 
 import time
@@ -32,22 +34,33 @@ ANALYZE_AFTER = 100_000  # refresh the planner's statistics after a fold this la
 
 PAIRS_TABLE = (
     "DROP TABLE IF EXISTS coverage_fold_pairs",
-    "CREATE TEMP TABLE coverage_fold_pairs (person_id bigint, period date, "
+    "CREATE TEMP TABLE coverage_fold_pairs (person_id bigint, period date, flags int, "
     "PRIMARY KEY (person_id, period)) ON COMMIT DROP",
 )
 
-NEW_PAIRS = """
-INSERT INTO coverage_fold_pairs (person_id, period)
-SELECT DISTINCT person_id, period FROM payers_payment
+# What the new payments of a pair say (``flags``): 1 their net sum is > 0, 2 one of
+# them is positive and paid before the month began, 4 one of them is negative;
+# 8 (rebuild): decide the month by its sums in the ledger.
+NET, EARLY, NEGATIVE, LEDGER = 1, 2, 4, 8
+NEW_PAIRS = f"""
+INSERT INTO coverage_fold_pairs (person_id, period, flags)
+SELECT person_id, period,
+       (SUM(amount) > 0)::int * {NET}
+       | COALESCE(bool_or(amount > 0 AND paid_on < period), false)::int * {EARLY}
+       | bool_or(amount < 0)::int * {NEGATIVE}
+FROM payers_payment
 WHERE id > %(from_id)s AND id <= %(to_id)s AND kind <> ALL(%(excluded)s)
+GROUP BY person_id, period
 """
 
 # Each chunk of the run gets the pairs of the persons in its id range (an index range
 # scan of the pairs per chunk); returns the number of pairs handed out.
 ASSIGN = """
-UPDATE coverage_recomputechunk c SET fold_person_ids = a.persons, fold_months = a.months
+UPDATE coverage_recomputechunk c
+SET fold_person_ids = a.persons, fold_months = a.months, fold_flags = a.flags
 FROM (SELECT c.id, array_agg(f.person_id ORDER BY f.person_id, f.period) AS persons,
-             array_agg({month} ORDER BY f.person_id, f.period) AS months
+             array_agg({month} ORDER BY f.person_id, f.period) AS months,
+             array_agg(f.flags ORDER BY f.person_id, f.period) AS flags
       FROM coverage_recomputechunk c
       JOIN coverage_fold_pairs f ON f.person_id >= c.lo AND f.person_id < c.hi
       WHERE c.run_id = %(run)s GROUP BY c.id) a
@@ -55,22 +68,46 @@ WHERE c.id = a.id
 RETURNING cardinality(a.persons)
 """.format(month=MONTH_OF.format(d="f.period"))
 
-# A chunk's pairs, their exact state (one ledger lookup per pair, whatever the planner
-# estimates) applied to the persons' bit strings: the pairs' masks (over their own
-# months) and the stored bits are both widened to the span of old and new months, the
+# A chunk's pairs, decided from the new payments and the stored bits where that is
+# exact, else from the ledger (one lookup per such pair, whatever the planner
+# estimates), then applied to the persons' bit strings: the pairs' masks (over their
+# own months) and the stored bits are widened to the span of old and new months, the
 # pairs' bits cleared, the paid ones set. Only rows whose months changed are written
 # (through their ctid: no second index lookup).
-APPLY = """
-WITH exact AS (
-    SELECT f.person_id, f.mi, COALESCE(x.total > 0, false) AS paid,
-           COALESCE(x.total > 0 AND x.early, false) AS prepaid
-    FROM unnest(%(fold_persons)s::bigint[], %(fold_months)s::int[]) AS f(person_id, mi)
-    CROSS JOIN LATERAL (
+APPLY = f"""
+WITH pairs AS (
+    SELECT f.person_id, f.mi, f.flags,
+           COALESCE(substring(b.booked FROM f.mi - b.first_month + 1 FOR 1) = B'1', false)
+               AS was_booked,
+           COALESCE(substring(b.paid FROM f.mi - b.first_month + 1 FOR 1) = B'1', false)
+               AS was_paid,
+           COALESCE(substring(b.prepaid FROM f.mi - b.first_month + 1 FOR 1) = B'1', false)
+               AS was_prepaid
+    FROM unnest(%(fold_persons)s::bigint[], %(fold_months)s::int[], %(fold_flags)s::int[])
+         AS f(person_id, mi, flags)
+    LEFT JOIN coverage_paidmonths b ON b.person_id = f.person_id
+),
+decided AS (
+    SELECT person_id, mi, flags & {LEDGER} = 0 AND NOT was_booked AS alone,
+           flags & {LEDGER | NEGATIVE} = 0 AND was_paid AS more, was_prepaid, flags
+    FROM pairs
+),
+exact AS (
+    SELECT d.person_id, d.mi,
+           CASE WHEN d.alone THEN d.flags & {NET} > 0
+                WHEN d.more THEN true
+                ELSE COALESCE(x.total > 0, false) END AS paid,
+           CASE WHEN d.alone THEN d.flags & {NET | EARLY} = {NET | EARLY}
+                WHEN d.more THEN d.was_prepaid OR d.flags & {EARLY} > 0
+                ELSE COALESCE(x.total > 0 AND x.early, false) END AS prepaid
+    FROM decided d
+    LEFT JOIN LATERAL (
         SELECT SUM(p.amount) AS total, bool_or(p.amount > 0 AND p.paid_on < p.period) AS early
         FROM payers_payment p
-        WHERE p.person_id = f.person_id AND p.period = {period}
+        WHERE NOT (d.alone OR d.more)
+          AND p.person_id = d.person_id AND p.period = {{period}}
           AND p.id <= %(payment_wm)s AND p.kind <> ALL(%(excluded)s)
-    ) x
+    ) x ON true
 ),
 masks AS (
     SELECT person_id, lo, hi,
@@ -83,25 +120,25 @@ masks AS (
 ),
 spans AS (
     SELECT m.*, b.ctid AS b_row, b.first_month, b.paid AS old_paid, b.prepaid AS old_prepaid,
-           LEAST(m.lo, b.first_month) AS start,
+           b.booked AS old_booked, LEAST(m.lo, b.first_month) AS start,
            GREATEST(m.hi, b.first_month + length(b.paid) - 1) AS stop
     FROM masks m LEFT JOIN coverage_paidmonths b ON b.person_id = m.person_id
 ),
 merged AS (
-    SELECT person_id, b_row, start, {new_paid} AS paid, {new_prepaid} AS prepaid,
-           {old_paid} AS was_paid, {old_prepaid} AS was_prepaid
+    SELECT person_id, b_row, start, {{new_paid}} AS paid, {{new_prepaid}} AS prepaid,
+           {{new_booked}} AS booked, {{old_paid}} AS was_paid, {{old_prepaid}} AS was_prepaid,
+           {{old_booked}} AS was_booked
     FROM spans
 ),
 updated AS (
     UPDATE coverage_paidmonths b
-    SET first_month = m.start, paid = m.paid, prepaid = m.prepaid
+    SET first_month = m.start, paid = m.paid, prepaid = m.prepaid, booked = m.booked
     FROM merged m
     WHERE b.ctid = m.b_row AND b.person_id = m.person_id
-      AND (m.paid <> m.was_paid OR m.prepaid <> m.was_prepaid)
+      AND (m.paid <> m.was_paid OR m.prepaid <> m.was_prepaid OR m.booked <> m.was_booked)
 )
-INSERT INTO coverage_paidmonths (person_id, first_month, paid, prepaid)
-SELECT person_id, start, paid, prepaid FROM merged
-WHERE b_row IS NULL AND paid <> was_paid
+INSERT INTO coverage_paidmonths (person_id, first_month, paid, prepaid, booked)
+SELECT person_id, start, paid, prepaid, booked FROM merged WHERE b_row IS NULL
 """
 
 
@@ -111,16 +148,22 @@ def _widened(bits, first, last):
             f"|| repeat('0', stop - ({last}))::varbit, repeat('0', stop - start + 1)::varbit)")
 
 
+def _merged(new, old):
+    """The pairs' new bits, and the stored ones outside the pairs' months."""
+    return (f"({_widened(new, 'lo', 'hi')} | ({_widened(old, 'first_month', _OLD_LAST)} & "
+            f"~{_widened('touched', 'lo', 'hi')}))")
+
+
 _OLD_LAST = "first_month + length(old_paid) - 1"
 APPLY_SQL = APPLY.format(
-    period=MONTH_START.format(i="f.mi"),
+    period=MONTH_START.format(i="d.mi"),
     old_paid=_widened("old_paid", "first_month", _OLD_LAST),
     old_prepaid=_widened("old_prepaid", "first_month", _OLD_LAST),
-    new_paid=f"({_widened('paid', 'lo', 'hi')} | ({_widened('old_paid', 'first_month', _OLD_LAST)}"
-             f" & ~{_widened('touched', 'lo', 'hi')}))",
-    new_prepaid=f"({_widened('prepaid', 'lo', 'hi')} | ("
-                f"{_widened('old_prepaid', 'first_month', _OLD_LAST)} & "
-                f"~{_widened('touched', 'lo', 'hi')}))",
+    old_booked=_widened("old_booked", "first_month", _OLD_LAST),
+    new_paid=_merged("paid", "old_paid"),
+    new_prepaid=_merged("prepaid", "old_prepaid"),
+    new_booked=f"({_widened('touched', 'lo', 'hi')} | "
+               f"{_widened('old_booked', 'first_month', _OLD_LAST)})",
 )
 
 # Rebuild, 1: the ledger per person and 64-month word (bit 63 - m %% 64 of word m / 64).
@@ -130,7 +173,8 @@ SELECT person_id, mi / 64 AS w,
        COALESCE(bit_or(1::bigint << (63 - mi %% 64)) FILTER (WHERE amount > 0), 0) AS paid,
        COALESCE(bit_or(1::bigint << (63 - mi %% 64))
                 FILTER (WHERE amount > 0 AND paid_on < period), 0) AS prepaid,
-       COALESCE(bit_or(1::bigint << (63 - mi %% 64)) FILTER (WHERE amount < 0), 0) AS negative
+       COALESCE(bit_or(1::bigint << (63 - mi %% 64)) FILTER (WHERE amount < 0), 0) AS negative,
+       bit_or(1::bigint << (63 - mi %% 64)) AS booked
 FROM (SELECT person_id, period, amount, paid_on, {month} AS mi
       FROM payers_payment WHERE id <= %(to_id)s AND kind <> ALL(%(excluded)s)) x
 GROUP BY 1, 2
@@ -138,22 +182,23 @@ GROUP BY 1, 2
 
 # Rebuild, 2: the words of a person side by side (zero words in the gaps), from the first.
 FROM_WORDS = """
-INSERT INTO coverage_paidmonths (person_id, first_month, paid, prepaid)
+INSERT INTO coverage_paidmonths (person_id, first_month, paid, prepaid, booked)
 SELECT person_id, 64 * MIN(w),
        string_agg(repeat('0', 64 * gap) || paid::bit(64)::text, '' ORDER BY w)::varbit,
-       string_agg(repeat('0', 64 * gap) || prepaid::bit(64)::text, '' ORDER BY w)::varbit
+       string_agg(repeat('0', 64 * gap) || prepaid::bit(64)::text, '' ORDER BY w)::varbit,
+       string_agg(repeat('0', 64 * gap) || booked::bit(64)::text, '' ORDER BY w)::varbit
 FROM (SELECT *, w - lag(w, 1, w - 1) OVER (PARTITION BY person_id ORDER BY w) - 1 AS gap
       FROM coverage_fold_words) x
 GROUP BY person_id
 """
 
-# Rebuild, 3: a month with a negative row (a reversal) is decided by its exact net sum.
-NEGATIVE_PAIRS = """
-INSERT INTO coverage_fold_pairs (person_id, period)
-SELECT person_id, {month_start}
+# Rebuild, 3: a month with a negative row (a reversal) is decided by its sums in the ledger.
+NEGATIVE_PAIRS = f"""
+INSERT INTO coverage_fold_pairs (person_id, period, flags)
+SELECT person_id, {MONTH_START.format(i="w * 64 + k")}, {LEDGER}
 FROM coverage_fold_words, generate_series(0, 63) AS k
 WHERE negative <> 0 AND (negative >> (63 - k)) & 1 = 1
-""".format(month_start=MONTH_START.format(i="w * 64 + k"))
+"""
 
 
 def fold_ledger(*, since: int, upto: int, rebuild: bool) -> tuple[int, float]:

@@ -161,6 +161,7 @@ def _params(run, chunk):
         "ret_after": policy.retention_after_months or 0, "ret": policy.retention_months,
         "payment_wm": run.payment_watermark, "excluded": list(NON_CONTRIBUTION_KINDS),
         "fold_persons": chunk.fold_person_ids, "fold_months": chunk.fold_months,
+        "fold_flags": chunk.fold_flags,
     }
 
 
@@ -168,10 +169,10 @@ def _close_chunk(run, chunk, persons, transitions):
     chunk.persons = persons
     chunk.changed = sum(transitions.values())
     chunk.transitions = transitions
-    chunk.person_ids = chunk.fold_person_ids = chunk.fold_months = None
+    chunk.person_ids = chunk.fold_person_ids = chunk.fold_months = chunk.fold_flags = None
     chunk.done_at = timezone.now()
     chunk.save(update_fields=["persons", "changed", "transitions", "person_ids",
-                              "fold_person_ids", "fold_months", "done_at"])
+                              "fold_person_ids", "fold_months", "fold_flags", "done_at"])
     RecomputeRun.objects.filter(pk=run.pk).update(chunks_done=F("chunks_done") + 1)
 
 

@@ -11,22 +11,27 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 # One 64-month word per person and month // 64 (bit 63 - month mod 64), then the words side
-# by side with zero words in the gaps: the same layout as coverage.fold's rebuild.
+# by side with zero words in the gaps: the same layout as coverage.fold's rebuild. Every
+# folded month had ledger rows (booked); it is paid when their net sum is > 0.
 CONVERT = """
-INSERT INTO coverage_paidmonths (person_id, first_month, paid, prepaid)
+INSERT INTO coverage_paidmonths (person_id, first_month, paid, prepaid, booked)
 SELECT person_id, 64 * MIN(w),
        string_agg(repeat('0', 64 * gap) || paid::bit(64)::text, '' ORDER BY w)::varbit,
-       string_agg(repeat('0', 64 * gap) || prepaid::bit(64)::text, '' ORDER BY w)::varbit
+       string_agg(repeat('0', 64 * gap) || prepaid::bit(64)::text, '' ORDER BY w)::varbit,
+       string_agg(repeat('0', 64 * gap) || booked::bit(64)::text, '' ORDER BY w)::varbit
 FROM (
     SELECT *, w - lag(w, 1, w - 1) OVER (PARTITION BY person_id ORDER BY w) - 1 AS gap
     FROM (
-        SELECT person_id, mi / 64 AS w, bit_or(1::bigint << (63 - mod(mi, 64))) AS paid,
+        SELECT person_id, mi / 64 AS w,
+               COALESCE(bit_or(1::bigint << (63 - mod(mi, 64))) FILTER (WHERE amount > 0), 0)
+                   AS paid,
                COALESCE(bit_or(1::bigint << (63 - mod(mi, 64)))
-                        FILTER (WHERE first_paid_on < period), 0) AS prepaid
-        FROM (SELECT person_id, period, first_paid_on,
+                        FILTER (WHERE amount > 0 AND first_paid_on < period), 0) AS prepaid,
+               bit_or(1::bigint << (63 - mod(mi, 64))) AS booked
+        FROM (SELECT person_id, period, amount, first_paid_on,
                      date_part('year', period)::int * 12 + date_part('month', period)::int - 1
                          AS mi
-              FROM coverage_paidmonth WHERE amount > 0) months
+              FROM coverage_paidmonth) months
         GROUP BY person_id, mi / 64
     ) words
 ) x
@@ -69,6 +74,7 @@ class Migration(migrations.Migration):
                 ('first_month', models.IntegerField(verbose_name='month of the first bit')),
                 ('paid', coverage.models.fields.BitStringField(verbose_name='paid months')),
                 ('prepaid', coverage.models.fields.BitStringField(verbose_name='prepaid months')),
+                ('booked', coverage.models.fields.BitStringField(verbose_name='months with payments')),
             ],
             options={
                 'verbose_name': 'paid months',

@@ -18,6 +18,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='recomputechunk',
+            name='fold_flags',
+            field=coverage.models.fields.IdArrayField(blank=True, editable=False, null=True, verbose_name='what the new payments say'),
+        ),
+        migrations.AddField(
+            model_name='recomputechunk',
             name='fold_person_ids',
             field=coverage.models.fields.IdArrayField(blank=True, editable=False, null=True, verbose_name='persons with new payments'),
         ),

@@ -101,6 +101,8 @@ class RecomputeChunk(models.Model):
                                    editable=False)
     fold_months = IdArrayField(_("months of new payments"), null=True, blank=True,
                                editable=False)
+    fold_flags = IdArrayField(_("what the new payments say"), null=True, blank=True,
+                              editable=False)  # see coverage.fold.NEW_PAIRS
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     persons = models.PositiveIntegerField(_("persons"), default=0)
     changed = models.PositiveIntegerField(_("changed"), default=0)
@@ -185,15 +187,17 @@ class CoverageHistory(models.Model):
 
 
 class PaidMonths(models.Model):
-    """The ledger folded per person: which months are paid, as two bit strings (the job's input).
+    """The ledger folded per person: which months are paid, as bit strings (the job's input).
 
     Bit k (k = 0 first) of ``paid`` is month ``first_month`` + k (month index =
     year × 12 + month − 1): the net sum of the person's own contributions for that
     month is > 0 (penalties and budget payments left out, reversals subtracted).
     The same bit of ``prepaid`` is set when the month is paid and its first positive
-    payment came before the month began. Maintained by ``coverage.fold`` from the
-    payments above the previous run's watermark. One row per person, keyed by the
-    person id; no database foreign key (see the module docstring).
+    payment came before the month began, and of ``booked`` when the month has any
+    such row at all (so that a new payment for a month without one needs no look at
+    the ledger). Maintained by ``coverage.fold`` from the payments above the previous
+    run's watermark. One row per person, keyed by the person id; no database foreign
+    key (see the module docstring).
     """
 
     person = models.OneToOneField("payers.Person", primary_key=True, on_delete=models.CASCADE,
@@ -201,6 +205,7 @@ class PaidMonths(models.Model):
     first_month = models.IntegerField(_("month of the first bit"))
     paid = BitStringField(_("paid months"))
     prepaid = BitStringField(_("prepaid months"))
+    booked = BitStringField(_("months with payments"))
 
     class Meta:
         verbose_name = _("paid months")
@@ -218,4 +223,7 @@ class PaidMonths(models.Model):
 
     def prepaid_months(self):
         return self._dates(self.prepaid)
+
+    def booked_months(self):
+        return self._dates(self.booked)
 

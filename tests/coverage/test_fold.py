@@ -104,6 +104,33 @@ def test_prepaid_is_the_first_positive_payment_before_the_month():
     assert bits(person) == ([D(2027, 2, 1), D(2027, 3, 1)], [D(2027, 3, 1)])
 
 
+def test_a_month_reversed_in_an_earlier_run_is_decided_by_the_ledger():
+    person = PersonFactory()
+    early = pay(person, D(2027, 1, 1), paid_on=D(2026, 12, 20))
+    services.status_recompute(on=ON, full=True)
+    reverse(early)
+    services.status_recompute(on=ON)
+    row = PaidMonths.objects.get(person=person)
+    assert row.months() == [] and row.booked_months() == [D(2027, 1, 1)]
+    # paid again after it began: paid, and prepaid by the reversed early payment
+    pay(person, D(2027, 1, 1), paid_on=D(2027, 1, 10))
+    services.status_recompute(on=ON)
+    assert bits(person) == ledger(person) == ([D(2027, 1, 1)], [D(2027, 1, 1)])
+
+
+def test_a_paid_month_paid_again_early_becomes_prepaid():
+    person = PersonFactory()
+    pay(person, D(2027, 2, 1), paid_on=D(2027, 2, 5))
+    services.status_recompute(on=ON, full=True)
+    assert bits(person) == ([D(2027, 2, 1)], [])
+    pay(person, D(2027, 2, 1), paid_on=D(2027, 1, 25))
+    pay(person, D(2027, 3, 1), paid_on=D(2027, 3, 2))  # a month without earlier rows
+    services.status_recompute(on=ON)
+    assert bits(person) == ledger(person) == ([D(2027, 2, 1), D(2027, 3, 1)], [D(2027, 2, 1)])
+    assert PaidMonths.objects.get(person=person).booked_months() == [D(2027, 2, 1),
+                                                                    D(2027, 3, 1)]
+
+
 def test_penalties_and_budget_payments_set_no_bit_and_touch_nobody():
     person = PersonFactory()
     pay_months(person, D(2026, 6, 1), D(2026, 10, 1))
@@ -200,4 +227,6 @@ def test_migration_converts_the_paid_month_rows():
         cursor.execute(migration.CONVERT)
         cursor.execute("DROP TABLE coverage_paidmonth")
     assert bits(person) == ([D(2019, 12, 1), D(2026, 10, 1)], [D(2026, 10, 1)])
+    assert PaidMonths.objects.get(person=person).booked_months() == [
+        D(2019, 12, 1), D(2026, 10, 1), D(2026, 11, 1)]  # November: rows netting to 0
     assert bits(other) == ([D(2026, 11, 1)], [])
