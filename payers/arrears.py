@@ -2,8 +2,9 @@
 
 Expected obligations are the fixed monthly contributions of registered
 activities (entrepreneurs and private practitioners, ``payers.Activity``),
-priced by the calculator month by month. Income-based obligations (121/122)
-need declared income and are reconciled with tax data elsewhere.
+priced by the calculator month by month, and those of ``OBLIGATION_SOURCES``:
+the employers' deductions (121) and contributions (122) implied by the declared
+income come from the tax declarations (``reconciliation.obligations``).
 
 Due date: ``PenaltyRule.due_day`` of the month after the period. Penalty per day
 of delay: ``multiplier`` × the National Bank base rate in force that day, per
@@ -82,125 +83,166 @@ def _temp(cursor, name, columns, rows):
         cursor.execute(f"ANALYZE {name}")
 
 
+# Sources of expected obligations besides the fixed contributions of registered activities:
+# callables ``(cursor, *, periods) -> None`` that insert rows (person_id, payer_code, period,
+# kind, expected) into the temporary table ``arrear_obligation`` for the given periods, and
+# expose ``first_period()``. Income-based deductions and contributions (121/122) are known
+# from the tax declarations: ``reconciliation.obligations`` adds them.
+OBLIGATION_SOURCES = []
+
+
+def _first_period(since):
+    firsts = [Activity.objects.order_by("started_on").values_list("started_on", flat=True)
+              .first()]
+    firsts += [source.first_period() for source in OBLIGATION_SOURCES]
+    firsts = [day for day in firsts if day is not None]
+    if not firsts:
+        return None
+    return max(min(firsts), since or min(firsts)).replace(day=1)
+
+
 def _months(as_of, due_day, since=None):
-    """Periods whose due date is before ``as_of``, from the first registered activity."""
-    first = Activity.objects.order_by("started_on").values_list("started_on", flat=True).first()
-    if first is None:
-        return []
-    period = max(first, since or first).replace(day=1)
+    """Periods whose due date is before ``as_of``, from the first obligation known."""
+    period = _first_period(since)
     months = []
-    while rates.due_date(period=period, due_day=due_day) < as_of:
+    while period is not None and rates.due_date(period=period, due_day=due_day) < as_of:
         months.append(period)
         period = (period + datetime.timedelta(days=32)).replace(day=1)
     return months
 
 
-@transaction.atomic
-def arrears_recompute(*, as_of: datetime.date, since: datetime.date | None = None) -> int:
-    """Replace the arrears table with the state as of ``as_of``; returns the rows written.
-
-    ``since`` limits the periods looked at (default: from the first registered activity).
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('payers.arrears'))")
-    rule = rates.penalty_rule_on(day=as_of)
-    month_rows = []
-    for period in _months(as_of, rule.due_day, since):
-        due = rates.due_date(period=period, due_day=rule.due_day)
+def _fixed_obligations(cursor, months):
+    """Entrepreneurs' and private practitioners' fixed monthly amounts, by the calculator."""
+    fixed = []
+    for period in months:
         end = (period + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
         for payer_type in (PayerType.INDIVIDUAL_ENTREPRENEUR, PayerType.PRIVATE_PRACTICE):
             try:
                 expected = calculate(payer_type=payer_type, period=period, income=None).total
             except CalculationError:
                 continue  # before contributions applied to this payer type
-            month_rows.append((period, end, due, payer_type, expected))
+            fixed.append((period, end, payer_type, expected))
+    _temp(cursor, "arrear_fixed", "period date, period_end date, payer_type text, "
+          "expected numeric(14,2)", fixed)
+    cursor.execute(_FIXED.format(
+        practice=", ".join(f"'{k}'" for k in PRIVATE_PRACTICE_KINDS),
+        entrepreneur=PayerType.INDIVIDUAL_ENTREPRENEUR,
+        practice_type=PayerType.PRIVATE_PRACTICE, kind=PaymentKind.SELF_EMPLOYED))
+    cursor.execute("DROP TABLE arrear_fixed")
+
+
+@transaction.atomic
+def arrears_recompute(*, as_of: datetime.date, since: datetime.date | None = None) -> int:
+    """Replace the arrears table with the state as of ``as_of``; returns the rows written.
+
+    ``since`` limits the periods looked at (default: from the first obligation known).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('payers.arrears'))")
+    rule = rates.penalty_rule_on(day=as_of)
+    months = _months(as_of, rule.due_day, since)
     Arrear.objects.all().delete()
-    if not month_rows:
+    if not months:
         return 0
-    first_due = min(row[2] for row in month_rows)
+    dues = [(period, rates.due_date(period=period, due_day=rule.due_day)) for period in months]
     calendar, cumulative = [], Decimal(0)
-    for day, rate in daily_rates(first_due, as_of):
+    for day, rate in daily_rates(dues[0][1], as_of):
         cumulative += rate
         calendar.append((day, cumulative))
     cum = dict(calendar)
-    month_rows = [(*row, cum[row[2]]) for row in month_rows]
     with connection.cursor() as cursor:
-        _temp(cursor, "arrear_month", "period date, period_end date, due_on date, "
-              "payer_type text, expected numeric(14,2), cum_due numeric(20,12)", month_rows)
+        _temp(cursor, "arrear_due", "period date, due_on date, cum_due numeric(20,12)",
+              [(period, due, cum[due]) for period, due in dues])
         _temp(cursor, "penalty_calendar", "day date, cum numeric(20,12)", calendar)
+        _temp(cursor, "arrear_obligation", "person_id bigint, payer_code text, period date, "
+              "kind text, expected numeric(14,2)", [])
+        _fixed_obligations(cursor, months)
+        for source in OBLIGATION_SOURCES:
+            source(cursor, periods=months)
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE arrear_obligation")
         cursor.execute(_SQL.format(
-            practice=", ".join(f"'{k}'" for k in PRIVATE_PRACTICE_KINDS),
-            entrepreneur=PayerType.INDIVIDUAL_ENTREPRENEUR,
-            practice_type=PayerType.PRIVATE_PRACTICE,
+            own_kind=PaymentKind.SELF_EMPLOYED,
             own_kinds=f"'{PaymentKind.SELF_EMPLOYED}', '{PaymentKind.SELF_PAYER}'",
-            kind=PaymentKind.SELF_EMPLOYED,
             overdue=_days_between("o.due_on", "%s"),
         ), [as_of, as_of, as_of, as_of])
-        for table in ("arrear_month", "penalty_calendar"):
+        for table in ("arrear_due", "penalty_calendar", "arrear_obligation"):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
     return Arrear.objects.count()  # (SQLite reports no rowcount for WITH … INSERT)
 
 
+_FIXED = """
+INSERT INTO arrear_obligation (person_id, payer_code, period, kind, expected)
+SELECT DISTINCT a.person_id, p.iin, m.period, '{kind}', m.expected
+FROM payers_activity a
+JOIN payers_person p ON p.id = a.person_id
+JOIN arrear_fixed m
+  ON m.payer_type = CASE WHEN a.kind IN ({practice}) THEN '{practice_type}'
+                         ELSE '{entrepreneur}' END
+ AND a.started_on <= m.period_end
+ AND (a.ended_on IS NULL OR a.ended_on >= m.period)
+"""
+
+# A fixed contribution is paid by the person (as an entrepreneur or a self-payer); a
+# deduction or contribution from income by the employer (agent) that owes it.
 _SQL = """
 WITH obligations AS (
-    SELECT DISTINCT a.person_id, m.period, m.due_on, m.expected, m.cum_due
-    FROM payers_activity a
-    JOIN arrear_month m
-      ON m.payer_type = CASE WHEN a.kind IN ({practice}) THEN '{practice_type}'
-                             ELSE '{entrepreneur}' END
-     AND a.started_on <= m.period_end
-     AND (a.ended_on IS NULL OR a.ended_on >= m.period)
+    SELECT b.person_id, b.payer_code, b.period, b.kind, b.expected, d.due_on, d.cum_due
+    FROM arrear_obligation b JOIN arrear_due d ON d.period = b.period
 ),
 payments AS (
-    SELECT o.person_id, o.period, o.due_on, o.expected, o.cum_due, p.id, p.amount, p.paid_on,
-           CASE WHEN p.paid_on > o.due_on THEN 1 ELSE 0 END AS late
+    SELECT o.person_id, o.payer_code, o.period, o.kind, o.due_on, o.expected, o.cum_due,
+           p.id, p.amount, p.paid_on, CASE WHEN p.paid_on > o.due_on THEN 1 ELSE 0 END AS late
     FROM obligations o
     JOIN payers_payment p
-      ON p.person_id = o.person_id AND p.period = o.period AND p.kind IN ({own_kinds})
-     AND p.paid_on <= %s
+      ON p.person_id = o.person_id AND p.period = o.period AND p.paid_on <= %s
+     AND ((o.kind = '{own_kind}' AND p.kind IN ({own_kinds}))
+          OR (o.kind <> '{own_kind}' AND p.kind = o.kind AND p.payer_code = o.payer_code))
 ),
 on_time AS (
-    SELECT person_id, period, expected,
+    SELECT person_id, payer_code, period, kind, expected,
            SUM(CASE WHEN late = 0 THEN amount ELSE 0 END) AS paid_on_time,
            SUM(amount) AS paid, SUM(CASE WHEN late = 1 THEN amount ELSE 0 END) AS paid_late
-    FROM payments GROUP BY person_id, period, expected
+    FROM payments GROUP BY person_id, payer_code, period, kind, expected
 ),
 late AS (
-    SELECT y.person_id, y.period, y.amount, y.paid_on, y.cum_due,
+    SELECT y.person_id, y.payer_code, y.period, y.kind, y.amount, y.paid_on, y.cum_due,
            o.expected - o.paid_on_time AS owed,
-           SUM(y.amount) OVER (PARTITION BY y.person_id, y.period
+           SUM(y.amount) OVER (PARTITION BY y.person_id, y.payer_code, y.period, y.kind
                                ORDER BY y.paid_on, y.id) - y.amount AS before
     FROM payments y
-    JOIN on_time o ON o.person_id = y.person_id AND o.period = y.period
+    JOIN on_time o ON o.person_id = y.person_id AND o.payer_code = y.payer_code
+                  AND o.period = y.period AND o.kind = y.kind
     WHERE y.late = 1
 ),
 late_penalty AS (
-    SELECT l.person_id, l.period,
+    SELECT l.person_id, l.payer_code, l.period, l.kind,
            SUM(CASE WHEN l.owed - l.before <= 0 THEN 0
                     WHEN l.amount < l.owed - l.before THEN l.amount
                     ELSE l.owed - l.before END * (c.cum - l.cum_due)) AS penalty
     FROM late l JOIN penalty_calendar c ON c.day = l.paid_on
-    GROUP BY l.person_id, l.period
+    GROUP BY l.person_id, l.payer_code, l.period, l.kind
 ),
 totals AS (
-    SELECT o.person_id, o.period, o.due_on, o.expected, o.cum_due,
+    SELECT o.person_id, o.payer_code, o.period, o.kind, o.due_on, o.expected, o.cum_due,
            COALESCE(t.paid, 0) AS paid, COALESCE(t.paid_late, 0) AS paid_late,
            CASE WHEN o.expected > COALESCE(t.paid, 0) THEN o.expected - COALESCE(t.paid, 0)
                 ELSE 0 END AS debt,
            COALESCE(lp.penalty, 0) AS late_penalty
     FROM obligations o
-    LEFT JOIN on_time t ON t.person_id = o.person_id AND t.period = o.period
-    LEFT JOIN late_penalty lp ON lp.person_id = o.person_id AND lp.period = o.period
+    LEFT JOIN on_time t ON t.person_id = o.person_id AND t.payer_code = o.payer_code
+                       AND t.period = o.period AND t.kind = o.kind
+    LEFT JOIN late_penalty lp ON lp.person_id = o.person_id AND lp.payer_code = o.payer_code
+                             AND lp.period = o.period AND lp.kind = o.kind
 )
 INSERT INTO payers_arrear (person_id, payer_code, period, kind, expected, paid, paid_late,
                            debt, due_on, days_overdue, penalty, as_of)
-SELECT o.person_id, per.iin, o.period, '{kind}', o.expected, o.paid, o.paid_late, o.debt,
+SELECT o.person_id, o.payer_code, o.period, o.kind, o.expected, o.paid, o.paid_late, o.debt,
        o.due_on, CASE WHEN o.debt > 0 THEN {overdue} ELSE 0 END,
        ROUND(o.debt * ((SELECT cum FROM penalty_calendar WHERE day = %s) - o.cum_due)
              + o.late_penalty, 2),
        %s
 FROM totals o
-JOIN payers_person per ON per.id = o.person_id
-WHERE o.debt > 0 OR o.late_penalty > 0 OR o.paid_late > 0
+WHERE o.expected > 0 AND (o.debt > 0 OR o.late_penalty > 0 OR o.paid_late > 0)
 """
