@@ -68,15 +68,19 @@ WHERE c.id = a.id
 RETURNING cardinality(a.persons)
 """.format(month=MONTH_OF.format(d="f.period"))
 
+# ``n`` zero bits, n < 4096 (341 years of months): a substring of a constant is far cheaper
+# than parsing repeat('0', n).
+ZEROS = "substring(0::bit(4096) FROM 1 FOR {n})"
+
 # A chunk's pairs, decided from the new payments and the stored bits where that is
 # exact, else from the ledger (one lookup per such pair, whatever the planner
-# estimates), then applied to the persons' bit strings: the pairs' masks (over their
-# own months) and the stored bits are widened to the span of old and new months, the
-# pairs' bits cleared, the paid ones set. Only rows whose months changed are written
-# (through their ctid: no second index lookup).
+# estimates), then applied to the persons' bit strings over the span of old and new
+# months: the stored bits widened once, the pairs' bits cleared, the paid ones set.
+# Only rows whose months changed are written (through their ctid: no second lookup).
 APPLY = f"""
 WITH pairs AS (
-    SELECT f.person_id, f.mi, f.flags,
+    SELECT f.person_id, f.mi, f.flags, b.ctid AS b_row, b.first_month,
+           b.paid AS old_paid, b.prepaid AS old_prepaid, b.booked AS old_booked,
            COALESCE(substring(b.booked FROM f.mi - b.first_month + 1 FOR 1) = B'1', false)
                AS was_booked,
            COALESCE(substring(b.paid FROM f.mi - b.first_month + 1 FOR 1) = B'1', false)
@@ -88,12 +92,14 @@ WITH pairs AS (
     LEFT JOIN coverage_paidmonths b ON b.person_id = f.person_id
 ),
 decided AS (
-    SELECT person_id, mi, flags & {LEDGER} = 0 AND NOT was_booked AS alone,
-           flags & {LEDGER | NEGATIVE} = 0 AND was_paid AS more, was_prepaid, flags
-    FROM pairs
+    SELECT *, flags & {LEDGER} = 0 AND NOT was_booked AS alone,
+           flags & {LEDGER | NEGATIVE} = 0 AND was_paid AS more,
+           LEAST(MIN(mi) OVER person, first_month) AS start,
+           GREATEST(MAX(mi) OVER person, first_month + length(old_paid) - 1) AS stop
+    FROM pairs WINDOW person AS (PARTITION BY person_id)
 ),
 exact AS (
-    SELECT d.person_id, d.mi,
+    SELECT d.*,
            CASE WHEN d.alone THEN d.flags & {NET} > 0
                 WHEN d.more THEN true
                 ELSE COALESCE(x.total > 0, false) END AS paid,
@@ -110,60 +116,45 @@ exact AS (
     ) x ON true
 ),
 masks AS (
-    SELECT person_id, lo, hi,
-           bit_or(set_bit(repeat('0', hi - lo + 1)::varbit, mi - lo, 1)) AS touched,
-           bit_or(set_bit(repeat('0', hi - lo + 1)::varbit, mi - lo, paid::int)) AS paid,
-           bit_or(set_bit(repeat('0', hi - lo + 1)::varbit, mi - lo, prepaid::int)) AS prepaid
-    FROM (SELECT *, MIN(mi) OVER (PARTITION BY person_id) AS lo,
-                 MAX(mi) OVER (PARTITION BY person_id) AS hi FROM exact) e
-    GROUP BY person_id, lo, hi
-),
-spans AS (
-    SELECT m.*, b.ctid AS b_row, b.first_month, b.paid AS old_paid, b.prepaid AS old_prepaid,
-           b.booked AS old_booked, LEAST(m.lo, b.first_month) AS start,
-           GREATEST(m.hi, b.first_month + length(b.paid) - 1) AS stop
-    FROM masks m LEFT JOIN coverage_paidmonths b ON b.person_id = m.person_id
+    SELECT person_id, start, (array_agg(b_row))[1] AS b_row,
+           bit_or(set_bit({{span}}, mi - start, 1)) AS touched,
+           bit_or(set_bit({{span}}, mi - start, paid::int)) AS paid,
+           bit_or(set_bit({{span}}, mi - start, prepaid::int)) AS prepaid,
+           bit_or({{old_paid}}) AS old_paid, bit_or({{old_prepaid}}) AS old_prepaid,
+           bit_or({{old_booked}}) AS old_booked
+    FROM exact GROUP BY person_id, start, stop
 ),
 merged AS (
-    SELECT person_id, b_row, start, {{new_paid}} AS paid, {{new_prepaid}} AS prepaid,
-           {{new_booked}} AS booked, {{old_paid}} AS was_paid, {{old_prepaid}} AS was_prepaid,
-           {{old_booked}} AS was_booked
-    FROM spans
+    SELECT person_id, b_row, start, paid | (old_paid & ~touched) AS paid,
+           prepaid | (old_prepaid & ~touched) AS prepaid, touched | old_booked AS booked,
+           old_paid, old_prepaid, old_booked
+    FROM masks
 ),
 updated AS (
     UPDATE coverage_paidmonths b
     SET first_month = m.start, paid = m.paid, prepaid = m.prepaid, booked = m.booked
     FROM merged m
     WHERE b.ctid = m.b_row AND b.person_id = m.person_id
-      AND (m.paid <> m.was_paid OR m.prepaid <> m.was_prepaid OR m.booked <> m.was_booked)
+      AND (m.paid <> m.old_paid OR m.prepaid <> m.old_prepaid OR m.booked <> m.old_booked)
 )
 INSERT INTO coverage_paidmonths (person_id, first_month, paid, prepaid, booked)
 SELECT person_id, start, paid, prepaid, booked FROM merged WHERE b_row IS NULL
 """
 
 
-def _widened(bits, first, last):
-    """``bits`` (months ``first`` … ``last``, or none) over the months start … stop."""
-    return (f"COALESCE(repeat('0', {first} - start)::varbit || {bits} "
-            f"|| repeat('0', stop - ({last}))::varbit, repeat('0', stop - start + 1)::varbit)")
+def _widened(bits):
+    """The stored ``bits`` (or none) over the months start … stop."""
+    last = "first_month + length(old_paid) - 1"
+    return (f"COALESCE({ZEROS.format(n='first_month - start')} || {bits} || "
+            f"{ZEROS.format(n=f'stop - ({last})')}, {ZEROS.format(n='stop - start + 1')})")
 
 
-def _merged(new, old):
-    """The pairs' new bits, and the stored ones outside the pairs' months."""
-    return (f"({_widened(new, 'lo', 'hi')} | ({_widened(old, 'first_month', _OLD_LAST)} & "
-            f"~{_widened('touched', 'lo', 'hi')}))")
-
-
-_OLD_LAST = "first_month + length(old_paid) - 1"
 APPLY_SQL = APPLY.format(
     period=MONTH_START.format(i="d.mi"),
-    old_paid=_widened("old_paid", "first_month", _OLD_LAST),
-    old_prepaid=_widened("old_prepaid", "first_month", _OLD_LAST),
-    old_booked=_widened("old_booked", "first_month", _OLD_LAST),
-    new_paid=_merged("paid", "old_paid"),
-    new_prepaid=_merged("prepaid", "old_prepaid"),
-    new_booked=f"({_widened('touched', 'lo', 'hi')} | "
-               f"{_widened('old_booked', 'first_month', _OLD_LAST)})",
+    span=ZEROS.format(n="stop - start + 1"),
+    old_paid=_widened("old_paid"),
+    old_prepaid=_widened("old_prepaid"),
+    old_booked=_widened("old_booked"),
 )
 
 # Rebuild, 1: the ledger per person and 64-month word (bit 63 - m %% 64 of word m / 64).
