@@ -248,7 +248,7 @@ CELERY_BEAT_SCHEDULE["coverage-recompute-statuses"] = {
 # (threads) preparing the next chunks while one is posted (PostgreSQL); work_mem.
 PAYMENTS_IMPORT_CHUNK_ROWS = env.int("PAYMENTS_IMPORT_CHUNK_ROWS", default=250_000)
 PAYMENTS_IMPORT_PARALLEL = env.bool("PAYMENTS_IMPORT_PARALLEL", default=True)
-PAYMENTS_IMPORT_PREPARERS = env.int("PAYMENTS_IMPORT_PREPARERS", default=2)
+PAYMENTS_IMPORT_PREPARERS = env.int("PAYMENTS_IMPORT_PREPARERS", default=1)
 PAYMENTS_IMPORT_WORK_MEM = env("PAYMENTS_IMPORT_WORK_MEM", default="256MB")
 # Nightly at 04:30: arrears and penalties as of the day (the admin list and its export).
 CELERY_BEAT_SCHEDULE["payers-arrears-recompute"] = {

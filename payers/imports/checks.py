@@ -4,8 +4,8 @@ Values are taken as written (the CSV path does not trim: a padded value is
 rejected with its reason); empty fields are empty strings, never NULL.
 
 Values with few distinct occurrences in a file (periods, payment dates, KNP,
-payers) are checked once each in small reference tables; per-row work is a few
-joins and one CASE. The ИИН of a row whose person is in the registry is valid
+payers) are checked once each (``Checker``); per-row work is a join or two and one
+CASE. The ИИН of a row whose person is in the registry is valid
 by construction; only unknown ИИН are checked, with ``payers.validators``.
 """
 
@@ -14,10 +14,10 @@ import datetime
 from django.db import connection
 
 from ..models import KnpCode, PaymentKind
-from ..validators import FIRST_WEIGHTS, SECOND_WEIGHTS, iin_problem
+from ..validators import check_digit, iin_problem
 from .staging import STAGING
 
-REFERENCE_TABLES = ("payment_terms_ref", "payment_payer_ref")
+REFERENCE_TABLES = ("payment_terms_ref", "payment_bad_payer")
 PERIOD_FORMAT = "period_format"
 PAID_ON_FORMAT = "paid_on_format"
 PAID_ON_FUTURE = "paid_on_future"
@@ -37,20 +37,6 @@ def as_money(expr):
 def as_number(expr):
     """A well-formed amount as an unbounded number (no overflow before the range check)."""
     return f"CAST({expr} AS numeric)" if connection.vendor == "postgresql" else f"CAST({expr} AS REAL)"
-
-
-def check_digit_valid(expr):
-    """SQL: does the 12-digit string ``expr`` carry a valid ИИН/БИН check digit?"""
-
-    def digit(i):
-        return f"CAST(substr({expr},{i},1) AS integer)"
-
-    first = " + ".join(f"{w}*{digit(i + 1)}" for i, w in enumerate(FIRST_WEIGHTS))
-    second = " + ".join(f"{w}*{digit(i + 1)}" for i, w in enumerate(SECOND_WEIGHTS))
-    return (
-        f"(CASE WHEN ({first}) % 11 <> 10 THEN ({first}) % 11 = {digit(12)} "
-        f"ELSE ({second}) % 11 <> 10 AND ({second}) % 11 = {digit(12)} END)"
-    )
 
 
 def month_index(day):
@@ -111,27 +97,51 @@ def _term_problems(period, knp, paid_on, *, today, knps):
     return (period, knp, paid_on, day, end, paid, code.kind if code else None, early, late)
 
 
-def build_references(cursor, *, today):
-    """Reference tables of the distinct (period, KNP, payment date) and payers staged.
+def payer_code_valid(value):
+    """12 digits with a valid check digit (a БИН, or the ИИН of whoever paid)."""
+    return (len(value) == 12 and value.isascii() and value.isdigit()
+            and check_digit(value[:11]) == int(value[11]))
 
-    The checks that depend only on those values run once per distinct value here;
-    the per-row work is two small hash joins.
+
+class Checker:
+    """The checks of one file, chunk after chunk: ``references`` then ``checked``.
+
+    The checks that depend only on a value with few distinct occurrences run once per
+    value: (period, KNP, payment date) triples in a reference table per chunk, payer
+    codes once per file (most employers pay every month). The per-row work is one small
+    hash join, and a second one only when some payer codes are invalid.
     """
-    date_type = "date" if connection.vendor == "postgresql" else "text"
-    knps = {code.knp: code for code in KnpCode.objects.all()}
-    cursor.execute(f"SELECT period, knp, paid_on FROM {STAGING} GROUP BY period, knp, paid_on")
-    terms = [_term_problems(*row, today=today, knps=knps) for row in cursor.fetchall()]
-    _fill(cursor, "payment_terms_ref",
-          f"period text, knp text, paid_on text, period_date {date_type}, "
-          f"period_end {date_type}, paid_date {date_type}, knp_kind text, early_reason text, "
-          "paid_reason text", terms)
-    cursor.execute("DROP TABLE IF EXISTS payment_payer_ref")
-    cursor.execute(
-        "CREATE TEMP TABLE payment_payer_ref AS SELECT payer_id, CASE WHEN "
-        f"{regex('payer_id', '^[0-9]{12}$')} AND {check_digit_valid('payer_id')} THEN 1 "
-        f"ELSE 0 END AS ok FROM (SELECT DISTINCT payer_id FROM {STAGING}) d"
-    )
-    analyze(cursor, "payment_terms_ref", "payment_payer_ref")
+
+    def __init__(self, *, today):
+        self.today = today
+        self.payers = {}  # payer code -> valid
+        self.bad_payers = 0
+
+    def references(self, cursor):
+        date_type = "date" if connection.vendor == "postgresql" else "text"
+        knps = {code.knp: code for code in KnpCode.objects.all()}
+        cursor.execute(
+            f"SELECT period, knp, paid_on FROM {STAGING} GROUP BY period, knp, paid_on")
+        terms = [_term_problems(*row, today=self.today, knps=knps) for row in cursor.fetchall()]
+        _fill(cursor, "payment_terms_ref",
+              f"period text, knp text, paid_on text, period_date {date_type}, "
+              f"period_end {date_type}, paid_date {date_type}, knp_kind text, "
+              "early_reason text, paid_reason text", terms)
+        cursor.execute(f"SELECT DISTINCT payer_id FROM {STAGING}")
+        bad = []
+        for (payer,) in cursor.fetchall():
+            valid = self.payers.get(payer)
+            if valid is None:
+                valid = self.payers[payer] = payer_code_valid(payer)
+            if not valid:
+                bad.append((payer,))
+        _fill(cursor, "payment_bad_payer", "payer_id text", bad)
+        self.bad_payers = len(bad)
+        analyze(cursor, "payment_terms_ref", "payment_bad_payer")
+
+    def checked(self, cursor, *, table, shared=False) -> dict:
+        return build_checked(cursor, today=self.today, table=table, shared=shared,
+                             bad_payers=self.bad_payers)
 
 
 KEY = ("period_date", "person_id", "knp", "payer_id", "document_no")  # the ledger's source key
@@ -145,7 +155,7 @@ def key_sql(alias):
                      for column in KEY)
 
 
-def build_checked(cursor, *, today, table, shared=False) -> dict:
+def build_checked(cursor, *, today, table, shared=False, bad_payers=0) -> dict:
     """The staged rows, joined to the registry, each with its reject reason or NULL.
 
     Written to ``table`` with the typed values the ledger needs (the posting sorts it by
@@ -168,6 +178,10 @@ def build_checked(cursor, *, today, table, shared=False) -> dict:
     kind = "UNLOGGED" if shared and postgres else "TEMP"
     storage = "WITH (autovacuum_enabled = false)" if postgres else ""
     fence = "OFFSET 0" if postgres else ""  # evaluate each expression once, below
+    payer_join, payer_bad = "", "(1 = 0)"
+    if bad_payers:
+        payer_join = "LEFT JOIN payment_bad_payer bp ON bp.payer_id = s.payer_id"
+        payer_bad = "(bp.payer_id IS NOT NULL)"
     cursor.execute(f"DROP TABLE IF EXISTS {table}")
     cursor.execute(
         f"""
@@ -177,7 +191,7 @@ def build_checked(cursor, *, today, table, shared=False) -> dict:
         FROM (
             SELECT r.*,
                    CASE
-                     WHEN r.payer_ok = 0 THEN 'payer_id'
+                     WHEN r.payer_bad THEN 'payer_id'
                      WHEN r.early_reason IS NOT NULL THEN r.early_reason
                      WHEN r.number IS NULL OR abs(r.number) >= 1000000000000
                          THEN 'amount_format'
@@ -192,13 +206,13 @@ def build_checked(cursor, *, today, table, shared=False) -> dict:
                 -- (20 million persons) per chunk.
                 SELECT s.*, (SELECT p.id FROM payers_person p WHERE p.iin = s.iin) AS person_id,
                        t.period_date, t.period_end, t.paid_date, t.knp_kind, t.early_reason,
-                       t.paid_reason, py.ok AS payer_ok,
+                       t.paid_reason, {payer_bad} AS payer_bad,
                        CASE WHEN {regex('s.amount', money)} THEN {as_number('s.amount')}
                        END AS number
                 FROM {STAGING} s
                 LEFT JOIN payment_terms_ref t
                        ON t.period = s.period AND t.knp = s.knp AND t.paid_on = s.paid_on
-                LEFT JOIN payment_payer_ref py ON py.payer_id = s.payer_id
+                {payer_join}
                 {fence}
             ) r
             {fence}

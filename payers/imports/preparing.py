@@ -7,7 +7,7 @@ rows that the posting transaction consumes, in file order.
 ``prepared_inline`` does it on the posting connection. ``prepared_in_background``
 (PostgreSQL) does it on ``PAYMENTS_IMPORT_PREPARERS`` other connections, one thread
 each, while the posting inserts: checking is about half of the work, so the cores
-share it. Their tables are UNLOGGED (another session must read them) and named after
+share it (one preparer beside the poster fills two cores; more oversubscribe them). Their tables are UNLOGGED (another session must read them) and named after
 the run; ``drop_prepared_tables`` removes them, or the leftovers of a run that died.
 """
 
@@ -40,12 +40,12 @@ def _setting(name, default):
     return getattr(settings, name, default)
 
 
-def _prepare(cursor, reader, chunk, *, run_id, today, shared):
+def _prepare(cursor, reader, chunk, checker, *, run_id, shared):
     started = time.perf_counter()
     stage(cursor, reader, chunk)
-    checks.build_references(cursor, today=today)
+    checker.references(cursor)
     table = f"{PREFIX}{run_id}_{chunk.index}"
-    counts = checks.build_checked(cursor, today=today, table=table, shared=shared)
+    counts = checker.checked(cursor, table=table, shared=shared)
     logger.debug("payment import #%s: chunk %s (%s rows) prepared in %.2f s", run_id,
                  chunk.index, counts["rows"], time.perf_counter() - started)
     return Prepared(table, counts["rows"], counts["rejected"], counts["suspense"],
@@ -55,11 +55,12 @@ def _prepare(cursor, reader, chunk, *, run_id, today, shared):
 def prepared_inline(path, *, run_id, today):
     """Yield a ``Prepared`` per chunk, prepared on this connection (temporary tables)."""
     reader = ChunkReader(path, postgres=connection.vendor == "postgresql")
+    checker = checks.Checker(today=today)
     with connection.cursor() as cursor:
         create_staging(cursor)
         try:
             while (chunk := reader.next_chunk(_setting("PAYMENTS_IMPORT_CHUNK_ROWS", 250_000))):
-                yield _prepare(cursor, reader, chunk, run_id=run_id, today=today, shared=False)
+                yield _prepare(cursor, reader, chunk, checker, run_id=run_id, shared=False)
         finally:
             reader.close()
             drop_staging(cursor)
@@ -127,12 +128,13 @@ def prepared_in_background(path, *, run_id, today, on_progress=None):
     ``on_progress(prepared)`` runs in a preparer's thread (its autocommit connection may
     write the run's progress while the posting transaction is open).
     """
-    workers = max(int(_setting("PAYMENTS_IMPORT_PREPARERS", 2)), 1)
+    workers = max(int(_setting("PAYMENTS_IMPORT_PREPARERS", 1)), 1)
     rows = _setting("PAYMENTS_IMPORT_CHUNK_ROWS", 250_000)
     reader = ChunkReader(path, postgres=True)
     handoff = _Handoff(ahead=2 * workers)
 
     def work():
+        checker = checks.Checker(today=today)
         try:
             with connection.cursor() as cursor:
                 cursor.execute("SET jit = off")
@@ -144,7 +146,7 @@ def prepared_in_background(path, *, run_id, today, on_progress=None):
                     if chunk is None:
                         handoff.end(reader.index)
                         return
-                    prepared = _prepare(cursor, reader, chunk, run_id=run_id, today=today,
+                    prepared = _prepare(cursor, reader, chunk, checker, run_id=run_id,
                                         shared=True)
                     if on_progress is not None:
                         on_progress(prepared)
