@@ -198,6 +198,25 @@ def test_each_chunk_folds_its_own_months_and_a_crashed_one_keeps_them(monkeypatc
     assert CoverageStatus.objects.get(person=second).valid_until == D(2027, 1, 31)
 
 
+def test_rebuild_by_word_columns_equals_rebuild_by_sorted_words(monkeypatch):
+    from coverage import fold
+
+    persons = generate(seed=8, size=60, around=ON)
+    pay(persons[0], D(1999, 1, 1), paid_on=ON)  # a wide ledger: many words for one person
+
+    def months(person):
+        row = PaidMonths.objects.get(person=person)
+        return row.months(), row.prepaid_months(), row.booked_months()
+
+    services.status_recompute(on=ON, rebuild=True)
+    columns = {p.id: months(p) for p in persons if PaidMonths.objects.filter(person=p).exists()}
+    monkeypatch.setattr(fold, "FEW_WORDS", 0)
+    services.status_recompute(on=ON, rebuild=True)
+    assert {p: months(p) for p in columns} == columns
+    assert {p.id: bits(p) for p in persons} == {p.id: ledger(p) for p in persons}
+    assert PaidMonths.objects.get(person=persons[0]).first_month == 1999 * 12 // 64 * 64
+
+
 def test_payments_above_the_settled_watermark_wait_for_the_next_run(monkeypatch):
     person = PersonFactory()
     pay_months(person, D(2026, 6, 1), D(2026, 9, 1))
