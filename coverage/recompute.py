@@ -40,6 +40,7 @@ from .rules import NON_CONTRIBUTION_KINDS, month_index, month_start
 
 DEFAULT_CHUNK = 100_000  # persons per id range
 TOUCHED_CHUNK = 5_000  # at most this many touched persons per chunk of an incremental run
+TOUCHED_SHARE, TOUCHED_MIN = 4, 500  # and cut in 4 if that leaves 500 each (for the workers)
 DENSE_SHARE = 0.2  # beyond this share of the id range touched (and one chunk), scan ranges
 RUN_LOCK = 0x05C0_0E12  # advisory lock serialising the start of runs
 
@@ -84,18 +85,18 @@ def _touched_chunks(run, previous, chunk_size, bounds):
     the id ranges in order (and deciding everyone in them) is cheaper than looking up
     that many persons one by one.
     """
-    params = {"run": run.id, "size": min(chunk_size, TOUCHED_CHUNK), "on": run.on,
-              "prev_on": previous.on, "since": previous.started_at,
-              "prev_person_wm": previous.person_watermark}
+    params = {"run": run.id, "on": run.on, "prev_on": previous.on,
+              "since": previous.started_at, "prev_person_wm": previous.person_watermark}
     with connection.cursor() as cursor:
         *tables, collect = TOUCHED
         for statement in tables:
             cursor.execute(statement)
         cursor.execute(collect, params)
         touched = max(cursor.rowcount, 0)
-        if touched > params["size"] and touched > DENSE_SHARE * (bounds["hi"] - bounds["lo"] + 1):
+        size = min(chunk_size, TOUCHED_CHUNK, max(-(-touched // TOUCHED_SHARE), TOUCHED_MIN))
+        if touched > size and touched > DENSE_SHARE * (bounds["hi"] - bounds["lo"] + 1):
             return _range_chunks(run, chunk_size, bounds)
-        cursor.execute(TOUCHED_CHUNKS, params)
+        cursor.execute(TOUCHED_CHUNKS, {**params, "size": size})
         return max(cursor.rowcount, 0)
 
 

@@ -121,6 +121,17 @@ def test_incremental_chunks_hold_only_the_touched_persons():
     assert run.persons == 3 and run.chunks_done == 2
 
 
+def test_a_few_thousand_touched_persons_are_shared_out_in_up_to_four_chunks(monkeypatch):
+    persons = [PersonFactory() for _ in range(60)]  # 9 touched: not most of them
+    services.status_recompute(on=D(2026, 11, 23), full=True)
+    monkeypatch.setattr(recompute, "TOUCHED_MIN", 2)
+    for person in persons[:9]:
+        pay(person, D(2026, 11, 1), paid_on=D(2026, 11, 24))
+    run = services.status_recompute(on=D(2026, 11, 25))
+    assert [len(c.person_ids or []) for c in run.chunks.all()] == [0, 0, 0]  # cleared
+    assert [c.persons for c in run.chunks.order_by("lo")] == [3, 3, 3]  # 9 / 4 → 3 each
+
+
 def test_when_most_persons_are_due_the_incremental_run_scans_id_ranges(monkeypatch):
     persons = [PersonFactory() for _ in range(10)]
     for person in persons[:8]:
