@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from osms.core.changes import change_lock
 from payers.models import Person
 from payers.validators import iin_problem
 
@@ -168,6 +169,7 @@ def category_feed_import(*, stream, file_name, partner, acting_user=None) -> Cat
                                      "partners": {t.partner for t in category.terms.all()}}
     try:
         with transaction.atomic():
+            change_lock("memberships")  # bulk writes: held until the feed commits
             run = CategoryFeedRun.objects.create(partner=partner, file_name=file_name,
                                                  sha256=sha, acting_user=acting_user)
             batch = _Batch(run, partner, categories)

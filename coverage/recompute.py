@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.db.models import F, Max, Min, Q, Sum
 from django.utils import timezone
 
+from osms.core.changes import settled_moment
 from payers.ledger import settled_payment_watermark
 from payers.models import Person
 
@@ -85,8 +86,8 @@ def _touched_chunks(run, previous, chunk_size, bounds):
     the id ranges in order (and deciding everyone in them) is cheaper than looking up
     that many persons one by one.
     """
-    params = {"run": run.id, "on": run.on, "prev_on": previous.on,
-              "since": previous.started_at, "prev_person_wm": previous.person_watermark}
+    params = {"run": run.id, "on": run.on, "prev_on": previous.on, "since": run.since,
+              "prev_person_wm": previous.person_watermark}
     with connection.cursor() as cursor:
         *tables, collect = TOUCHED
         for statement in tables:
@@ -100,7 +101,14 @@ def _touched_chunks(run, previous, chunk_size, bounds):
         return max(cursor.rowcount, 0)
 
 
-def _start_run(*, on, full, chunk_size, acting_user, watermark, rebuild=False):
+def _since(previous):
+    """Changes after this moment are new to the next run (``changes_until`` of the last)."""
+    if previous is None:
+        return None
+    return previous.changes_until or previous.started_at
+
+
+def _start_run(*, on, full, chunk_size, acting_user, watermark, settled, rebuild=False):
     previous = RecomputeRun.objects.filter(status=RecomputeRun.Status.DONE).first()
     mode = RecomputeRun.Mode.FULL
     if not full and previous is not None and previous.on <= on and not _rules_changed_between(
@@ -120,7 +128,8 @@ def _start_run(*, on, full, chunk_size, acting_user, watermark, rebuild=False):
         fold_seconds=fold_seconds,
         payment_watermark=watermark,
         person_watermark=bounds["hi"] or 0,
-        since=previous.started_at if previous else None,
+        since=_since(previous),
+        changes_until=settled,
         previous_on=previous.on if previous else None,
         acting_user=acting_user,
     )
@@ -140,6 +149,8 @@ def run_open(*, on=None, full=False, chunk_size=DEFAULT_CHUNK, acting_user=None,
     # Read before the run lock: it waits for ledger writes in progress, and every payment
     # with an id up to it is committed, so the fold by id range never skips one.
     watermark = settled_payment_watermark()
+    # Likewise the moment up to which memberships and registry changes are all committed.
+    settled = settled_moment("memberships", "registry")
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RUN_LOCK])
@@ -147,7 +158,8 @@ def run_open(*, on=None, full=False, chunk_size=DEFAULT_CHUNK, acting_user=None,
         if unfinished is not None:
             return unfinished, True
         return _start_run(on=on, full=full or rebuild, chunk_size=chunk_size,
-                          acting_user=acting_user, watermark=watermark, rebuild=rebuild), False
+                          acting_user=acting_user, watermark=watermark, settled=settled,
+                          rebuild=rebuild), False
 
 
 def _params(run, chunk):

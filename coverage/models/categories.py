@@ -7,10 +7,11 @@ documents prove it. A membership gives a person a category for a date interval.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from osms.core.changes import change_lock
 from osms.core.scoping import RegionScopedQuerySet
 
 
@@ -209,6 +210,16 @@ class CategoryMembership(models.Model):
 
     def __str__(self):
         return f"{self.category.code}: {self.person_id} {self.starts_on}–{self.ends_on or '…'}"
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            change_lock("memberships")  # the nightly run reads what changed since the last
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            change_lock("memberships")
+            return super().delete(*args, **kwargs)
 
     def clean(self):
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:

@@ -61,6 +61,11 @@ class RecomputeRun(models.Model):
         _("changes since"), null=True, blank=True,
         help_text=_("Memberships and persons changed after this moment are recomputed."),
     )
+    changes_until = models.DateTimeField(
+        _("changes up to"), null=True, blank=True,
+        help_text=_("Memberships and persons changed up to this moment were committed when "
+                    "the run opened; the next run looks at the changes after it."),
+    )
     previous_on = models.DateField(_("previous status date"), null=True, blank=True)
     chunks_total = models.PositiveIntegerField(_("chunks"), default=0)
     chunks_done = models.PositiveIntegerField(_("chunks done"), default=0)

@@ -1,10 +1,11 @@
 """People, organisations, registered activities and employment (DOMAIN.md §1–2)."""
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from osms.core.changes import change_lock
 from osms.core.models import Region
 from osms.core.scoping import RegionScopedQuerySet
 
@@ -75,7 +76,14 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs):
         self.derive_from_iin()
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            change_lock("registry")  # jobs read the persons changed since their last run
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            change_lock("registry")
+            return super().delete(*args, **kwargs)
 
     @property
     def full_name(self):

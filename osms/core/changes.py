@@ -1,0 +1,37 @@
+"""Jobs that pick up "rows changed since the last run" and the writers of those rows agree.
+
+A job that takes the rows stamped (``changed_at``, ``history_date``) after the moment its
+previous run started misses a row written in a transaction that was still open at that
+moment and committed later: the row is stamped before the moment, but was not visible
+then. So writers of such rows hold ``change_lock(name)`` (shared, PostgreSQL advisory
+lock) from before they stamp until they commit, and the job reads its moment with
+``settled_moment(*names)``, which takes the locks exclusively for an instant: every
+writer in flight has committed by then, and every later writer stamps after it.
+(The payments ledger does the same with ids: ``payers.ledger.settled_payment_watermark``.)
+"""
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+# One advisory lock per kind of input; the values only need to be distinct and stable.
+LOCKS = {
+    "registry": 0x05C0_4E61,      # payers.Person
+    "memberships": 0x05C0_4E62,   # coverage.CategoryMembership
+}
+
+
+def change_lock(name):
+    """Hold ``name``'s lock shared until the current transaction ends (call inside one)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [LOCKS[name]])
+
+
+def settled_moment(*names):
+    """A moment such that every change of ``names`` stamped before it is committed."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for name in sorted(names):
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCKS[name]])
+        return timezone.now()
