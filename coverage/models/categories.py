@@ -7,11 +7,11 @@ documents prove it. A membership gives a person a category for a date interval.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from osms.core.changes import change_lock
+from osms.core.changes import ChangeLocked
 from osms.core.scoping import RegionScopedQuerySet
 
 
@@ -161,7 +161,9 @@ class CategoryFeedReject(models.Model):
         return f"#{self.row_number} {self.field}: {self.reason}"
 
 
-class CategoryMembership(models.Model):
+class CategoryMembership(ChangeLocked, models.Model):
+    change_lock_name = "memberships"  # the nightly run reads what changed since the last
+
     person = models.ForeignKey(
         "payers.Person", verbose_name=_("person"), on_delete=models.CASCADE,
         related_name="category_memberships",
@@ -210,16 +212,6 @@ class CategoryMembership(models.Model):
 
     def __str__(self):
         return f"{self.category.code}: {self.person_id} {self.starts_on}–{self.ends_on or '…'}"
-
-    def save(self, *args, **kwargs):
-        with transaction.atomic():
-            change_lock("memberships")  # the nightly run reads what changed since the last
-            super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        with transaction.atomic():
-            change_lock("memberships")
-            return super().delete(*args, **kwargs)
 
     def clean(self):
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:

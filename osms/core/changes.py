@@ -35,3 +35,19 @@ def settled_moment(*names):
                 for name in sorted(names):
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCKS[name]])
         return timezone.now()
+
+
+class ChangeLocked:
+    """Model mixin: ``save`` and ``delete`` hold the model's ``change_lock_name`` lock."""
+
+    change_lock_name = ""
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            change_lock(self.change_lock_name)
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            change_lock(self.change_lock_name)
+            return super().delete(*args, **kwargs)

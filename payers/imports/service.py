@@ -57,46 +57,36 @@ def _set(run, **fields):
     ImportRun.objects.filter(pk=run.pk).update(**fields)
 
 
-# A new month's chunk: every postable row goes in. Should the file repeat a key (within
-# the chunk or from an earlier one), the unique index refuses and POST_PROBED is used.
-POST_NEW = """
+# One statement per chunk inserts its postable rows; ``{distinct}`` and ``{probe}`` are
+# empty, or leave out repeats and rows posted already.
+POST = """
 INSERT INTO payers_payment (person_id, iin, payer_code, period, kind, knp, amount, paid_on,
                             document_no, import_run_id, note, posted_at)
-SELECT c.person_id, c.iin, c.payer_id, c.period_date, c.kind, c.knp, c.amount_value,
-       c.paid_date, c.document_no, %(run)s, '', %(now)s
+SELECT {distinct} c.person_id, c.iin, c.payer_id, c.period_date, c.kind, c.knp,
+       c.amount_value, c.paid_date, c.document_no, %(run)s, '', %(now)s
 FROM {table} c
-WHERE c.reason IS NULL AND c.person_id IS NOT NULL
-ORDER BY {key}
+WHERE c.reason IS NULL AND c.person_id IS NOT NULL {probe}
+ORDER BY {key}, c.line_no {tail}
 """
-
+# A new month's chunk: every postable row goes in. Should the file repeat a key (within
+# the chunk or from an earlier one), the unique index refuses and POST_PROBED is used.
+POST_NEW = {"distinct": "", "probe": "", "tail": ""}
 # Otherwise: leave out what is posted already (an index probe per row: a correlated
 # subquery, so that the planner never hashes or scans the whole ledger as it may for an
 # anti-join with stale statistics) and repeats within the chunk (the first line wins).
-POST_PROBED = """
-INSERT INTO payers_payment (person_id, iin, payer_code, period, kind, knp, amount, paid_on,
-                            document_no, import_run_id, note, posted_at)
-SELECT DISTINCT ON ({key}) c.person_id, c.iin, c.payer_id, c.period_date, c.kind, c.knp,
-       c.amount_value, c.paid_date, c.document_no, %(run)s, '', %(now)s
-FROM {table} c
-WHERE c.reason IS NULL AND c.person_id IS NOT NULL
+POST_PROBED = {"distinct": "DISTINCT ON ({key})", "tail": "", "probe": """
   AND (SELECT x.id FROM payers_payment x
        WHERE x.period = c.period_date AND x.person_id = c.person_id AND x.knp = c.knp
          AND x.payer_code = c.payer_id AND x.document_no = c.document_no
-       LIMIT 1) IS NULL
-ORDER BY {key}, c.line_no
-"""
-
+       LIMIT 1) IS NULL"""}
 # SQLite (the demo): the unique index keeps the first line of each key.
-POST_SQLITE = """
-INSERT INTO payers_payment (person_id, iin, payer_code, period, kind, knp, amount, paid_on,
-                            document_no, import_run_id, note, posted_at)
-SELECT c.person_id, c.iin, c.payer_id, c.period_date, c.kind, c.knp, c.amount_value,
-       c.paid_date, c.document_no, %(run)s, '', %(now)s
-FROM {table} c
-WHERE c.reason IS NULL AND c.person_id IS NOT NULL
-ORDER BY {key}, c.line_no
-ON CONFLICT DO NOTHING
-"""
+POST_SQLITE = {"distinct": "", "probe": "", "tail": "ON CONFLICT DO NOTHING"}
+
+
+def _post_sql(variant, *, table, key):
+    parts = {name: text.format(key=key) for name, text in variant.items()}
+    return POST.format(table=table, key=key, **parts)
+
 
 REJECT = """
 INSERT INTO payers_paymentreject (import_run_id, line_no, reason, payer_id, iin, last_name,
@@ -150,17 +140,17 @@ def _post_chunk(cursor, run, prepared, *, now, months):
     loaded = None
     key = checks.key_sql("c")
     if connection.vendor != "postgresql":
-        cursor.execute(POST_SQLITE.format(table=table, key=key), params)
+        cursor.execute(_post_sql(POST_SQLITE, table=table, key=key), params)
         loaded = cursor.rowcount
     elif months.all_new(prepared.periods):
         try:
             with transaction.atomic():
-                cursor.execute(POST_NEW.format(table=table, key=key), params)
+                cursor.execute(_post_sql(POST_NEW, table=table, key=key), params)
                 loaded = cursor.rowcount
         except IntegrityError:
             loaded = None
     if loaded is None:
-        cursor.execute(POST_PROBED.format(table=table, key=key), params)
+        cursor.execute(_post_sql(POST_PROBED, table=table, key=key), params)
         loaded = cursor.rowcount
     rejected = suspense = 0
     if prepared.rejected:

@@ -1,11 +1,11 @@
 """People, organisations, registered activities and employment (DOMAIN.md §1–2)."""
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from osms.core.changes import change_lock
+from osms.core.changes import ChangeLocked
 from osms.core.models import Region
 from osms.core.scoping import RegionScopedQuerySet
 
@@ -27,8 +27,10 @@ class Sex(models.TextChoices):
     FEMALE = "F", _("female")
 
 
-class Person(models.Model):
+class Person(ChangeLocked, models.Model):
     """A person identified by ИИН; birth date and sex are derived from it."""
+
+    change_lock_name = "registry"  # jobs read the persons changed since their last run
 
     iin = models.CharField(_("IIN"), max_length=12, unique=True, validators=[validate_iin])
     last_name = models.CharField(_("last name"), max_length=100)
@@ -76,14 +78,7 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs):
         self.derive_from_iin()
-        with transaction.atomic():
-            change_lock("registry")  # jobs read the persons changed since their last run
-            super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        with transaction.atomic():
-            change_lock("registry")
-            return super().delete(*args, **kwargs)
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self):
