@@ -347,8 +347,7 @@ def main():
               f"({w}), {per_loop * full.persons / t_full_1:.0f}× (1 worker), "
               f"{per_loop * full.persons / t_refull:.0f}× (re-run)")
         print(f"incremental 1 % run: {t_inc:.2f} s = {100 * t_inc / t_full:.1f} % of the full "
-              f"run ({w}), {100 * t_inc / t_full_1:.1f} % (1 worker), "
-              f"{100 * t_inc / t_refull:.1f} % of the re-run")
+              f"run, {100 * t_inc / t_refull:.1f} % of the re-run (both {w})")
         scale = POPULATION / full.persons
         print(f"extrapolated to {POPULATION:,} persons: full {t_full * scale / 60:.1f} min "
               f"({w}; one-time fold {full.fold_seconds * scale / 60:.1f} min), re-run "

@@ -53,20 +53,24 @@ WHERE id > %(from_id)s AND id <= %(to_id)s AND kind <> ALL(%(excluded)s)
 GROUP BY person_id, period
 """
 
+# The pairs of the persons in [{lo}, {hi}) as three arrays, in (person, month) order.
+PAIRS_IN_RANGE = """
+SELECT array_agg(f.person_id ORDER BY f.person_id, f.period) AS persons,
+       array_agg({month} ORDER BY f.person_id, f.period) AS months,
+       array_agg(f.flags ORDER BY f.person_id, f.period) AS flags
+FROM coverage_fold_pairs f WHERE f.person_id >= {lo} AND f.person_id < {hi}
+""".format(month=MONTH_OF.format(d="f.period"), lo="{lo}", hi="{hi}")
+
 # Each chunk of the run gets the pairs of the persons in its id range (an index range
 # scan of the pairs per chunk); returns the number of pairs handed out.
-ASSIGN = """
+ASSIGN = f"""
 UPDATE coverage_recomputechunk c
 SET fold_person_ids = a.persons, fold_months = a.months, fold_flags = a.flags
-FROM (SELECT c.id, array_agg(f.person_id ORDER BY f.person_id, f.period) AS persons,
-             array_agg({month} ORDER BY f.person_id, f.period) AS months,
-             array_agg(f.flags ORDER BY f.person_id, f.period) AS flags
-      FROM coverage_recomputechunk c
-      JOIN coverage_fold_pairs f ON f.person_id >= c.lo AND f.person_id < c.hi
-      WHERE c.run_id = %(run)s GROUP BY c.id) a
-WHERE c.id = a.id
+FROM coverage_recomputechunk r
+CROSS JOIN LATERAL ({PAIRS_IN_RANGE.format(lo="r.lo", hi="r.hi")}) a
+WHERE r.run_id = %(run)s AND c.id = r.id AND a.persons IS NOT NULL
 RETURNING cardinality(a.persons)
-""".format(month=MONTH_OF.format(d="f.period"))
+"""
 
 # ``n`` zero bits, n < 4096 (341 years of months): a substring of a constant is far cheaper
 # than parsing repeat('0', n).
@@ -241,11 +245,16 @@ def fold_ledger(*, since: int, upto: int, rebuild: bool) -> tuple[int, float]:
     return (upto if rebuild else max(upto - since, 0)), time.monotonic() - started
 
 
-def assign_pairs(run) -> None:
-    """Hand the months to fold to the chunks of ``run``; every pair must find its chunk."""
+def assign_pairs(run, *, assigned=None) -> None:
+    """Hand the months to fold to the chunks of ``run``; every pair must find its chunk.
+
+    ``assigned``: the chunks were made with their pairs (``recompute_sql.TOUCHED_CHUNKS``)
+    and this many were handed out.
+    """
     with connection.cursor() as cursor:
-        cursor.execute(ASSIGN, {"run": run.id})
-        assigned = sum(n for (n,) in cursor.fetchall())
+        if assigned is None:
+            cursor.execute(ASSIGN, {"run": run.id})
+            assigned = sum(n for (n,) in cursor.fetchall())
         cursor.execute("SELECT count(*) FROM coverage_fold_pairs")
         pairs = cursor.fetchone()[0]
         cursor.execute("DROP TABLE coverage_fold_pairs")

@@ -82,6 +82,9 @@ def _range_chunks(run, chunk_size, bounds):
 def _touched_chunks(run, previous, chunk_size, bounds):
     """Chunks of the persons touched since ``previous``; id ranges when most are touched.
 
+    Returns the number of chunks and, when they were made with the months to fold of
+    their persons, the number of those months (else None: ``assign_pairs`` hands them).
+
     On the first days of a month most statuses are due for a recheck: then scanning
     the id ranges in order (and deciding everyone in them) is cheaper than looking up
     that many persons one by one.
@@ -96,9 +99,10 @@ def _touched_chunks(run, previous, chunk_size, bounds):
         touched = max(cursor.rowcount, 0)
         size = min(chunk_size, TOUCHED_CHUNK, max(-(-touched // TOUCHED_SHARE), TOUCHED_MIN))
         if touched > size and touched > DENSE_SHARE * (bounds["hi"] - bounds["lo"] + 1):
-            return _range_chunks(run, chunk_size, bounds)
+            return _range_chunks(run, chunk_size, bounds), None
         cursor.execute(TOUCHED_CHUNKS, {**params, "size": size})
-        return max(cursor.rowcount, 0)
+        assigned = [n for (n,) in cursor.fetchall()]
+        return len(assigned), sum(assigned)
 
 
 def _since(previous):
@@ -133,12 +137,13 @@ def _start_run(*, on, full, chunk_size, acting_user, watermark, settled, rebuild
         previous_on=previous.on if previous else None,
         acting_user=acting_user,
     )
+    assigned = None
     if mode == RecomputeRun.Mode.INCREMENTAL:
-        run.chunks_total = _touched_chunks(run, previous, chunk_size, bounds)
+        run.chunks_total, assigned = _touched_chunks(run, previous, chunk_size, bounds)
     else:
         run.chunks_total = _range_chunks(run, chunk_size, bounds)
     run.save(update_fields=["chunks_total"])
-    assign_pairs(run)
+    assign_pairs(run, assigned=assigned)
     return run
 
 

@@ -10,6 +10,8 @@ rows, all from one snapshot; ``{scope}`` restricts every table read to the
 chunk (an id range, or the chunk's list of persons in an incremental run).
 """
 
+from .fold import PAIRS_IN_RANGE
+
 MONTH_START = "make_date((({i}) / 12)::int, (({i}) %% 12 + 1)::int, 1)"
 MONTH_END = ("(make_date((({i}) / 12)::int, (({i}) %% 12 + 1)::int, 1) "
              "+ interval '1 month - 1 day')::date")
@@ -159,7 +161,7 @@ updated AS (
         recheck_on = c.recheck_on, run_id = %(run)s
     FROM compared c
     WHERE s.ctid = c.status_row AND s.person_id = c.person_id AND c.known AND c.row_changed
-      AND {scope_status}
+      {scope_updated}
 )
 SELECT '' AS reason, COUNT(*) FROM decided
 UNION ALL
@@ -194,14 +196,19 @@ SELECT h.id FROM payers_historicalperson h WHERE h.history_date > %(since)s
 """,
 )
 
-# The touched persons cut into chunks of %(size)s persons each.
-TOUCHED_CHUNKS = """
+# The touched persons cut into chunks of %(size)s persons each, with the months to fold
+# of each chunk's persons (every pair's person is touched, so it falls in one chunk's
+# range); returns the number of pairs handed to each chunk.
+TOUCHED_CHUNKS = f"""
 INSERT INTO coverage_recomputechunk (run_id, lo, hi, person_ids, persons, changed,
-    transitions)
-SELECT %(run)s, MIN(id), MAX(id) + 1, array_agg(id ORDER BY id), 0, 0, '{}'::jsonb
-FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1) / %(size)s AS n
-      FROM coverage_touched) numbered
-GROUP BY n
+    transitions, fold_person_ids, fold_months, fold_flags)
+SELECT %(run)s, t.lo, t.hi, t.ids, 0, 0, '{{}}'::jsonb, a.persons, a.months, a.flags
+FROM (SELECT MIN(id) AS lo, MAX(id) + 1 AS hi, array_agg(id ORDER BY id) AS ids
+      FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1) / %(size)s AS n
+            FROM coverage_touched) numbered
+      GROUP BY n) t
+CROSS JOIN LATERAL ({PAIRS_IN_RANGE.format(lo="t.lo", hi="t.hi")}) a
+RETURNING COALESCE(cardinality(fold_person_ids), 0)
 """
 
 
@@ -224,6 +231,9 @@ def chunk_sql(*, incremental: bool, retention_after: int = 0) -> str:
         scope_membership=scope.format(col="m.person_id"),
         scope_bits=scope.format(col="b.person_id"),
         scope_status=scope.format(col="s.person_id"),
+        # the row is found by its ctid; a range helps the planner, a list would be searched
+        # from its start for every row
+        scope_updated="" if incremental else "AND " + scope.format(col="s.person_id"),
         retained=retained_sql(retention_after),
         paid_until=MONTH_END.format(
             i="through_mi + CASE WHEN retained THEN GREATEST(%(grace)s, %(ret)s) "

@@ -249,3 +249,17 @@ def test_migration_converts_the_paid_month_rows():
     assert PaidMonths.objects.get(person=person).booked_months() == [
         D(2019, 12, 1), D(2026, 10, 1), D(2026, 11, 1)]  # November: rows netting to 0
     assert bits(other) == ([D(2026, 11, 1)], [])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="storage parameters of PostgreSQL")
+def test_status_and_paid_month_pages_keep_room_for_updates_and_chunk_lists_are_not_compressed():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname, reloptions FROM pg_class WHERE relname IN "
+                       "('coverage_coveragestatus', 'coverage_paidmonths') ORDER BY relname")
+        assert cursor.fetchall() == [("coverage_coveragestatus", ["fillfactor=90"]),
+                                     ("coverage_paidmonths", ["fillfactor=90"])]
+        cursor.execute("SELECT attname, attstorage FROM pg_attribute WHERE attrelid = "
+                       "'coverage_recomputechunk'::regclass AND atttypid = 'bigint[]'::regtype "
+                       "ORDER BY attname")
+        assert cursor.fetchall() == [("fold_flags", "e"), ("fold_months", "e"),
+                                     ("fold_person_ids", "e"), ("person_ids", "e")]
