@@ -18,11 +18,11 @@ then measures in one run, with ``--workers`` processes sharing each run's chunks
 and prints per-person costs, the ratios, the load average and the extrapolation to
 20 million persons.
 
-Last run (``--persons 1000000 --reuse --keep --loop-budget 30``, 2 workers, load 2.3 → 1.4):
-fold 15.6 s once; first full run 10.4 s writing every row (12.9 s with 1 worker); re-run
-3.1 s (6.0 s); incremental 1 % 0.76 s = 7.3 % of the full run (goal ≤ 5 % not met at 1 M,
-see ``bench/README.md``); per-person loop 7.96 ms → 764× per person; extrapolated to 20 M:
-full 3.5 min, incremental 15 s.
+Last run (``--persons 1000000 --keep --loop-budget 30``, fresh population, 2 workers, load
+0.9 → 1.6): fold 22.3 s once; first full run 9.3 s writing every row (16.0 s with 1 worker);
+re-run 3.4 s (6.1 s); incremental 1 % 0.71 s = 7.7 % of the full run (goal ≤ 5 % not met at
+1 M, see ``bench/README.md``); per-person loop 9.79 ms → 1 056× per person; extrapolated to
+20 M: full 3.1 min, incremental 14 s.
 """
 
 import argparse
