@@ -251,7 +251,7 @@ def test_migration_converts_the_paid_month_rows():
     assert bits(other) == ([D(2026, 11, 1)], [])
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="storage parameters of PostgreSQL")
+@pytest.mark.postgresql  # storage parameters of PostgreSQL
 def test_status_and_paid_month_pages_keep_room_for_updates_and_chunk_lists_are_not_compressed():
     with connection.cursor() as cursor:
         cursor.execute("SELECT relname, reloptions FROM pg_class WHERE relname IN "
