@@ -54,6 +54,7 @@ def world(db):
     return people
 
 
+@pytest.mark.postgresql  # ``world`` runs the recomputation
 def test_person_page_shows_status_explanation_and_timeline(client, hq_operator, world):
     client.force_login(hq_operator)
     person = world["payer"]
@@ -63,6 +64,7 @@ def test_person_page_shows_status_explanation_and_timeline(client, hq_operator, 
     assert "new→payments" in page  # the timeline row of the first run
 
 
+@pytest.mark.postgresql  # ``world`` runs the recomputation
 def test_risk_filters_list_the_right_persons(client, hq_operator, world):
     client.force_login(hq_operator)
     url = "/admin/coverage/coveragestatus/"
@@ -76,6 +78,7 @@ def test_risk_filters_list_the_right_persons(client, hq_operator, world):
     assert "Работник" in uninsured and "Плательщик" not in uninsured
 
 
+@pytest.mark.postgresql  # ``world`` runs the recomputation
 def test_uninsured_report_by_region_and_payer_type_and_excel(client, hq_operator, world):
     client.force_login(hq_operator)
     page = client.get("/admin/coverage/coveragestatus/uninsured/")
@@ -89,6 +92,7 @@ def test_uninsured_report_by_region_and_payer_type_and_excel(client, hq_operator
     assert values[1][0] == "710000000" and values[1][-1] == 1
 
 
+@pytest.mark.postgresql  # ``world`` runs the recomputation
 def test_regional_operator_report_and_list_hide_other_regions(client, astana_operator, world):
     client.force_login(astana_operator)
     page = client.get("/admin/coverage/coveragestatus/uninsured/")
@@ -97,6 +101,7 @@ def test_regional_operator_report_and_list_hide_other_regions(client, astana_ope
     assert "Предприниматель" in listing and "Плательщик" not in listing
 
 
+@pytest.mark.postgresql  # ``world`` runs the recomputation
 def test_dashboard_panel_shows_share_by_region_against_target(rf, hq_operator, world):
     request = rf.get("/admin/")
     request.user = hq_operator
@@ -121,6 +126,7 @@ def test_feed_upload_in_admin(client, hq_operator):
     assert CategoryMembership.objects.get(person=person).category.code == "disabled"
 
 
+@pytest.mark.postgresql  # ``world`` runs the recomputation
 def test_recompute_runs_list_shows_progress(client, hq_operator, world):
     client.force_login(hq_operator)
     page = client.get("/admin/coverage/recomputerun/").content.decode()

@@ -9,7 +9,7 @@ from coverage.models import CoverageStatus, RecomputeRun
 from coverage.selectors import person_coverage
 from tests.coverage.population import generate
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgresql]  # the recomputation runs on PostgreSQL
 
 DATES = [
     datetime.date(2025, 6, 15),   # before the retention and the local budgets

@@ -15,7 +15,7 @@ from tests.coverage.helpers import pay, pay_months
 from tests.coverage.population import generate
 from tests.factories import PersonFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgresql]  # the recomputation runs on PostgreSQL
 
 D = datetime.date
 ON = D(2026, 11, 23)
@@ -251,7 +251,6 @@ def test_migration_converts_the_paid_month_rows():
     assert bits(other) == ([D(2026, 11, 1)], [])
 
 
-@pytest.mark.postgresql  # storage parameters of PostgreSQL
 def test_status_and_paid_month_pages_keep_room_for_updates_and_chunk_lists_are_not_compressed():
     with connection.cursor() as cursor:
         cursor.execute("SELECT relname, reloptions FROM pg_class WHERE relname IN "

@@ -17,7 +17,7 @@ from coverage.models import (
 from tests.coverage.helpers import member, pay, pay_months
 from tests.factories import PersonFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgresql]  # the recomputation runs on PostgreSQL
 
 D = datetime.date
 

@@ -10,7 +10,7 @@ from coverage.models import CategoryMembership, CoverageHistory, CoverageStatus
 from tests.coverage.helpers import member
 from tests.factories import PersonFactory, region
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgresql]  # the recomputation runs on PostgreSQL
 
 
 @pytest.fixture

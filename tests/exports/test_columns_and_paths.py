@@ -77,6 +77,7 @@ def _payments_csv(user, export_media):
     return read_csv(export_media / job.file.name)
 
 
+@pytest.mark.postgresql  # the COPY path
 def test_copy_and_python_csv_paths_write_the_same_values(
     analyst, tricky_ledger, export_media, monkeypatch, settings
 ):
