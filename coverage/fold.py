@@ -53,13 +53,16 @@ WHERE id > %(from_id)s AND id <= %(to_id)s AND kind <> ALL(%(excluded)s)
 GROUP BY person_id, period
 """
 
-# The pairs of the persons in [{lo}, {hi}) as three arrays, in (person, month) order.
-PAIRS_IN_RANGE = """
+
+def pairs_in_range(lo: str, hi: str) -> str:
+    """The pairs of the persons with ``lo`` <= id < ``hi`` as three arrays, in order."""
+    return f"""
 SELECT array_agg(f.person_id ORDER BY f.person_id, f.period) AS persons,
-       array_agg({month} ORDER BY f.person_id, f.period) AS months,
+       array_agg({MONTH_OF.format(d="f.period")} ORDER BY f.person_id, f.period) AS months,
        array_agg(f.flags ORDER BY f.person_id, f.period) AS flags
 FROM coverage_fold_pairs f WHERE f.person_id >= {lo} AND f.person_id < {hi}
-""".format(month=MONTH_OF.format(d="f.period"), lo="{lo}", hi="{hi}")
+"""
+
 
 # Each chunk of the run gets the pairs of the persons in its id range (an index range
 # scan of the pairs per chunk); returns the number of pairs handed out.
@@ -67,7 +70,7 @@ ASSIGN = f"""
 UPDATE coverage_recomputechunk c
 SET fold_person_ids = a.persons, fold_months = a.months, fold_flags = a.flags
 FROM coverage_recomputechunk r
-CROSS JOIN LATERAL ({PAIRS_IN_RANGE.format(lo="r.lo", hi="r.hi")}) a
+CROSS JOIN LATERAL ({pairs_in_range("r.lo", "r.hi")}) a
 WHERE r.run_id = %(run)s AND c.id = r.id AND a.persons IS NOT NULL
 RETURNING cardinality(a.persons)
 """

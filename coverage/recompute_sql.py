@@ -10,7 +10,7 @@ rows, all from one snapshot; ``{scope}`` restricts every table read to the
 chunk (an id range, or the chunk's list of persons in an incremental run).
 """
 
-from .fold import PAIRS_IN_RANGE
+from .fold import pairs_in_range
 
 MONTH_START = "make_date((({i}) / 12)::int, (({i}) %% 12 + 1)::int, 1)"
 MONTH_END = ("(make_date((({i}) / 12)::int, (({i}) %% 12 + 1)::int, 1) "
@@ -207,7 +207,7 @@ FROM (SELECT MIN(id) AS lo, MAX(id) + 1 AS hi, array_agg(id ORDER BY id) AS ids
       FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1) / %(size)s AS n
             FROM coverage_touched) numbered
       GROUP BY n) t
-CROSS JOIN LATERAL ({PAIRS_IN_RANGE.format(lo="t.lo", hi="t.hi")}) a
+CROSS JOIN LATERAL ({pairs_in_range("t.lo", "t.hi")}) a
 RETURNING COALESCE(cardinality(fold_person_ids), 0)
 """
 
