@@ -210,10 +210,9 @@ def main():
               + ("" if bulk_rows == rows else f" (first {bulk_rows:,} rows of {rows:,})"),
               flush=True)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT name, setting, unit FROM pg_settings WHERE name IN "
+        cursor.execute("SELECT name, current_setting(name) FROM pg_settings WHERE name IN "
                        "('shared_buffers', 'max_wal_size', 'checkpoint_timeout') ORDER BY name")
-        server = ", ".join(f"{name}={setting}{unit or ''}" for name, setting, unit in
-                           cursor.fetchall())
+        server = ", ".join(f"{name}={setting}" for name, setting in cursor.fetchall())
     print(f"server: {server}", flush=True)
     ratio = import_rate / bulk_rate
     print(f"ratio import / bulk_create: {ratio:.2f}× (load average during the run: "

@@ -58,7 +58,7 @@ def _set(run, **fields):
 
 
 # One statement per chunk inserts its postable rows; ``{distinct}`` and ``{probe}`` are
-# empty, or leave out repeats and rows posted already.
+# empty, or leave out repeats and rows posted already (the first line of a key wins).
 POST = """
 INSERT INTO payers_payment (person_id, iin, payer_code, period, kind, knp, amount, paid_on,
                             document_no, import_run_id, note, posted_at)
@@ -66,21 +66,23 @@ SELECT {distinct} c.person_id, c.iin, c.payer_id, c.period_date, c.kind, c.knp,
        c.amount_value, c.paid_date, c.document_no, %(run)s, '', %(now)s
 FROM {table} c
 WHERE c.reason IS NULL AND c.person_id IS NOT NULL {probe}
-ORDER BY {key}, c.line_no {tail}
+ORDER BY {key}{tiebreak} {tail}
 """
 # A new month's chunk: every postable row goes in. Should the file repeat a key (within
 # the chunk or from an earlier one), the unique index refuses and POST_PROBED is used.
-POST_NEW = {"distinct": "", "probe": "", "tail": ""}
+POST_NEW = {"distinct": "", "probe": "", "tiebreak": "", "tail": ""}  # keys are unique
 # Otherwise: leave out what is posted already (an index probe per row: a correlated
 # subquery, so that the planner never hashes or scans the whole ledger as it may for an
 # anti-join with stale statistics) and repeats within the chunk (the first line wins).
-POST_PROBED = {"distinct": "DISTINCT ON ({key})", "tail": "", "probe": """
+POST_PROBED = {"distinct": "DISTINCT ON ({key})", "tiebreak": ", c.line_no", "tail": "",
+               "probe": """
   AND (SELECT x.id FROM payers_payment x
        WHERE x.period = c.period_date AND x.person_id = c.person_id AND x.knp = c.knp
          AND x.payer_code = c.payer_id AND x.document_no = c.document_no
        LIMIT 1) IS NULL"""}
 # SQLite (the demo): the unique index keeps the first line of each key.
-POST_SQLITE = {"distinct": "", "probe": "", "tail": "ON CONFLICT DO NOTHING"}
+POST_SQLITE = {"distinct": "", "probe": "", "tiebreak": ", c.line_no",
+               "tail": "ON CONFLICT DO NOTHING"}
 
 
 def _post_sql(variant, *, table, key):
