@@ -57,10 +57,11 @@ def orm_loop(employer_bins, period):
     """The naive way: per employer, load lines and payments, compare row by row in Python."""
     from decimal import Decimal
 
+    from osms.core.periods import add_months
     from payers.calculator import calculate
     from payers.models import Organisation, Payment, Person
     from reconciliation.models import Declaration
-    from reconciliation.reconcile import add_months, rule_for
+    from reconciliation.reconcile import rule_for
 
     rule = rule_for(period)
     tol = rule.tolerance

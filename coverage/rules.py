@@ -31,21 +31,11 @@ The rules, in order:
 import datetime
 from dataclasses import dataclass, field
 
+from osms.core.periods import month_end, month_index, month_start
+
 # Ledger kinds that are not the person's own contributions: penalties, and the
 # budgets' payments for categories (their status comes from the membership).
 NON_CONTRIBUTION_KINDS = ("penalty", "state", "local_budget")
-
-
-def month_index(day: datetime.date) -> int:
-    return day.year * 12 + day.month - 1
-
-
-def month_start(index: int) -> datetime.date:
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(index: int) -> datetime.date:
-    return month_start(index + 1) - datetime.timedelta(days=1)
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import get_language
 
+from osms.core.periods import add_months, last_day
 from payers.models import Activity, Employment, Person
 
 from .explain import explanation_kk, explanation_ru
@@ -75,9 +76,8 @@ CATEGORY_BASES = (Basis.BENEFIT_CATEGORY, Basis.LOCAL_BUDGET)
 
 
 def next_month_bounds(on: datetime.date) -> tuple[datetime.date, datetime.date]:
-    first = (on.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-    return first, last
+    first = add_months(on, 1)
+    return first, last_day(first)
 
 
 def losing_status_q(on: datetime.date, days: int = 30) -> Q:

@@ -21,6 +21,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
 
+from osms.core.periods import add_months, last_day
+
 from . import rates
 from .calculator import CalculationError, calculate
 from .models import Activity, Arrear, PayerType, PaymentKind, PenaltyRule, ReferenceKind
@@ -107,7 +109,7 @@ def _months(as_of, due_day, since=None):
     months = []
     while period is not None and rates.due_date(period=period, due_day=due_day) < as_of:
         months.append(period)
-        period = (period + datetime.timedelta(days=32)).replace(day=1)
+        period = add_months(period, 1)
     return months
 
 
@@ -115,7 +117,7 @@ def _fixed_obligations(cursor, months):
     """Entrepreneurs' and private practitioners' fixed monthly amounts, by the calculator."""
     fixed = []
     for period in months:
-        end = (period + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+        end = last_day(period)
         for payer_type in (PayerType.INDIVIDUAL_ENTREPRENEUR, PayerType.PRIVATE_PRACTICE):
             try:
                 expected = calculate(payer_type=payer_type, period=period, income=None).total

@@ -14,6 +14,8 @@ import os
 import tempfile
 from decimal import Decimal
 
+from osms.core.periods import add_months, last_day
+
 from .arrears import arrears_recompute
 from .calculator import CalculationError, calculate
 from .imports import payment_import
@@ -24,14 +26,8 @@ MONTHS = 24
 HEADER = "payer_id,iin,last_name,first_name,period,knp,amount,paid_on,document_no\n"
 
 
-def _month_end(period):
-    return (period + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-
-
 def _paid_on(rng, period, today, late):
-    following = (period + datetime.timedelta(days=32)).replace(day=1)
-    if late:
-        following = (following + datetime.timedelta(days=32)).replace(day=1)
+    following = add_months(period, 2 if late else 1)
     day = following.replace(day=rng.randint(3, 28 if late else 24))
     return min(day, today)
 
@@ -70,7 +66,7 @@ def _employee_rows(rng, periods, today, prices):
                          * 1000)
         skips = rng.random() < 0.05
         for period in periods:
-            if employment.started_on > _month_end(period) or (
+            if employment.started_on > last_day(period) or (
                     employment.ended_on and employment.ended_on < period):
                 continue
             if skips and rng.random() < 0.3:
@@ -93,7 +89,7 @@ def _own_rows(rng, periods, today, prices):
                       else "private_practice")
         habit = rng.random()  # most pay on time, some late, some stop paying
         for period in periods:
-            if activity.started_on > _month_end(period) or (
+            if activity.started_on > last_day(period) or (
                     activity.ended_on and activity.ended_on < period):
                 continue
             if habit > 0.85 and period >= periods[-6]:

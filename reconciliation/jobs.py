@@ -6,9 +6,10 @@ import logging
 from django.db.models import Max
 from django.utils import timezone
 
+from osms.core.periods import add_months
+
 from .models import ReconciliationRun
 from .reconcile import (
-    add_months,
     current_watermarks,
     periods_with_late_data,
     reconcile_period,

@@ -28,6 +28,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from osms.core.periods import add_months, first_of_month
+
 from . import reconcile_sql as q
 from .models import DeclarationImportRun, ReconciliationRule, ReconciliationRun
 from .terms import KINDS, employee_terms
@@ -40,15 +42,6 @@ WORK_MEM = "256MB"
 
 class ReconciliationError(ValueError):
     """A period cannot be reconciled (no rule in force, no rate schedule)."""
-
-
-def first_of_month(value):
-    return datetime.date(value.year, value.month, 1)
-
-
-def add_months(period, months):
-    index = period.year * 12 + period.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 def rule_for(period):
