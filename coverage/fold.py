@@ -1,4 +1,4 @@
-"""The payments ledger folded into one row of paid-month bits per person (``PaidMonths``).
+"""The payments ledger folded into paid-month bits per person (``models.PaidBits``).
 
 A month is paid when the net sum of the person's own contributions for it is > 0
 (kinds in ``NON_CONTRIBUTION_KINDS`` left out, reversals are negative rows); it
@@ -11,14 +11,17 @@ id up to ``upto``: a settled watermark, every lower id is committed):
 * incremental: the (person, month) pairs of the payments above the previous
   watermark, with what those payments say (``NEW_PAIRS``), are handed to the
   chunks of the run (``assign_pairs``: the pairs of the persons in a chunk's id
-  range); each chunk folds its pairs (``APPLY_SQL``) before deciding its persons,
-  in the same transaction, so the workers share the fold. A month without earlier
+  range); each chunk folds its pairs into the bits of its persons' status rows
+  (``fold_ctes``) in the statement that decides them, so the workers share the
+  fold and each person's row is read and written once. A month without earlier
   rows, or already paid and only paid more, is decided by the new payments; any
   other (a reversal, a month reversed before) by its exact sums in the ledger
   (index ``payment_person_period_idx``);
 * rebuild (first run, ``--rebuild``): the whole ledger in one scan, grouped per
-  person and 64-month word with integer bit operations (no per-month group);
-  the months that have a negative row become pairs decided by the ledger.
+  person and 64-month word with integer bit operations (no per-month group),
+  written to the staging table ``PaidMonths``, from which that run's chunks take
+  their persons' bits (emptied when the run is done); the months that have a
+  negative row become pairs decided by the ledger.
 """
 
 import time
@@ -83,10 +86,12 @@ ZEROS = "substring(0::bit(4096) FROM 1 FOR {n})"
 # exact, else from the ledger (one lookup per such pair, whatever the planner
 # estimates), then applied to the persons' bit strings over the span of old and new
 # months: the stored bits widened once, the pairs' bits cleared, the paid ones set.
-# Only rows whose months changed are written (through their ctid: no second lookup).
-APPLY = f"""
-WITH pairs AS (
-    SELECT f.person_id, f.mi, f.flags, b.ctid AS b_row, b.first_month,
+# Common table expressions of the chunk's statement (``recompute_sql``), reading the
+# stored bits from the CTE ``{source}`` (person_id, first_month, paid, prepaid, booked)
+# and ending in ``merged``: the new bits of the persons who have pairs.
+FOLD = f"""
+pairs AS (
+    SELECT f.person_id, f.mi, f.flags, b.first_month,
            b.paid AS old_paid, b.prepaid AS old_prepaid, b.booked AS old_booked,
            COALESCE(substring(b.booked FROM f.mi - b.first_month + 1 FOR 1) = B'1', false)
                AS was_booked,
@@ -96,9 +101,9 @@ WITH pairs AS (
                AS was_prepaid
     FROM unnest(%(fold_persons)s::bigint[], %(fold_months)s::int[], %(fold_flags)s::int[])
          AS f(person_id, mi, flags)
-    LEFT JOIN coverage_paidmonths b ON b.person_id = f.person_id
+    LEFT JOIN {{source}} b ON b.person_id = f.person_id
 ),
-decided AS (
+pair_rules AS (
     SELECT *, flags & {LEDGER} = 0 AND NOT was_booked AS alone,
            flags & {LEDGER | NEGATIVE} = 0 AND was_paid AS more,
            LEAST(MIN(mi) OVER person, first_month) AS start,
@@ -113,7 +118,7 @@ exact AS (
            CASE WHEN d.alone THEN d.flags & {NET | EARLY} = {NET | EARLY}
                 WHEN d.more THEN d.was_prepaid OR d.flags & {EARLY} > 0
                 ELSE COALESCE(x.total > 0 AND x.early, false) END AS prepaid
-    FROM decided d
+    FROM pair_rules d
     LEFT JOIN LATERAL (
         SELECT SUM(p.amount) AS total, bool_or(p.amount > 0 AND p.paid_on < p.period) AS early
         FROM payers_payment p
@@ -123,7 +128,7 @@ exact AS (
     ) x ON true
 ),
 masks AS (
-    SELECT person_id, start, (array_agg(b_row))[1] AS b_row,
+    SELECT person_id, start,
            bit_or(set_bit({{span}}, mi - start, 1)) AS touched,
            bit_or(set_bit({{span}}, mi - start, paid::int)) AS paid,
            bit_or(set_bit({{span}}, mi - start, prepaid::int)) AS prepaid,
@@ -132,21 +137,10 @@ masks AS (
     FROM exact GROUP BY person_id, start, stop
 ),
 merged AS (
-    SELECT person_id, b_row, start, paid | (old_paid & ~touched) AS paid,
-           prepaid | (old_prepaid & ~touched) AS prepaid, touched | old_booked AS booked,
-           old_paid, old_prepaid, old_booked
+    SELECT person_id, start AS first_month, paid | (old_paid & ~touched) AS paid,
+           prepaid | (old_prepaid & ~touched) AS prepaid, touched | old_booked AS booked
     FROM masks
-),
-updated AS (
-    UPDATE coverage_paidmonths b
-    SET first_month = m.start, paid = m.paid, prepaid = m.prepaid, booked = m.booked
-    FROM merged m
-    WHERE b.ctid = m.b_row AND b.person_id = m.person_id
-      AND (m.paid <> m.old_paid OR m.prepaid <> m.old_prepaid OR m.booked <> m.old_booked)
-)
-INSERT INTO coverage_paidmonths (person_id, first_month, paid, prepaid, booked)
-SELECT person_id, start, paid, prepaid, booked FROM merged WHERE b_row IS NULL
-"""
+)"""
 
 
 def _widened(bits):
@@ -156,13 +150,17 @@ def _widened(bits):
             f"{ZEROS.format(n=f'stop - ({last})')}, {ZEROS.format(n='stop - start + 1')})")
 
 
-APPLY_SQL = APPLY.format(
-    period=MONTH_START.format(i="d.mi"),
-    span=ZEROS.format(n="stop - start + 1"),
-    old_paid=_widened("old_paid"),
-    old_prepaid=_widened("old_prepaid"),
-    old_booked=_widened("old_booked"),
-)
+def fold_ctes(source: str) -> str:
+    """The fold's common table expressions over the stored bits of the CTE ``source``."""
+    return FOLD.format(
+        source=source,
+        period=MONTH_START.format(i="d.mi"),
+        span=ZEROS.format(n="stop - start + 1"),
+        old_paid=_widened("old_paid"),
+        old_prepaid=_widened("old_prepaid"),
+        old_booked=_widened("old_booked"),
+    )
+
 
 # Rebuild, 1: the ledger per person and 64-month word (bit 63 - m %% 64 of word m / 64).
 WORDS = """

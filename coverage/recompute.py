@@ -1,12 +1,13 @@
 """The nightly recomputation of insured statuses: set-based, chunked, resumable.
 
 Opening a run notes the months of the new payments (``coverage.fold``; on the
-first run or ``--rebuild`` it folds the whole ledger into the paid months) and
+first run or ``--rebuild`` it folds the whole ledger into a staging table) and
 cuts the work into chunks (``RecomputeChunk``), in one transaction. A worker
-claims an undone chunk with ``SELECT … FOR UPDATE SKIP LOCKED`` and, in the same
-transaction, folds those months of the chunk's persons into their paid months,
-then decides their statuses, writes a history row for each change and inserts or
-updates the current rows in one SQL statement (``recompute_sql``), and marks the
+claims an undone chunk with ``SELECT … FOR UPDATE SKIP LOCKED`` and, in one SQL
+statement (``recompute_sql``) of the same transaction, folds those months into
+the paid-month bits its persons' status rows carry, decides their statuses from
+the bits so folded, writes a history row for each change and inserts or updates
+the current rows (bits and decision, one row per person); then it marks the
 chunk done. A crash rolls the chunk back; the next call resumes the unfinished
 run before starting a new one. Several Celery workers (or processes) share one
 run, and so the fold.
@@ -34,14 +35,14 @@ from payers.ledger import settled_payment_watermark
 from payers.models import Person
 
 from .facts import policy_on
-from .fold import APPLY_SQL, assign_pairs, fold_ledger
+from .fold import assign_pairs, fold_ledger
 from .models import CategoryTerm, RecomputeChunk, RecomputeRun, ResidencyRule, StatusPolicy
 from .recompute_sql import TOUCHED, TOUCHED_CHUNKS, chunk_sql
 from .rules import NON_CONTRIBUTION_KINDS, month_index, month_start
 
 DEFAULT_CHUNK = 100_000  # persons per id range
 TOUCHED_CHUNK = 5_000  # at most this many touched persons per chunk of an incremental run
-TOUCHED_SHARE, TOUCHED_MIN = 4, 500  # and cut in 4 if that leaves 500 each (for the workers)
+TOUCHED_SHARE, TOUCHED_MIN = 2, 500  # and cut in 2 if that leaves 500 each (a chunk per core)
 DENSE_SHARE = 0.2  # beyond this share of the id range touched (and one chunk), scan ranges
 RUN_LOCK = 0x05C0_0E12  # advisory lock serialising the start of runs
 
@@ -130,6 +131,7 @@ def _start_run(*, on, full, chunk_size, acting_user, watermark, settled, rebuild
         mode=mode,
         folded_payments=folded,
         fold_seconds=fold_seconds,
+        rebuilt=rebuild,
         payment_watermark=watermark,
         person_watermark=bounds["hi"] or 0,
         since=_since(previous),
@@ -207,12 +209,10 @@ def process_next_chunk(run) -> bool:
             return False
         params = _params(run, chunk)
         sql = chunk_sql(incremental=chunk.person_ids is not None,
-                        retention_after=params["ret_after"])
+                        retention_after=params["ret_after"], rebuilt=run.rebuilt)
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '128MB'")
             cursor.execute("SET LOCAL jit = off")
-            if chunk.fold_person_ids:
-                cursor.execute(APPLY_SQL, params)
             cursor.execute(sql, params)
             counts = dict(cursor.fetchall())
         persons = counts.pop("", 0)
@@ -238,6 +238,9 @@ def finish_if_complete(run) -> RecomputeRun:
         run.transitions = dict(sorted(transitions.items()))
         run.chunks_done = run.chunks_total
         run.status = RecomputeRun.Status.DONE
+        if run.rebuilt:  # every chunk took its bits from the staging table
+            with connection.cursor() as cursor:
+                cursor.execute("TRUNCATE coverage_paidmonths")
         run.finished_at = timezone.now()
         run.duration_seconds = (run.finished_at - run.started_at).total_seconds()
         run.save()

@@ -2,27 +2,33 @@
 
 Every step mirrors a step of ``rules.decide``; month arithmetic uses month
 indexes (year × 12 + month − 1) as the rules module does. A person's payments
-are one ``PaidMonths`` row (see ``coverage.fold``): ``h`` is its paid bits over
-the rules' horizon, bit 1 = month ``%(low)s``, so each question of
+are the paid-month bits of their status row (``models.PaidBits``) with the
+chunk's new months folded in (``coverage.fold``, ``folded``): ``h`` is the paid
+bits over the rules' horizon, bit 1 = month ``%(low)s``, so each question of
 ``rules._decide_payments`` is a bit-string expression. The same statement
 writes the history rows of the changes and inserts or updates the current
-rows, all from one snapshot; ``{scope}`` restricts every table read to the
-chunk (an id range, or the chunk's list of persons in an incremental run).
+rows (decision and bits), all from one snapshot; ``{scope}`` restricts every
+table read to the chunk (an id range, or the chunk's list of persons in an
+incremental run).
 """
 
-from .fold import pairs_in_range
+from .fold import fold_ctes, pairs_in_range
 
 MONTH_START = "make_date((({i}) / 12)::int, (({i}) %% 12 + 1)::int, 1)"
 MONTH_END = ("(make_date((({i}) / 12)::int, (({i}) %% 12 + 1)::int, 1) "
              "+ interval '1 month - 1 day')::date")
 
 SCOPE_RANGE = "{col} >= %(lo)s AND {col} < %(hi)s"
-SCOPE_IDS = "{col} = ANY(%(ids)s)"
+SCOPE_IDS = "{col} IN (SELECT id FROM persons)"
+# The persons of a chunk: an id range, or (an incremental run) its list, sent once and
+# joined (the planner reads the list's length from unnest, not 5 000 constants per use).
+PERSONS_RANGE = "payers_person p WHERE p.id >= %(lo)s AND p.id < %(hi)s"
+PERSONS_LISTED = "unnest(%(ids)s::bigint[]) AS t(id) JOIN payers_person p ON p.id = t.id"
 
 CHUNK = """
 WITH persons AS (
     SELECT p.id, p.birth_date, p.citizenship, p.death_date
-    FROM payers_person p WHERE {scope_person}
+    FROM {persons_from}
 ),
 rights AS (
     SELECT DISTINCT ON (r.citizenship) r.citizenship, r.categories_apply, r.payments_apply
@@ -59,35 +65,56 @@ best AS (
     FROM candidates
     ORDER BY person_id, (payer = 'republican') DESC, (until IS NULL) DESC, until DESC, code
 ),
+{fold},
+joined AS (
+    SELECT p.id AS person_id, p.citizenship, p.death_date,
+           st.ctid AS status_row, st.person_id IS NOT NULL AS known,
+           st.insured AS old_insured, st.basis AS old_basis, st.valid_until AS old_valid_until,
+           st.category_code AS old_category_code, st.last_paid_period AS old_last_paid_period,
+           st.recheck_on AS old_recheck_on, st.first_month AS old_first_month,
+           st.paid AS old_paid, st.prepaid AS old_prepaid, st.booked AS old_booked,
+           CASE WHEN m.person_id IS NULL THEN {src}.first_month ELSE m.first_month END
+               AS first_month,
+           CASE WHEN m.person_id IS NULL THEN {src}.paid ELSE m.paid END AS paid,
+           CASE WHEN m.person_id IS NULL THEN {src}.prepaid ELSE m.prepaid END AS prepaid,
+           CASE WHEN m.person_id IS NULL THEN {src}.booked ELSE m.booked END AS booked
+    FROM persons p
+    LEFT JOIN coverage_coveragestatus st ON st.person_id = p.id AND {scope_status}
+    {source_join}
+    LEFT JOIN merged m ON m.person_id = p.id
+),
 bits AS (
-    SELECT b.person_id,
-           substring(CASE WHEN b.first_month > %(low)s
-                          THEN repeat('0', b.first_month - %(low)s)::varbit || b.paid
-                          ELSE b.paid END
-                     FROM GREATEST(%(low)s - b.first_month, 0) + 1 FOR %(span)s) AS h,
-           substring(b.prepaid FROM %(cur)s - b.first_month + 1 FOR 1) = B'1' AS cur_prepaid
-    FROM coverage_paidmonths b WHERE {scope_bits}
+    SELECT *,
+           substring(CASE WHEN first_month > %(low)s
+                          THEN repeat('0', first_month - %(low)s)::varbit || paid
+                          ELSE paid END
+                     FROM GREATEST(%(low)s - first_month, 0) + 1 FOR %(span)s) AS h,
+           substring(prepaid FROM %(cur)s - first_month + 1 FOR 1) = B'1' AS cur_prepaid,
+           (first_month, paid, prepaid, booked) IS DISTINCT FROM
+               (old_first_month, old_paid, old_prepaid, old_booked) AS bits_changed
+    FROM joined
+    OFFSET 0  -- computed once per row, not once per reference (no subquery pull-up)
 ),
 pa AS (
-    SELECT person_id, h, cur_prepaid,
-           bit_count(h) > 0 AS has_paid,
+    SELECT *,
+           COALESCE(bit_count(h) > 0, false) AS has_paid,
            bit_count(w) AS n_window,
            NULLIF(position(B'1' IN w), 0) + %(ws)s - 1 AS first_mi,
            NULLIF(length(rtrim(substring(h FOR %(cur)s - %(low)s + 1)::text, '0')), 0)
                + %(low)s - 1 AS last_mi
     FROM (SELECT *, substring(h FROM %(ws)s - %(low)s + 1) AS w FROM bits) x
+    OFFSET 0
 ),
 facts AS (
-    SELECT p.id AS person_id,
-           (p.death_date IS NOT NULL AND p.death_date < %(on)s) AS dead,
+    SELECT pa.*,
+           (pa.death_date IS NOT NULL AND pa.death_date < %(on)s) AS dead,
            COALESCE(r.payments_apply, true) AS pays,
            b.code AS cat_code, b.payer AS cat_payer, b.until AS cat_until,
-           COALESCE(pa.has_paid, false) AS has_paid, pa.first_mi, pa.last_mi, pa.cur_prepaid,
            {retained} AS retained, pa.first_mi + pa.n_window - 1 AS through_mi
-    FROM persons p
-    LEFT JOIN rights r ON r.citizenship = p.citizenship
-    LEFT JOIN best b ON b.person_id = p.id AND COALESCE(r.categories_apply, true)
-    LEFT JOIN pa ON pa.person_id = p.id
+    FROM pa
+    LEFT JOIN rights r ON r.citizenship = pa.citizenship
+    LEFT JOIN best b ON b.person_id = pa.person_id AND COALESCE(r.categories_apply, true)
+    OFFSET 0
 ),
 outcome AS (
     SELECT facts.*,
@@ -98,9 +125,12 @@ outcome AS (
                 WHEN retained AND %(cur)s - through_mi <= %(ret)s THEN 'retention'
                 ELSE 'none' END AS kind
     FROM facts
+    OFFSET 0
 ),
 decided AS (
-    SELECT person_id,
+    SELECT person_id, status_row, known, old_insured, old_basis, old_valid_until,
+           old_category_code, old_last_paid_period, old_recheck_on, bits_changed,
+           first_month, paid, prepaid, booked,
            kind <> 'none' AS insured,
            CASE kind
                WHEN 'category' THEN CASE WHEN cat_payer = 'republican' THEN 'benefit_category'
@@ -125,16 +155,14 @@ decided AS (
     FROM outcome
 ),
 compared AS (
-    SELECT d.*, s.ctid AS status_row, s.person_id IS NOT NULL AS known, s.insured AS old_insured,
-           s.basis AS old_basis, s.valid_until AS old_valid_until,
-           (d.insured, d.basis, d.valid_until)
-               IS DISTINCT FROM (s.insured, s.basis, s.valid_until) AS status_changed,
-           (d.insured, d.basis, d.valid_until, d.category_code, d.last_paid_period,
-            d.recheck_on)
-               IS DISTINCT FROM (s.insured, s.basis, s.valid_until, s.category_code,
-                                 s.last_paid_period, s.recheck_on) AS row_changed
-    FROM decided d
-    LEFT JOIN coverage_coveragestatus s ON s.person_id = d.person_id AND {scope_status}
+    SELECT *,
+           (insured, basis, valid_until)
+               IS DISTINCT FROM (old_insured, old_basis, old_valid_until) AS status_changed,
+           bits_changed OR (insured, basis, valid_until, category_code, last_paid_period,
+                            recheck_on)
+               IS DISTINCT FROM (old_insured, old_basis, old_valid_until, old_category_code,
+                                 old_last_paid_period, old_recheck_on) AS row_changed
+    FROM decided
 ),
 history AS (
     INSERT INTO coverage_coveragehistory (person_id, changed_on, old_insured, old_basis,
@@ -149,19 +177,21 @@ history AS (
 ),
 added AS (
     INSERT INTO coverage_coveragestatus (person_id, as_of, insured, basis, valid_until,
-        category_code, last_paid_period, recheck_on, run_id)
+        category_code, last_paid_period, recheck_on, run_id, first_month, paid, prepaid,
+        booked)
     SELECT person_id, %(on)s, insured, basis, valid_until, category_code, last_paid_period,
-           recheck_on, %(run)s
+           recheck_on, %(run)s, first_month, paid, prepaid, booked
     FROM compared WHERE NOT known
 ),
 updated AS (
     UPDATE coverage_coveragestatus s SET
         as_of = %(on)s, insured = c.insured, basis = c.basis, valid_until = c.valid_until,
         category_code = c.category_code, last_paid_period = c.last_paid_period,
-        recheck_on = c.recheck_on, run_id = %(run)s
+        recheck_on = c.recheck_on, run_id = %(run)s, first_month = c.first_month,
+        paid = c.paid, prepaid = c.prepaid, booked = c.booked
     FROM compared c
-    WHERE s.ctid = c.status_row AND s.person_id = c.person_id AND c.known AND c.row_changed
-      {scope_updated}
+    WHERE s.ctid = ANY(ARRAY(SELECT status_row FROM compared WHERE known AND row_changed))
+      AND s.ctid = c.status_row AND s.person_id = c.person_id
 )
 SELECT '' AS reason, COUNT(*) FROM decided
 UNION ALL
@@ -224,16 +254,23 @@ def retained_sql(retention_after: int) -> str:
             f"- %(low)s + 1 FOR {retention_after})) = {retention_after}, false)")
 
 
-def chunk_sql(*, incremental: bool, retention_after: int = 0) -> str:
+# Where a chunk's stored bits come from: the status rows, or the ledger folded anew by a
+# rebuild run into the staging table (``coverage.fold``).
+SOURCE_REBUILT = ("LEFT JOIN coverage_paidmonths src ON src.person_id = p.id "
+                  "AND {scope}")
+
+
+def chunk_sql(*, incremental: bool, retention_after: int = 0, rebuilt: bool = False) -> str:
     scope = SCOPE_IDS if incremental else SCOPE_RANGE
+    table = "coverage_paidmonths" if rebuilt else "coverage_coveragestatus"
     return CHUNK.format(
-        scope_person=scope.format(col="p.id"),
+        source_join=(SOURCE_REBUILT.format(scope=scope.format(col="src.person_id")) if rebuilt
+                     else ""),
+        fold=fold_ctes(table),
+        persons_from=PERSONS_LISTED if incremental else PERSONS_RANGE,
         scope_membership=scope.format(col="m.person_id"),
-        scope_bits=scope.format(col="b.person_id"),
-        scope_status=scope.format(col="s.person_id"),
-        # the row is found by its ctid; a range helps the planner, a list would be searched
-        # from its start for every row
-        scope_updated="" if incremental else "AND " + scope.format(col="s.person_id"),
+        scope_status="true" if incremental else scope.format(col="st.person_id"),
+        src="src" if rebuilt else "st",
         retained=retained_sql(retention_after),
         paid_until=MONTH_END.format(
             i="through_mi + CASE WHEN retained THEN GREATEST(%(grace)s, %(ret)s) "

@@ -57,6 +57,10 @@ class RecomputeRun(models.Model):
         help_text=_("Ledger rows folded into the paid months when the run started."),
     )
     fold_seconds = models.FloatField(_("fold, s"), default=0)
+    rebuilt = models.BooleanField(
+        _("ledger folded anew"), default=False,
+        help_text=_("The run folded the whole ledger again (the first run, or --rebuild)."),
+    )
     since = models.DateTimeField(
         _("changes since"), null=True, blank=True,
         help_text=_("Memberships and persons changed after this moment are recomputed."),
@@ -101,7 +105,7 @@ class RecomputeChunk(models.Model):
         help_text=_("Incremental run: the persons to recompute (cleared when done). "
                     "Empty: every person of the id range."),
     )
-    # (person, month index) pairs of new payments, folded into PaidMonths by this chunk
+    # (person, month index) pairs of new payments, folded by this chunk (coverage.fold)
     fold_person_ids = IdArrayField(_("persons with new payments"), null=True, blank=True,
                                    editable=False)
     fold_months = IdArrayField(_("months of new payments"), null=True, blank=True,
@@ -123,8 +127,44 @@ class RecomputeChunk(models.Model):
         return f"{self.run_id}: [{self.lo}, {self.hi})"
 
 
-class CoverageStatus(models.Model):
-    """The status of a person on the date of the last run that touched them."""
+class PaidBits(models.Model):
+    """Paid months as bit strings: bit k (k = 0 first) is month ``first_month`` + k.
+
+    Month index = year × 12 + month − 1. A bit of ``paid`` is set when the net sum of
+    the person's own contributions for that month is > 0 (penalties and budget
+    payments left out, reversals subtracted); the same bit of ``prepaid`` when the
+    month is paid and its first positive payment came before the month began, and of
+    ``booked`` when the month has any such row at all (so that a new payment for a
+    month without one needs no look at the ledger). Maintained by ``coverage.fold``.
+    """
+
+    first_month = models.IntegerField(_("month of the first bit"), null=True, blank=True,
+                                      editable=False)
+    paid = BitStringField(_("paid months"), null=True, blank=True, editable=False)
+    prepaid = BitStringField(_("prepaid months"), null=True, blank=True, editable=False)
+    booked = BitStringField(_("months with payments"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def _dates(self, bits):
+        return [month_start(self.first_month + k)
+                for k, bit in enumerate(bits or "") if bit == "1"]
+
+    def months(self):
+        """The paid months as first-of-month dates."""
+        return self._dates(self.paid)
+
+    def prepaid_months(self):
+        return self._dates(self.prepaid)
+
+    def booked_months(self):
+        return self._dates(self.booked)
+
+
+class CoverageStatus(PaidBits):
+    """The status of a person on the date of the last run that touched them, and their
+    paid months (the run's input for the next time: one row read and written per person)."""
 
     person = models.OneToOneField(
         "payers.Person", verbose_name=_("person"), primary_key=True, on_delete=models.CASCADE,
@@ -191,26 +231,18 @@ class CoverageHistory(models.Model):
         return f"{self.person_id} {self.changed_on}: {self.reason}"
 
 
-class PaidMonths(models.Model):
-    """The ledger folded per person: which months are paid, as bit strings (the job's input).
+class PaidMonths(PaidBits):
+    """The whole ledger folded by a rebuild run, read by that run's chunks, then emptied.
 
-    Bit k (k = 0 first) of ``paid`` is month ``first_month`` + k (month index =
-    year × 12 + month − 1): the net sum of the person's own contributions for that
-    month is > 0 (penalties and budget payments left out, reversals subtracted).
-    The same bit of ``prepaid`` is set when the month is paid and its first positive
-    payment came before the month began, and of ``booked`` when the month has any
-    such row at all (so that a new payment for a month without one needs no look at
-    the ledger). Maintained by ``coverage.fold`` from the payments above the previous
-    run's watermark. One row per person, keyed by the person id; no database foreign
-    key (see the module docstring).
+    A run that folds the ledger from its start (the first run, ``--rebuild``) writes
+    every person's bits here in one pass; each chunk then takes the bits of its
+    persons from here instead of from their status rows (``coverage.recompute_sql``),
+    and the finished run empties the table. Between runs the bits live in
+    ``CoverageStatus``, the row each run reads and writes anyway.
     """
 
     person = models.OneToOneField("payers.Person", primary_key=True, on_delete=models.CASCADE,
                                   related_name="+", db_constraint=False)
-    first_month = models.IntegerField(_("month of the first bit"))
-    paid = BitStringField(_("paid months"))
-    prepaid = BitStringField(_("prepaid months"))
-    booked = BitStringField(_("months with payments"))
 
     class Meta:
         verbose_name = _("paid months")
@@ -218,17 +250,3 @@ class PaidMonths(models.Model):
 
     def __str__(self):
         return f"{self.person_id}: {len(self.months())} paid months"
-
-    def _dates(self, bits):
-        return [month_start(self.first_month + k) for k, bit in enumerate(bits) if bit == "1"]
-
-    def months(self):
-        """The paid months as first-of-month dates."""
-        return self._dates(self.paid)
-
-    def prepaid_months(self):
-        return self._dates(self.prepaid)
-
-    def booked_months(self):
-        return self._dates(self.booked)
-

@@ -22,7 +22,7 @@ ON = D(2026, 11, 23)
 
 
 def bits(person):
-    row = PaidMonths.objects.filter(person=person).first()
+    row = CoverageStatus.objects.filter(person=person).first()
     return (row.months(), row.prepaid_months()) if row else ([], [])
 
 
@@ -62,11 +62,11 @@ def test_late_payment_for_a_month_before_the_first_bit_and_far_ahead():
     person = PersonFactory()
     pay_months(person, D(2026, 6, 1), D(2026, 10, 1))
     services.status_recompute(on=ON, full=True)
-    first = PaidMonths.objects.get(person=person).first_month
+    first = CoverageStatus.objects.get(person=person).first_month
     pay(person, D(2012, 3, 1), paid_on=ON)  # years before the first bit
     pay(person, D(2031, 1, 1), paid_on=ON)  # years after the last
     run = services.status_recompute(on=ON)
-    row = PaidMonths.objects.get(person=person)
+    row = CoverageStatus.objects.get(person=person)
     assert row.first_month < first
     assert row.months() == [D(2012, 3, 1)] + [D(2026, m, 1) for m in range(6, 11)] + [
         D(2031, 1, 1)]
@@ -110,7 +110,7 @@ def test_a_month_reversed_in_an_earlier_run_is_decided_by_the_ledger():
     services.status_recompute(on=ON, full=True)
     reverse(early)
     services.status_recompute(on=ON)
-    row = PaidMonths.objects.get(person=person)
+    row = CoverageStatus.objects.get(person=person)
     assert row.months() == [] and row.booked_months() == [D(2027, 1, 1)]
     # paid again after it began: paid, and prepaid by the reversed early payment
     pay(person, D(2027, 1, 1), paid_on=D(2027, 1, 10))
@@ -127,7 +127,7 @@ def test_a_paid_month_paid_again_early_becomes_prepaid():
     pay(person, D(2027, 3, 1), paid_on=D(2027, 3, 2))  # a month without earlier rows
     services.status_recompute(on=ON)
     assert bits(person) == ledger(person) == ([D(2027, 2, 1), D(2027, 3, 1)], [D(2027, 2, 1)])
-    assert PaidMonths.objects.get(person=person).booked_months() == [D(2027, 2, 1),
+    assert CoverageStatus.objects.get(person=person).booked_months() == [D(2027, 2, 1),
                                                                     D(2027, 3, 1)]
 
 
@@ -205,16 +205,17 @@ def test_rebuild_by_word_columns_equals_rebuild_by_sorted_words(monkeypatch):
     pay(persons[0], D(1999, 1, 1), paid_on=ON)  # a wide ledger: many words for one person
 
     def months(person):
-        row = PaidMonths.objects.get(person=person)
+        row = CoverageStatus.objects.get(person=person)
         return row.months(), row.prepaid_months(), row.booked_months()
 
     services.status_recompute(on=ON, rebuild=True)
-    columns = {p.id: months(p) for p in persons if PaidMonths.objects.filter(person=p).exists()}
+    assert not PaidMonths.objects.exists()  # the staging table is emptied with the run
+    columns = {p.id: months(p) for p in persons}
     monkeypatch.setattr(fold, "FEW_WORDS", 0)
     services.status_recompute(on=ON, rebuild=True)
     assert {p: months(p) for p in columns} == columns
     assert {p.id: bits(p) for p in persons} == {p.id: ledger(p) for p in persons}
-    assert PaidMonths.objects.get(person=persons[0]).first_month == 1999 * 12 // 64 * 64
+    assert CoverageStatus.objects.get(person=persons[0]).first_month == 1999 * 12 // 64 * 64
 
 
 def test_payments_above_the_settled_watermark_wait_for_the_next_run(monkeypatch):
@@ -245,10 +246,12 @@ def test_migration_converts_the_paid_month_rows():
             "(%(o)s, '2026-11-01', 5, '2026-12-20')", {"p": person.pk, "o": other.pk})
         cursor.execute(migration.CONVERT)
         cursor.execute("DROP TABLE coverage_paidmonth")
-    assert bits(person) == ([D(2019, 12, 1), D(2026, 10, 1)], [D(2026, 10, 1)])
-    assert PaidMonths.objects.get(person=person).booked_months() == [
+    row = PaidMonths.objects.get(person=person)
+    assert (row.months(), row.prepaid_months()) == ([D(2019, 12, 1), D(2026, 10, 1)],
+                                                    [D(2026, 10, 1)])
+    assert row.booked_months() == [
         D(2019, 12, 1), D(2026, 10, 1), D(2026, 11, 1)]  # November: rows netting to 0
-    assert bits(other) == ([D(2026, 11, 1)], [])
+    assert PaidMonths.objects.get(person=other).months() == [D(2026, 11, 1)]
 
 
 def test_status_and_paid_month_pages_keep_room_for_updates_and_chunk_lists_are_not_compressed():
@@ -262,3 +265,31 @@ def test_status_and_paid_month_pages_keep_room_for_updates_and_chunk_lists_are_n
                        "ORDER BY attname")
         assert cursor.fetchall() == [("fold_flags", "e"), ("fold_months", "e"),
                                      ("fold_person_ids", "e"), ("person_ids", "e")]
+
+
+def test_migration_moves_the_bits_into_the_status_rows_and_rechecks_the_undecided():
+    import importlib
+
+    migration = importlib.import_module("coverage.migrations.0008_status_holds_paid_months")
+    decided, undecided = PersonFactory(), PersonFactory()
+    for person in (decided, undecided):
+        pay_months(person, D(2026, 8, 1), D(2026, 10, 1))
+    services.status_recompute(on=ON, full=True)
+    CoverageStatus.objects.filter(person=undecided).delete()  # paid, never decided yet
+    with connection.cursor() as cursor:  # the bits as a run before 0008 left them
+        cursor.execute("INSERT INTO coverage_paidmonths (person_id, first_month, paid, prepaid, "
+                       "booked) SELECT person_id, first_month, paid, prepaid, booked FROM "
+                       "coverage_coveragestatus WHERE person_id = %s", [decided.pk])
+        cursor.execute("UPDATE coverage_coveragestatus SET first_month = NULL, paid = NULL, "
+                       "prepaid = NULL, booked = NULL")
+        cursor.execute("INSERT INTO coverage_paidmonths VALUES (%s, %s, B'111', B'000', B'111')",
+                       [undecided.pk, 2026 * 12 + 7])
+        for statement in migration.MOVE:
+            cursor.execute(statement)
+    assert not PaidMonths.objects.exists()
+    assert bits(decided)[0] == bits(undecided)[0] == [D(2026, m, 1) for m in (8, 9, 10)]
+    waiting = CoverageStatus.objects.get(person=undecided)
+    assert not waiting.insured and waiting.recheck_on < ON  # due at the next run
+    run = services.status_recompute(on=ON)
+    assert run.persons == 1 and run.transitions == {"uninsured→payments": 1}
+    assert CoverageStatus.objects.get(person=undecided).valid_until == D(2027, 1, 31)

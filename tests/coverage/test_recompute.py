@@ -10,7 +10,6 @@ from coverage import recompute, services
 from coverage.models import (
     CoverageHistory,
     CoverageStatus,
-    PaidMonths,
     RecomputeChunk,
     RecomputeRun,
 )
@@ -80,7 +79,7 @@ def test_incremental_run_picks_new_payments_memberships_and_due_rechecks():
     assert statuses[child.id].insured is False
     assert statuses[pensioner.id].basis == "benefit_category"
     assert statuses[idle.id].basis == "payments"
-    assert PaidMonths.objects.get(person=idle).months() == [D(2026, 11, 1)]
+    assert CoverageStatus.objects.get(person=idle).months() == [D(2026, 11, 1)]
     # the month turns: payer's basis moves from payments to grace
     december = services.status_recompute(on=D(2026, 12, 1))
     assert statuses[payer.id].basis == "payments"
@@ -121,15 +120,15 @@ def test_incremental_chunks_hold_only_the_touched_persons():
     assert run.persons == 3 and run.chunks_done == 2
 
 
-def test_a_few_thousand_touched_persons_are_shared_out_in_up_to_four_chunks(monkeypatch):
+def test_a_few_thousand_touched_persons_are_shared_out_in_a_chunk_per_core(monkeypatch):
     persons = [PersonFactory() for _ in range(60)]  # 9 touched: not most of them
     services.status_recompute(on=D(2026, 11, 23), full=True)
     monkeypatch.setattr(recompute, "TOUCHED_MIN", 2)
     for person in persons[:9]:
         pay(person, D(2026, 11, 1), paid_on=D(2026, 11, 24))
     run = services.status_recompute(on=D(2026, 11, 25))
-    assert [len(c.person_ids or []) for c in run.chunks.all()] == [0, 0, 0]  # cleared
-    assert [c.persons for c in run.chunks.order_by("lo")] == [3, 3, 3]  # 9 / 4 → 3 each
+    assert [len(c.person_ids or []) for c in run.chunks.all()] == [0, 0]  # cleared
+    assert [c.persons for c in run.chunks.order_by("lo")] == [5, 4]  # 9 / 2 → 5 and 4
 
 
 def test_when_most_persons_are_due_the_incremental_run_scans_id_ranges(monkeypatch):
@@ -183,7 +182,7 @@ def test_command_reports_counts_and_rejects_bad_date(capsys):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("recompute_statuses", "--on", "23.11.2026")
     call_command("recompute_statuses", "--on", "2026-11-23", "--rebuild")
-    assert PaidMonths.objects.get(person=person).months() == [D(2026, m, 1) for m in range(6, 11)]
+    assert CoverageStatus.objects.get(person=person).months() == [D(2026, m, 1) for m in range(6, 11)]
 
 
 def test_nightly_task_with_helper_workers_finishes_the_run():
