@@ -18,11 +18,11 @@ then measures in one run, with ``--workers`` processes sharing each run's chunks
 and prints per-person costs, the ratios, the load average and the extrapolation to
 20 million persons. Each measured run starts right after a ``CHECKPOINT``.
 
-Last run (``--persons 1000000 --keep --loop-budget 30``, fresh population, 2 workers, load
-0.9 → 1.6): fold 22.3 s once; first full run 9.3 s writing every row (16.0 s with 1 worker);
-re-run 3.4 s (6.1 s); incremental 1 % 0.71 s = 7.7 % of the full run (goal ≤ 5 % not met at
-1 M, see ``bench/README.md``); per-person loop 9.79 ms → 1 056× per person; extrapolated to
-20 M: full 3.1 min, incremental 14 s.
+Last run (``--persons 1000000 --keep --reuse --loop-budget 20``, 2 workers, load 1.3 → 2.2):
+fold 12.3 s once; first full run 7.4 s writing every row (9.8 s with 1 worker); re-run 2.3 s
+(4.4 s); incremental 1 % 0.34 s = 4.6 % of the full run (goal ≤ 5 %); per-person loop
+5.93 ms → 801× per person; extrapolated to 20 M: full 2.5 min, incremental 7 s. See
+``bench/README.md``.
 """
 
 import argparse

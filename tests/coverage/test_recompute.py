@@ -194,3 +194,14 @@ def test_nightly_task_with_helper_workers_finishes_the_run():
     run = RecomputeRun.objects.get(pk=result["run"])
     assert run.status == RecomputeRun.Status.DONE and result["persons"] == 5
     assert CoverageStatus.objects.filter(basis="payments").count() == 5
+
+
+def test_a_chunk_commits_without_waiting_for_the_disk_and_compresses_its_page_images():
+    with connection.cursor() as cursor:
+        settings = recompute._chunk_settings(cursor)
+        cursor.execute("SELECT has_parameter_privilege('wal_compression', 'SET')")
+        may_compress = cursor.fetchone()[0]
+    assert "SET LOCAL synchronous_commit = off" in settings
+    compression = [s for s in settings if "wal_compression" in s]
+    assert compression == (["SET LOCAL wal_compression = lz4"] if may_compress else []) or \
+        compression == ["SET LOCAL wal_compression = pglz"]
