@@ -87,8 +87,8 @@ ZEROS = "substring(0::bit(4096) FROM 1 FOR {n})"
 # estimates), then applied to the persons' bit strings over the span of old and new
 # months: the stored bits widened once, the pairs' bits cleared, the paid ones set.
 # Common table expressions of the chunk's statement (``recompute_sql``), reading the
-# stored bits from the CTE ``{source}`` (person_id, first_month, paid, prepaid, booked)
-# and ending in ``merged``: the new bits of the persons who have pairs.
+# stored bits from the table ``{source}`` (the status rows, or a rebuild's staging) and
+# ending in ``merged``: the new bits of the persons who have pairs.
 FOLD = f"""
 pairs AS (
     SELECT f.person_id, f.mi, f.flags, b.first_month,
@@ -151,7 +151,7 @@ def _widened(bits):
 
 
 def fold_ctes(source: str) -> str:
-    """The fold's common table expressions over the stored bits of the CTE ``source``."""
+    """The fold's common table expressions over the stored bits of the table ``source``."""
     return FOLD.format(
         source=source,
         period=MONTH_START.format(i="d.mi"),

@@ -202,6 +202,7 @@ SELECT CASE WHEN has_parameter_privilege('wal_compression', 'SET')
                   ORDER BY v = 'lz4' DESC LIMIT 1) END
 FROM pg_settings WHERE name = 'wal_compression'
 """
+_compression: dict[str, str | None] = {}  # database alias → the method this role may set
 
 
 def _chunk_settings(cursor) -> list[str]:
@@ -217,10 +218,13 @@ def _chunk_settings(cursor) -> list[str]:
     """
     settings = ["SET LOCAL work_mem = '128MB'", "SET LOCAL jit = off",
                 "SET LOCAL synchronous_commit = off"]
-    cursor.execute(_WAL_COMPRESSION)
-    row = cursor.fetchone()
-    if row and row[0]:
-        settings.append(f"SET LOCAL wal_compression = {row[0]}")
+    alias = cursor.db.alias
+    if alias not in _compression:  # asked once per process and database, not per chunk
+        cursor.execute(_WAL_COMPRESSION)
+        row = cursor.fetchone()
+        _compression[alias] = row[0] if row else None
+    if _compression[alias]:
+        settings.append(f"SET LOCAL wal_compression = {_compression[alias]}")
     return settings
 
 

@@ -3,7 +3,7 @@
 Every step mirrors a step of ``rules.decide``; month arithmetic uses month
 indexes (year × 12 + month − 1) as the rules module does. A person's payments
 are the paid-month bits of their status row (``models.PaidBits``) with the
-chunk's new months folded in (``coverage.fold``, ``folded``): ``h`` is the paid
+chunk's new months folded in (``coverage.fold``, then ``joined``): ``h`` is the paid
 bits over the rules' horizon, bit 1 = month ``%(low)s``, so each question of
 ``rules._decide_payments`` is a bit-string expression. The same statement
 writes the history rows of the changes and inserts or updates the current
@@ -269,6 +269,7 @@ def chunk_sql(*, incremental: bool, retention_after: int = 0, rebuilt: bool = Fa
         fold=fold_ctes(table),
         persons_from=PERSONS_LISTED if incremental else PERSONS_RANGE,
         scope_membership=scope.format(col="m.person_id"),
+        # listed persons find their status row by the join alone (an index probe each)
         scope_status="true" if incremental else scope.format(col="st.person_id"),
         src="src" if rebuilt else "st",
         retained=retained_sql(retention_after),
