@@ -159,8 +159,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Each app's nightly jobs; the times are Asia/Almaty.
-CELERY_BEAT_SCHEDULE: dict = {}
+# The nightly jobs are declared in osms/celery.py (BEAT_SCHEDULE).
 
 # --- REST API ----------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -173,6 +172,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "osms.core.drf.IdCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "osms.core.errors.drf_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "public": env("API_PUBLIC_THROTTLE", default="60/min"),
         "partner": env("API_PARTNER_THROTTLE", default="6000/min"),
@@ -219,29 +219,6 @@ LOGGING = {
 # --- Exports (osms.exports, see docs/exports.md) --------------------------------
 EXPORTS_SYNC_MAX_ROWS = env.int("EXPORTS_SYNC_MAX_ROWS", default=5000)
 EXPORTS_EXPIRE_HOURS = env.int("EXPORTS_EXPIRE_HOURS", default=72)
-# Hourly: delete expired export files, close exports whose worker died.
-CELERY_BEAT_SCHEDULE["exports-cleanup"] = {"task": "exports.cleanup", "schedule": 3600.0}
-
-# --- Reconciliation with tax data (reconciliation/tasks.py) ------------------------
-# The 26th at 02:00: the month before is closed (due by the 25th); nightly at 03:30:
-# re-run the closed periods that received payments or declarations since the last night.
-CELERY_BEAT_SCHEDULE["reconciliation-closed-period"] = {
-    "task": "reconciliation.tasks.reconcile_closed_period_task",
-    "schedule": __import__("celery.schedules").schedules.crontab(
-        minute="0", hour="2", day_of_month="26"
-    ),
-}
-CELERY_BEAT_SCHEDULE["reconciliation-late-data"] = {
-    "task": "reconciliation.tasks.reconcile_late_data_task",
-    "schedule": __import__("celery.schedules").schedules.crontab(minute="30", hour="3"),
-}
-
-# --- Coverage (coverage/tasks.py) ----------------------------------------------
-# Nightly at 01:30: resume an interrupted run, then recompute statuses incrementally.
-CELERY_BEAT_SCHEDULE["coverage-recompute-statuses"] = {
-    "task": "coverage.recompute_statuses",
-    "schedule": __import__("celery.schedules").schedules.crontab(minute="30", hour="1"),
-}
 
 # --- Contributions (payers/tasks.py) ------------------------------------------------
 # Payment imports (docs/formats/payments.md): rows per chunk; other database connections
@@ -250,8 +227,3 @@ PAYMENTS_IMPORT_CHUNK_ROWS = env.int("PAYMENTS_IMPORT_CHUNK_ROWS", default=250_0
 PAYMENTS_IMPORT_PARALLEL = env.bool("PAYMENTS_IMPORT_PARALLEL", default=True)
 PAYMENTS_IMPORT_PREPARERS = env.int("PAYMENTS_IMPORT_PREPARERS", default=1)
 PAYMENTS_IMPORT_WORK_MEM = env("PAYMENTS_IMPORT_WORK_MEM", default="256MB")
-# Nightly at 04:30: arrears and penalties as of the day (the admin list and its export).
-CELERY_BEAT_SCHEDULE["payers-arrears-recompute"] = {
-    "task": "payers.arrears_recompute",
-    "schedule": __import__("celery.schedules").schedules.crontab(minute="30", hour="4"),
-}

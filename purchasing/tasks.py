@@ -7,7 +7,7 @@ from . import services
 from .models import Campaign
 
 
-@shared_task(acks_late=True)
+@shared_task(name="purchasing.allocation_run", acks_late=True)
 def allocation_run_task(campaign_id, user_id=None):
     """Run the allocation of a closed campaign; returns the new allocation's id."""
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None

@@ -10,7 +10,7 @@ from .models import ReconciliationRun
 from .reconcile import reconcile_period
 
 
-@shared_task(name="reconciliation.tasks.reconcile_period_task")
+@shared_task(name="reconciliation.reconcile_period")
 def reconcile_period_task(period, user_id=None):
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     run = reconcile_period(
@@ -20,11 +20,11 @@ def reconcile_period_task(period, user_id=None):
     return run.pk
 
 
-@shared_task(name="reconciliation.tasks.reconcile_closed_period_task")
+@shared_task(name="reconciliation.reconcile_closed_period")
 def reconcile_closed_period_task():
     return jobs.reconcile_closed_period().pk
 
 
-@shared_task(name="reconciliation.tasks.reconcile_late_data_task")
+@shared_task(name="reconciliation.reconcile_late_data")
 def reconcile_late_data_task():
     return [run.pk for run in jobs.reconcile_late_data()]

@@ -5,8 +5,13 @@ Django's admin scopes lists and object pages through ``get_queryset`` and
 this mixin covers all of them (see STYLE.md, "One region scope").
 """
 
+from functools import wraps
+
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
@@ -127,3 +132,66 @@ class RegionScopedAdmin(RegionScopedAdminMixin, OsmsModelAdmin):
 
 class RegionScopedImportExportAdmin(RegionScopedAdminMixin, OsmsImportExportAdmin):
     pass
+
+
+class LogEntryHistoryMixin:
+    """Django's own history page (the admin log) for models without simple-history records:
+    append-only ledgers, run records and bulk tables keep their own trail, and
+    simple-history's page would fail on a model it does not track."""
+
+    object_history_template = "admin/object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+
+
+class ReadOnlyAdminMixin(LogEntryHistoryMixin):
+    """Rows written only by jobs and services: nobody adds, edits or deletes them here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def confirmed_post(*, question, confirm_label=None, details=None):
+    """For an admin view that changes state (starts a job, posts money, rebuilds a table).
+
+    GET never changes anything: it shows a confirmation page whose button POSTs back (with
+    the CSRF token the admin checks). Only the POST with ``confirmed=yes`` runs the view.
+    ``question``/``details`` may be callables ``(model_admin, request, *args)``. The view
+    still declares its own permission (Unfold ``permissions=[...]`` or a check inside).
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(model_admin, request, *args, **kwargs):
+            if request.method == "POST" and request.POST.get("confirmed") == "yes":
+                return view(model_admin, request, *args, **kwargs)
+            if request.method not in ("GET", "HEAD", "POST"):
+                return HttpResponseNotAllowed(["GET", "POST"])
+
+            def resolve(value):
+                return value(model_admin, request, *args) if callable(value) else value
+
+            opts = model_admin.model._meta
+            context = {
+                **model_admin.admin_site.each_context(request),
+                "opts": opts,
+                "title": resolve(question),
+                "question": resolve(question),
+                "details": resolve(details) or [],
+                "confirm_label": resolve(confirm_label),
+                "hidden": {k: v for k, v in request.GET.items() if k != "confirmed"},
+                "cancel_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+            }
+            return TemplateResponse(request, "admin/osms/confirm_action.html", context)
+
+        wrapper.changes_state = True
+        return wrapper
+
+    return decorate

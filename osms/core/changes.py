@@ -10,30 +10,22 @@ writer in flight has committed by then, and every later writer stamps after it.
 (The payments ledger does the same with ids: ``payers.ledger.settled_payment_watermark``.)
 """
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-# One advisory lock per kind of input; the values only need to be distinct and stable.
-LOCKS = {
-    "registry": 0x05C0_4E61,      # payers.Person
-    "memberships": 0x05C0_4E62,   # coverage.CategoryMembership
-}
+from .locks import xact_lock
 
 
 def change_lock(name):
-    """Hold ``name``'s lock shared until the current transaction ends (call inside one)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [LOCKS[name]])
+    """Hold ``name``'s lock (``osms.core.locks``) shared until the current transaction ends."""
+    xact_lock(name, shared=True)
 
 
 def settled_moment(*names):
     """A moment such that every change of ``names`` stamped before it is committed."""
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                for name in sorted(names):
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCKS[name]])
+        for name in sorted(names):
+            xact_lock(name)
         return timezone.now()
 
 

@@ -5,27 +5,16 @@ returning a list of panels: ``{"title", "cards": [{"label", "value", "note"}],
 "bars": [{"label", "value", "share" (0..100), "target" (0..100, optional)}]}``.
 """
 
-from importlib import import_module
-
-from django.apps import apps
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .roles import PROJECT_APPS
+from .extensions import DASHBOARD_PANELS
 
 
 def collect_panels(request):
     panels = []
-    for config in apps.get_app_configs():
-        if config.label not in PROJECT_APPS:
-            continue
-        try:
-            module = import_module(f"{config.name}.dashboard")
-        except ModuleNotFoundError:
-            continue
-        provider = getattr(module, "dashboard_panels", None)
-        if provider is not None:
-            panels.extend(provider(request))
+    for provider in DASHBOARD_PANELS:
+        panels.extend(provider(request))
     return panels
 
 

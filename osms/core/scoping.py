@@ -29,17 +29,22 @@ def is_region_scoped(model):
     return hasattr(model, "region_lookup")
 
 
-def scope_queryset(queryset, user, action="view"):
-    """Filter any queryset of a region-owned model to what ``user`` may ``action``."""
-    model = queryset.model
+def user_has_model_permission(user, model, action):
+    """The model permission for ``action``; "view" is implied by "change", as in the admin."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
     if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.has_perm(permission_codename(model, action)):
+        return True
+    return action == "view" and user.has_perm(permission_codename(model, "change"))
+
+
+def scope_queryset(queryset, user, action="view"):
+    """Filter any queryset of a region-owned model to what ``user`` may ``action``."""
+    model = queryset.model
+    if not user_has_model_permission(user, model, action):
         return queryset.none()
-    if not user.has_perm(permission_codename(model, action)):
-        # "view" is implied by "change", as in Django's admin.
-        if not (action == "view" and user.has_perm(permission_codename(model, "change"))):
-            return queryset.none()
     region_id = user_region_id(user)
     if region_id is None or not is_region_scoped(model):
         return queryset

@@ -11,7 +11,7 @@ def export_run_task(job_id):
     services.export_run(job_id=job_id)
 
 
-@shared_task(name="exports.cleanup", ignore_result=True)
+@shared_task(name="exports.exports_cleanup", ignore_result=True)
 def exports_cleanup_task():
     """Hourly: delete expired files, close jobs whose worker died."""
     return services.exports_cleanup()

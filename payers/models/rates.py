@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from osms.core.dated import EffectiveDatedQuerySet
 from osms.core.models import Region
 
 
@@ -81,6 +82,10 @@ class ReferenceValue(SourcedRow):
     )
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
 
+    # A schedule: a row applies until the next row of the same key (osms.core.dated).
+    valid_to_field = None
+    effective_key = ("kind", "region")
+    objects = EffectiveDatedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -157,6 +162,10 @@ class ContributionRate(SourcedRow):
         help_text=_("Empty: no cap."),
     )
 
+    # A schedule: a row applies until the next row of the same key (osms.core.dated).
+    valid_to_field = None
+    effective_key = ("payer_type", "kind")
+    objects = EffectiveDatedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -198,6 +207,10 @@ class PenaltyRule(SourcedRow):
         _("due day of the following month"), default=25
     )
 
+    # A schedule: a row applies until the next row of the same key (osms.core.dated).
+    valid_to_field = None
+    effective_key = ()
+    objects = EffectiveDatedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -13,7 +13,8 @@ from django.db import connection
 
 from coverage import services
 from coverage.models import CoverageStatus, RecomputeRun
-from osms.core.changes import LOCKS, settled_moment
+from osms.core.changes import settled_moment
+from osms.core.locks import lock_key
 from tests.coverage.helpers import member
 from tests.factories import PersonFactory
 
@@ -25,11 +26,11 @@ D = datetime.date
 def test_the_settled_moment_waits_for_a_membership_write_in_flight():
     params = connection.get_connection_params()
     with psycopg.connect(**params) as writer:
-        writer.execute("SELECT pg_advisory_xact_lock_shared(%s)", [LOCKS["memberships"]])
+        writer.execute("SELECT pg_advisory_xact_lock_shared(%s)", [lock_key("memberships")])
         with psycopg.connect(**params, autocommit=True) as job:
             job.execute("SET lock_timeout = '200ms'")
             with pytest.raises(psycopg.errors.LockNotAvailable):
-                job.execute("SELECT pg_advisory_xact_lock(%s)", [LOCKS["memberships"]])
+                job.execute("SELECT pg_advisory_xact_lock(%s)", [lock_key("memberships")])
         writer.rollback()
     assert settled_moment("memberships", "registry") is not None
 
