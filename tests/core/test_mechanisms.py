@@ -87,3 +87,14 @@ def test_valid_on_schedule_and_interval():
     assert in_force.exists()
     for version in PackageVersion.objects.all():
         assert (version in in_force) == version.valid_on(day)
+
+
+def test_bounds_name_the_reason():
+    from osms.core import bounds
+
+    assert "before 01.01.1900" in bounds.date_problem(datetime.date(0o1, 1, 1), label="Paid on")
+    assert "in the future" in bounds.date_problem(
+        bounds.today() + datetime.timedelta(days=1), label="Death date", not_future=True)
+    assert "years ahead" in bounds.date_problem(datetime.date(9999, 12, 31), label="To")
+    assert bounds.date_problem(datetime.date(2026, 1, 1), label="From") is None
+    assert "5000 characters" in bounds.text_problem("x" * 5000, label="Document")
