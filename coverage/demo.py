@@ -11,11 +11,11 @@ import datetime
 
 from django.db import connection
 
+from osms.core.periods import add_years
 from payers.demo import DEMO_TODAY
 from payers.models import Person
 
 from .models import BenefitCategory, CategoryMembership, MembershipSource
-from .rules import add_years
 
 PENSION_AGE = {"M": 63, "F": 61}  # 2026 (verify: the women's age rises by steps)
 # code → (share among eligible persons, eligible(age, sex, citizenship))

@@ -27,12 +27,8 @@ class PolicyMissing(LookupError):
     """No status policy row covers the date: an operator must add one."""
 
 
-def _in_force(on):
-    return Q(valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-
-
 def policy_on(on: datetime.date) -> Policy:
-    row = StatusPolicy.objects.filter(_in_force(on)).order_by("-valid_from").first()
+    row = StatusPolicy.objects.latest_on(on)
     if row is None:
         raise PolicyMissing(f"No status policy is in force on {on:%Y-%m-%d}.")
     return Policy(
@@ -47,8 +43,7 @@ def policy_on(on: datetime.date) -> Policy:
 
 
 def terms_on(on: datetime.date) -> dict[str, Term]:
-    rows = CategoryTerm.objects.filter(_in_force(on)).select_related("category").order_by(
-        "valid_from")
+    rows = CategoryTerm.objects.valid_on(on).select_related("category").order_by("valid_from")
     return {
         row.category.code: Term(
             code=row.category.code,
@@ -63,7 +58,7 @@ def terms_on(on: datetime.date) -> dict[str, Term]:
 
 
 def residency_on(on: datetime.date) -> dict[str, tuple[bool, bool]]:
-    rows = ResidencyRule.objects.filter(_in_force(on)).order_by("valid_from")
+    rows = ResidencyRule.objects.valid_on(on).order_by("valid_from")
     return {row.citizenship: (row.categories_apply, row.payments_apply) for row in rows}
 
 

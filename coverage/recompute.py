@@ -27,10 +27,11 @@ import datetime
 import time
 
 from django.db import connection, transaction
-from django.db.models import F, Max, Min, Q, Sum
+from django.db.models import F, Max, Min, Sum
 from django.utils import timezone
 
 from osms.core.changes import settled_moment
+from osms.core.periods import month_index, month_start
 from payers.ledger import settled_payment_watermark
 from payers.models import Person
 
@@ -38,7 +39,7 @@ from .facts import policy_on
 from .fold import assign_pairs, fold_ledger
 from .models import CategoryTerm, RecomputeChunk, RecomputeRun, ResidencyRule, StatusPolicy
 from .recompute_sql import TOUCHED, TOUCHED_CHUNKS, chunk_sql
-from .rules import NON_CONTRIBUTION_KINDS, month_index, month_start
+from .rules import NON_CONTRIBUTION_KINDS
 
 DEFAULT_CHUNK = 100_000  # persons per id range
 TOUCHED_CHUNK = 5_000  # at most this many touched persons per chunk of an incremental run
@@ -61,12 +62,8 @@ def _require_postgresql():
 def _rules_changed_between(previous: datetime.date, on: datetime.date) -> bool:
     """Did any policy, category term or residency rule start or end in (previous, on]?"""
     low, high = sorted((previous, on))
-    for model in (StatusPolicy, CategoryTerm, ResidencyRule):
-        starts = Q(valid_from__gt=low, valid_from__lte=high)
-        ends = Q(valid_to__gte=low, valid_to__lt=high)
-        if model.objects.filter(starts | ends).exists():
-            return True
-    return False
+    return any(model.objects.changing_between(low, high).exists()
+               for model in (StatusPolicy, CategoryTerm, ResidencyRule))
 
 
 def _range_chunks(run, chunk_size, bounds):

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import get_language
 
-from osms.core.periods import add_months, last_day
+from osms.core.periods import add_months, add_years, last_day
 from payers.models import Activity, Employment, Person
 
 from .explain import explanation_kk, explanation_ru
 from .facts import person_facts, rulebook_on
 from .models import Basis, CategoryMembership, CoverageHistory, CoverageStatus, RecomputeRun
-from .rules import Decision, add_years, decide
+from .rules import Decision, decide
 
 
 @dataclass(frozen=True)

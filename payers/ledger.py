@@ -16,6 +16,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from osms.core.periods import add_months, first_of_month
 from osms.core.scoping import object_in_scope
 
 from .models import Activity, KnpCode, Payment, PaymentKind, Person, SuspensePayment
@@ -65,8 +66,8 @@ def kind_for(*, knp, payer_code, iin, person, period) -> str:
         raise ValidationError({"knp": _("Unknown KNP %(knp)s.") % {"knp": knp}})
     if code.kind != PaymentKind.EMPLOYEE_CONTRIBUTION or payer_code != iin:
         return code.kind
-    month_end = (period.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    active = Activity.objects.filter(person=person, started_on__lt=month_end).exclude(
+    next_month = add_months(period, 1)
+    active = Activity.objects.filter(person=person, started_on__lt=next_month).exclude(
         ended_on__lt=period
     )
     return PaymentKind.SELF_EMPLOYED if active.exists() else PaymentKind.SELF_PAYER
@@ -79,7 +80,7 @@ def payment_post(*, person: Person, payer_code, period, knp, amount, paid_on, do
     amount = Decimal(amount)
     if amount <= 0:
         raise ValidationError({"amount": _("A payment amount must be positive.")})
-    period = period.replace(day=1)
+    period = first_of_month(period)
     payment = Payment(
         person=person, iin=person.iin, payer_code=payer_code, period=period,
         kind=kind_for(knp=knp, payer_code=payer_code, iin=person.iin, person=person,

@@ -82,7 +82,7 @@ def seed(*, rng, persons, stdout):
         return
     phc = CareType.objects.get(code="phc")
     regions = list(Region.objects.order_by("kato"))
-    components = list(RatingComponent.objects.active_on(datetime.date(YEAR - 1, 12, 1)))
+    components = list(RatingComponent.objects.valid_on(datetime.date(YEAR - 1, 12, 1)))
     per_region = [rng.randint(4, 6) for _ in regions]
     bins = iter(_bins(sum(per_region), 40000))
     providers = []

@@ -45,7 +45,7 @@ class ReconciliationError(ValueError):
 
 
 def rule_for(period):
-    rule = ReconciliationRule.objects.filter(valid_from__lte=period).order_by("-valid_from").first()
+    rule = ReconciliationRule.objects.latest_on(period)
     if rule is None:
         raise ReconciliationError(
             _("No reconciliation rule is in force for %(p)s.") % {"p": f"{period:%Y-%m}"}

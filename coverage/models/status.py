@@ -15,9 +15,9 @@ against 1.0 s), i.e. about 15 s per million rows of each table on a first run.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from osms.core.periods import month_start
 from osms.core.scoping import RegionScopedQuerySet
 
-from ..rules import month_start
 from .fields import BitStringField, IdArrayField
 
 
