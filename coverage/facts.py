@@ -7,9 +7,7 @@ the person page); the nightly job reads the same tables in SQL.
 
 import datetime
 
-from django.db.models import Min, Q, Sum
-
-from payers.models import Payment
+from payers.selectors import contribution_months
 
 from .models import CategoryMembership, CategoryTerm, ResidencyRule, StatusPolicy
 from .rules import (
@@ -73,18 +71,11 @@ def person_facts(person) -> PersonFacts:
             person=person
         ).values_list("category__code", "starts_on", "ends_on", "source", "document")
     )
-    months = (
-        Payment.objects.filter(person=person)
-        .exclude(kind__in=NON_CONTRIBUTION_KINDS)
-        .values("period")
-        .annotate(total=Sum("amount"), first_paid_on=Min("paid_on", filter=Q(amount__gt=0)))
-        .filter(total__gt=0)
-        .order_by("period")
-    )
+    months = contribution_months(person=person, excluded_kinds=NON_CONTRIBUTION_KINDS)
     return PersonFacts(
         birth_date=person.birth_date,
         citizenship=person.citizenship,
         death_date=person.death_date,
         memberships=memberships,
-        paid_months=tuple(PaidMonth(m["period"], m["first_paid_on"]) for m in months),
+        paid_months=tuple(PaidMonth(period, first_paid_on) for period, first_paid_on in months),
     )

@@ -111,7 +111,7 @@ class RecomputeChunk(models.Model):
     fold_months = IdArrayField(_("months of new payments"), null=True, blank=True,
                                editable=False)
     fold_flags = IdArrayField(_("what the new payments say"), null=True, blank=True,
-                              editable=False)  # see coverage.fold.NEW_PAIRS
+                              editable=False)  # see recompute_sql.NEW_PAIRS
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     persons = models.PositiveIntegerField(_("persons"), default=0)
     changed = models.PositiveIntegerField(_("changed"), default=0)

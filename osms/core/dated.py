@@ -9,8 +9,11 @@ Two shapes, one lookup, ``queryset.valid_on(day)``:
   ``valid_from`` until the next row of the same ``effective_key`` (rates and reference
   values of ``payers``, reconciliation rules).
 
-A model opts in with ``objects = EffectiveDatedQuerySet.as_manager()`` (or a subclass) and, if
-its dates are named otherwise, ``valid_from_field`` / ``valid_to_field``.
+A model opts in with ``objects = EffectiveDatedQuerySet.as_manager()`` (or a subclass;
+``RegionScopedDatedQuerySet`` for region-owned rows) and, if its dates are named otherwise,
+``valid_from_field`` / ``valid_to_field`` (licences: issued … valid until; a person's
+activities and employments: started … ended). A query of another model through a relation
+uses ``in_force_q``. Nothing else filters on the dates by hand.
 """
 
 from django.core.exceptions import ValidationError
@@ -18,6 +21,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.lookups import IsNull
 from django.utils.translation import gettext_lazy as _
+
+from .scoping import RegionScopedQuerySet
 
 
 def _field_names(model):
@@ -90,6 +95,10 @@ class EffectiveDatedQuerySet(models.QuerySet):
         if getattr(row, end) is not None:
             rows = rows.filter(**{f"{start}__lte": getattr(row, end)})
         return rows.filter(Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": getattr(row, start)}))
+
+
+class RegionScopedDatedQuerySet(RegionScopedQuerySet, EffectiveDatedQuerySet):
+    """Region-owned interval rows: ``for_user`` and ``valid_on`` (licences, activities)."""
 
 
 class EffectiveDated(models.Model):

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from osms.core.dated import EffectiveDatedQuerySet
+from osms.core.dated import RegionScopedDatedQuerySet
 from osms.core.models import Region
 from osms.core.scoping import RegionScopedQuerySet
 from payers.validators import validate_bin
@@ -82,10 +82,6 @@ class Provider(models.Model):
             raise ValidationError({"kato": _("The KATO code is not in the provider's region.")})
 
 
-class LicenceQuerySet(RegionScopedQuerySet, EffectiveDatedQuerySet):
-    """Licences by region, and ``valid_on(day)``: issued by then, not yet expired."""
-
-
 class ProviderLicence(models.Model):
     """A licence for a type of care; valid_until empty means indefinite."""
 
@@ -98,7 +94,7 @@ class ProviderLicence(models.Model):
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
 
     history = HistoricalRecords()
-    objects = LicenceQuerySet.as_manager()
+    objects = RegionScopedDatedQuerySet.as_manager()
     region_lookup = "provider__region"
     # Interval rows of osms.core.dated under their own names: in force from issue to expiry.
     valid_from_field = "issued_on"
