@@ -4,7 +4,8 @@ over dates (DOMAIN.md: rules change by law every year; code never compares years
 Two shapes, one lookup, ``queryset.valid_on(day)``:
 
 - **interval rows** (``valid_from`` .. ``valid_to`` inclusive, ``valid_to`` empty while in
-  force): package versions, tariffs, coverage policy and category terms, purchasing rules;
+  force): package versions, tariffs, the status policy, category terms and residency rules,
+  purchasing rules, licences, a person's activities and employments;
 - **schedules** without an end (``valid_to_field = None``): a row applies from its
   ``valid_from`` until the next row of the same ``effective_key`` (rates and reference
   values of ``payers``, reconciliation rules).
