@@ -73,6 +73,7 @@ def seed_registry(persons, rng):
 
 def write_file(path, iins, rows, rng):
     """A payment file of ``rows`` rows over consecutive months, in consolidated orders."""
+    from osms.core.periods import add_months
     from payers.validators import make_bin
 
     employers = [b for b in (make_bin(2010, 1 + i % 12, i) for i in range(1, 60000)) if b]
@@ -103,7 +104,7 @@ def write_file(path, iins, rows, rng):
                                  f"S{iin}-{period}\n")
                     written += 1
             handle.writelines(lines)
-            month = (month + datetime.timedelta(days=32)).replace(day=1)
+            month = add_months(month, 1)
     return written
 
 

@@ -11,11 +11,11 @@ import datetime
 
 from django.db import connection
 
+from osms.core.periods import add_years
 from payers.demo import DEMO_TODAY
-from payers.models import Person
+from payers.selectors import person_rows
 
 from .models import BenefitCategory, CategoryMembership, MembershipSource
-from .rules import add_years
 
 PENSION_AGE = {"M": 63, "F": 61}  # 2026 (verify: the women's age rises by steps)
 # code → (share among eligible persons, eligible(age, sex, citizenship))
@@ -31,7 +31,7 @@ SHARES = {
 
 
 def _rows(rng, today, categories):
-    persons = Person.objects.order_by("id").values_list("id", "birth_date", "sex", "citizenship")
+    persons = person_rows("id", "birth_date", "sex", "citizenship")
     for person_id, born, sex, citizenship in persons.iterator(chunk_size=10000):
         if citizenship == "foreign_temporary":
             continue

@@ -7,9 +7,7 @@ the person page); the nightly job reads the same tables in SQL.
 
 import datetime
 
-from django.db.models import Min, Q, Sum
-
-from payers.models import Payment
+from payers.selectors import contribution_months
 
 from .models import CategoryMembership, CategoryTerm, ResidencyRule, StatusPolicy
 from .rules import (
@@ -27,12 +25,8 @@ class PolicyMissing(LookupError):
     """No status policy row covers the date: an operator must add one."""
 
 
-def _in_force(on):
-    return Q(valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-
-
 def policy_on(on: datetime.date) -> Policy:
-    row = StatusPolicy.objects.filter(_in_force(on)).order_by("-valid_from").first()
+    row = StatusPolicy.objects.latest_on(on)
     if row is None:
         raise PolicyMissing(f"No status policy is in force on {on:%Y-%m-%d}.")
     return Policy(
@@ -47,8 +41,7 @@ def policy_on(on: datetime.date) -> Policy:
 
 
 def terms_on(on: datetime.date) -> dict[str, Term]:
-    rows = CategoryTerm.objects.filter(_in_force(on)).select_related("category").order_by(
-        "valid_from")
+    rows = CategoryTerm.objects.valid_on(on).select_related("category").order_by("valid_from")
     return {
         row.category.code: Term(
             code=row.category.code,
@@ -63,7 +56,7 @@ def terms_on(on: datetime.date) -> dict[str, Term]:
 
 
 def residency_on(on: datetime.date) -> dict[str, tuple[bool, bool]]:
-    rows = ResidencyRule.objects.filter(_in_force(on)).order_by("valid_from")
+    rows = ResidencyRule.objects.valid_on(on).order_by("valid_from")
     return {row.citizenship: (row.categories_apply, row.payments_apply) for row in rows}
 
 
@@ -78,18 +71,11 @@ def person_facts(person) -> PersonFacts:
             person=person
         ).values_list("category__code", "starts_on", "ends_on", "source", "document")
     )
-    months = (
-        Payment.objects.filter(person=person)
-        .exclude(kind__in=NON_CONTRIBUTION_KINDS)
-        .values("period")
-        .annotate(total=Sum("amount"), first_paid_on=Min("paid_on", filter=Q(amount__gt=0)))
-        .filter(total__gt=0)
-        .order_by("period")
-    )
+    months = contribution_months(person=person, excluded_kinds=NON_CONTRIBUTION_KINDS)
     return PersonFacts(
         birth_date=person.birth_date,
         citizenship=person.citizenship,
         death_date=person.death_date,
         memberships=memberships,
-        paid_months=tuple(PaidMonth(m["period"], m["first_paid_on"]) for m in months),
+        paid_months=tuple(PaidMonth(period, first_paid_on) for period, first_paid_on in months),
     )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from osms.core.changes import change_lock
-from payers.models import Person
+from payers.selectors import person_ids_by_iin
 from payers.validators import iin_problem
 
 from .models import (
@@ -120,7 +120,7 @@ class _Batch:
 
 def _load_batch(batch, rows, acting_user):
     """Apply one batch of clean rows; returns (created, updated, unchanged)."""
-    persons = dict(Person.objects.filter(iin__in={r[1][0] for r in rows}).values_list("iin", "id"))
+    persons = person_ids_by_iin(r[1][0] for r in rows)
     clean = []
     for number, (iin, category_id, starts, ends, document), raw in rows:
         if iin not in persons:

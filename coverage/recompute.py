@@ -27,24 +27,25 @@ import datetime
 import time
 
 from django.db import connection, transaction
-from django.db.models import F, Max, Min, Q, Sum
+from django.db.models import F, Max, Sum
 from django.utils import timezone
 
 from osms.core.changes import settled_moment
+from osms.core.locks import xact_lock
+from osms.core.periods import month_index, month_start
 from payers.ledger import settled_payment_watermark
-from payers.models import Person
+from payers.selectors import person_id_bounds
 
+from . import recompute_sql as sql
 from .facts import policy_on
 from .fold import assign_pairs, fold_ledger
 from .models import CategoryTerm, RecomputeChunk, RecomputeRun, ResidencyRule, StatusPolicy
-from .recompute_sql import TOUCHED, TOUCHED_CHUNKS, chunk_sql
-from .rules import NON_CONTRIBUTION_KINDS, month_index, month_start
+from .rules import NON_CONTRIBUTION_KINDS
 
 DEFAULT_CHUNK = 100_000  # persons per id range
 TOUCHED_CHUNK = 5_000  # at most this many touched persons per chunk of an incremental run
 TOUCHED_SHARE, TOUCHED_MIN = 2, 500  # and cut in 2 if that leaves 500 each (a chunk per core)
 DENSE_SHARE = 0.2  # beyond this share of the id range touched (and one chunk), scan ranges
-RUN_LOCK = 0x05C0_0E12  # advisory lock serialising the start of runs
 
 
 class RecomputeError(RuntimeError):
@@ -61,12 +62,8 @@ def _require_postgresql():
 def _rules_changed_between(previous: datetime.date, on: datetime.date) -> bool:
     """Did any policy, category term or residency rule start or end in (previous, on]?"""
     low, high = sorted((previous, on))
-    for model in (StatusPolicy, CategoryTerm, ResidencyRule):
-        starts = Q(valid_from__gt=low, valid_from__lte=high)
-        ends = Q(valid_to__gte=low, valid_to__lt=high)
-        if model.objects.filter(starts | ends).exists():
-            return True
-    return False
+    return any(model.objects.changing_between(low, high).exists()
+               for model in (StatusPolicy, CategoryTerm, ResidencyRule))
 
 
 def _range_chunks(run, chunk_size, bounds):
@@ -93,7 +90,7 @@ def _touched_chunks(run, previous, chunk_size, bounds):
     params = {"run": run.id, "on": run.on, "prev_on": previous.on, "since": run.since,
               "prev_person_wm": previous.person_watermark}
     with connection.cursor() as cursor:
-        *tables, collect = TOUCHED
+        *tables, collect = sql.TOUCHED
         for statement in tables:
             cursor.execute(statement)
         cursor.execute(collect, params)
@@ -101,7 +98,7 @@ def _touched_chunks(run, previous, chunk_size, bounds):
         size = min(chunk_size, TOUCHED_CHUNK, max(-(-touched // TOUCHED_SHARE), TOUCHED_MIN))
         if touched > size and touched > DENSE_SHARE * (bounds["hi"] - bounds["lo"] + 1):
             return _range_chunks(run, chunk_size, bounds), None
-        cursor.execute(TOUCHED_CHUNKS, {**params, "size": size})
+        cursor.execute(sql.TOUCHED_CHUNKS, {**params, "size": size})
         assigned = [n for (n,) in cursor.fetchall()]
         return len(assigned), sum(assigned)
 
@@ -125,7 +122,7 @@ def _start_run(*, on, full, chunk_size, acting_user, watermark, settled, rebuild
         RecomputeRun.objects.aggregate(m=Max("payment_watermark"))["m"] or 0)
     watermark = max(watermark, folded_upto)
     folded, fold_seconds = fold_ledger(since=folded_upto, upto=watermark, rebuild=rebuild)
-    bounds = Person.objects.aggregate(lo=Min("id"), hi=Max("id"))
+    bounds = person_id_bounds()
     run = RecomputeRun.objects.create(
         on=on,
         mode=mode,
@@ -159,8 +156,7 @@ def run_open(*, on=None, full=False, chunk_size=DEFAULT_CHUNK, acting_user=None,
     # Likewise the moment up to which memberships and registry changes are all committed.
     settled = settled_moment("memberships", "registry")
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RUN_LOCK])
+        xact_lock("coverage_run")  # one run opens at a time
         unfinished = RecomputeRun.objects.filter(status=RecomputeRun.Status.RUNNING).first()
         if unfinished is not None:
             return unfinished, True
@@ -196,12 +192,6 @@ def _close_chunk(run, chunk, persons, transitions):
     RecomputeRun.objects.filter(pk=run.pk).update(chunks_done=F("chunks_done") + 1)
 
 
-_WAL_COMPRESSION = """
-SELECT CASE WHEN has_parameter_privilege('wal_compression', 'SET')
-            THEN (SELECT v FROM unnest(enumvals) AS v WHERE v IN ('lz4', 'pglz')
-                  ORDER BY v = 'lz4' DESC LIMIT 1) END
-FROM pg_settings WHERE name = 'wal_compression'
-"""
 _compression: dict[str, str | None] = {}  # database alias → the method this role may set
 
 
@@ -216,15 +206,14 @@ def _chunk_settings(cursor) -> list[str]:
       PARAMETER wal_compression``): most of an incremental chunk's WAL is the
       first-after-checkpoint image of each page it writes, one page per person.
     """
-    settings = ["SET LOCAL work_mem = '128MB'", "SET LOCAL jit = off",
-                "SET LOCAL synchronous_commit = off"]
+    settings = list(sql.CHUNK_SETTINGS)
     alias = cursor.db.alias
     if alias not in _compression:  # asked once per process and database, not per chunk
-        cursor.execute(_WAL_COMPRESSION)
+        cursor.execute(sql.WAL_COMPRESSION)
         row = cursor.fetchone()
         _compression[alias] = row[0] if row else None
     if _compression[alias]:
-        settings.append(f"SET LOCAL wal_compression = {_compression[alias]}")
+        settings.append(sql.wal_compression_setting(_compression[alias]))
     return settings
 
 
@@ -240,12 +229,12 @@ def process_next_chunk(run) -> bool:
         if chunk is None:
             return False
         params = _params(run, chunk)
-        sql = chunk_sql(incremental=chunk.person_ids is not None,
-                        retention_after=params["ret_after"], rebuilt=run.rebuilt)
+        statement = sql.chunk_sql(incremental=chunk.person_ids is not None,
+                                  retention_after=params["ret_after"], rebuilt=run.rebuilt)
         with connection.cursor() as cursor:
             for setting in _chunk_settings(cursor):
                 cursor.execute(setting)
-            cursor.execute(sql, params)
+            cursor.execute(statement, params)
             counts = dict(cursor.fetchall())
         persons = counts.pop("", 0)
         _close_chunk(run, chunk, persons, counts)
@@ -272,7 +261,7 @@ def finish_if_complete(run) -> RecomputeRun:
         run.status = RecomputeRun.Status.DONE
         if run.rebuilt:  # every chunk took its bits from the staging table
             with connection.cursor() as cursor:
-                cursor.execute("TRUNCATE coverage_paidmonths")
+                cursor.execute(sql.EMPTY_STAGING)
         run.finished_at = timezone.now()
         run.duration_seconds = (run.finished_at - run.started_at).total_seconds()
         run.save()

@@ -1,30 +1,239 @@
-"""The status decision of ``coverage.rules`` as one PostgreSQL statement per chunk.
+"""The hand-written SQL of ``coverage``: the nightly status recomputation, in PostgreSQL.
 
-Every step mirrors a step of ``rules.decide``; month arithmetic uses month
-indexes (year × 12 + month − 1) as the rules module does. A person's payments
-are the paid-month bits of their status row (``models.PaidBits``) with the
-chunk's new months folded in (``coverage.fold``, then ``joined``): ``h`` is the paid
-bits over the rules' horizon, bit 1 = month ``%(low)s``, so each question of
-``rules._decide_payments`` is a bit-string expression. The same statement
-writes the history rows of the changes and inserts or updates the current
-rows (decision and bits), all from one snapshot; ``{scope}`` restricts every
-table read to the chunk (an id range, or the chunk's list of persons in an
-incremental run).
+SQL rather than the ORM because the job decides every person of the registry in one
+statement per chunk: a person's payments are bit strings (``models.PaidBits``), each
+question of ``rules.decide`` a bit-string expression, and the history rows, the status
+rows and the fold of new payments are written from one snapshot in the same statement
+(``recompute.py`` claims the chunks, ``fold.py`` opens a run's fold; both run these).
+
+**The fold** (``coverage.fold``): the payments ledger folded into paid-month bits.
+``NEW_PAIRS`` notes the (person, month) pairs of new payments with what they say
+(``flags``); ``ASSIGN`` / ``TOUCHED_CHUNKS`` hand them to the chunks; ``FOLD`` (in each
+chunk's statement) decides them, from the flags and the stored bits where that is exact,
+else from the ledger, and merges them into the stored bits. A rebuild folds the whole
+ledger per person and 64-month word (``WORDS``, ``FROM_WORDS`` or
+``from_few_words_sql``, ``NEGATIVE_PAIRS``) into the staging table ``PaidMonths``.
+
+**The chunk** (``chunk_sql``): every step mirrors a step of ``rules.decide``; month
+arithmetic uses month indexes (``osms.core.periods``). The chunk's new months are folded
+in (``FOLD``, then ``joined``): ``h`` is the paid bits over the rules' horizon, bit 1 =
+month ``%(low)s``, so each question of ``rules._decide_payments`` is a bit-string
+expression. ``{scope}`` restricts every table read to the chunk (an id range, or the
+chunk's list of persons in an incremental run).
+
+Other apps' tables are named from their models (``PAYMENT``, ``PERSON``…).
 """
 
-from .fold import fold_ctes, pairs_in_range
+from osms.core.periods import MONTH_END_SQL, MONTH_INDEX_SQL, MONTH_START_SQL
+from payers.models import Payment, Person
 
-MONTH_START = "make_date((({i}) / 12)::int, (({i}) %% 12 + 1)::int, 1)"
-MONTH_END = ("(make_date((({i}) / 12)::int, (({i}) %% 12 + 1)::int, 1) "
-             "+ interval '1 month - 1 day')::date")
+PAYMENT = Payment._meta.db_table
+PERSON = Person._meta.db_table
+HISTORICAL_PERSON = Person.history.model._meta.db_table
+
+# ---- The fold -------------------------------------------------------------------------
+
+# The months to fold of a run, until ``assign_pairs`` hands them to the chunks.
+PAIRS_TABLE = (
+    "DROP TABLE IF EXISTS coverage_fold_pairs",
+    "CREATE TEMP TABLE coverage_fold_pairs (person_id bigint, period date, flags int, "
+    "PRIMARY KEY (person_id, period)) ON COMMIT DROP",
+)
+
+# What the new payments of a pair say (``flags``): 1 their net sum is > 0, 2 one of
+# them is positive and paid before the month began, 4 one of them is negative;
+# 8 (rebuild): decide the month by its sums in the ledger.
+NET, EARLY, NEGATIVE, LEDGER = 1, 2, 4, 8
+NEW_PAIRS = f"""
+INSERT INTO coverage_fold_pairs (person_id, period, flags)
+SELECT person_id, period,
+       (SUM(amount) > 0)::int * {NET}
+       | COALESCE(bool_or(amount > 0 AND paid_on < period), false)::int * {EARLY}
+       | bool_or(amount < 0)::int * {NEGATIVE}
+FROM {PAYMENT}
+WHERE id > %(from_id)s AND id <= %(to_id)s AND kind <> ALL(%(excluded)s)
+GROUP BY person_id, period
+"""
+
+
+def pairs_in_range(lo: str, hi: str) -> str:
+    """The pairs of the persons with ``lo`` <= id < ``hi`` as three arrays, in order."""
+    return f"""
+SELECT array_agg(f.person_id ORDER BY f.person_id, f.period) AS persons,
+       array_agg({MONTH_INDEX_SQL.format(d="f.period")} ORDER BY f.person_id, f.period) AS months,
+       array_agg(f.flags ORDER BY f.person_id, f.period) AS flags
+FROM coverage_fold_pairs f WHERE f.person_id >= {lo} AND f.person_id < {hi}
+"""
+
+
+# Each chunk of the run gets the pairs of the persons in its id range (an index range
+# scan of the pairs per chunk); returns the number of pairs handed out.
+ASSIGN = f"""
+UPDATE coverage_recomputechunk c
+SET fold_person_ids = a.persons, fold_months = a.months, fold_flags = a.flags
+FROM coverage_recomputechunk r
+CROSS JOIN LATERAL ({pairs_in_range("r.lo", "r.hi")}) a
+WHERE r.run_id = %(run)s AND c.id = r.id AND a.persons IS NOT NULL
+RETURNING cardinality(a.persons)
+"""
+
+# ``n`` zero bits, n < 4096 (341 years of months): a substring of a constant is far cheaper
+# than parsing repeat('0', n).
+ZEROS = "substring(0::bit(4096) FROM 1 FOR {n})"
+
+# A chunk's pairs, decided from the new payments and the stored bits where that is
+# exact, else from the ledger (one lookup per such pair, whatever the planner
+# estimates), then applied to the persons' bit strings over the span of old and new
+# months: the stored bits widened once, the pairs' bits cleared, the paid ones set.
+# Common table expressions of the chunk's statement (``recompute_sql``), reading the
+# stored bits from the table ``{source}`` (the status rows, or a rebuild's staging) and
+# ending in ``merged``: the new bits of the persons who have pairs.
+FOLD = f"""
+pairs AS (
+    SELECT f.person_id, f.mi, f.flags, b.first_month,
+           b.paid AS old_paid, b.prepaid AS old_prepaid, b.booked AS old_booked,
+           COALESCE(substring(b.booked FROM f.mi - b.first_month + 1 FOR 1) = B'1', false)
+               AS was_booked,
+           COALESCE(substring(b.paid FROM f.mi - b.first_month + 1 FOR 1) = B'1', false)
+               AS was_paid,
+           COALESCE(substring(b.prepaid FROM f.mi - b.first_month + 1 FOR 1) = B'1', false)
+               AS was_prepaid
+    FROM unnest(%(fold_persons)s::bigint[], %(fold_months)s::int[], %(fold_flags)s::int[])
+         AS f(person_id, mi, flags)
+    LEFT JOIN {{source}} b ON b.person_id = f.person_id
+),
+pair_rules AS (
+    SELECT *, flags & {LEDGER} = 0 AND NOT was_booked AS alone,
+           flags & {LEDGER | NEGATIVE} = 0 AND was_paid AS more,
+           LEAST(MIN(mi) OVER person, first_month) AS start,
+           GREATEST(MAX(mi) OVER person, first_month + length(old_paid) - 1) AS stop
+    FROM pairs WINDOW person AS (PARTITION BY person_id)
+),
+exact AS (
+    SELECT d.*,
+           CASE WHEN d.alone THEN d.flags & {NET} > 0
+                WHEN d.more THEN true
+                ELSE COALESCE(x.total > 0, false) END AS paid,
+           CASE WHEN d.alone THEN d.flags & {NET | EARLY} = {NET | EARLY}
+                WHEN d.more THEN d.was_prepaid OR d.flags & {EARLY} > 0
+                ELSE COALESCE(x.total > 0 AND x.early, false) END AS prepaid
+    FROM pair_rules d
+    LEFT JOIN LATERAL (
+        SELECT SUM(p.amount) AS total, bool_or(p.amount > 0 AND p.paid_on < p.period) AS early
+        FROM {PAYMENT} p
+        WHERE NOT (d.alone OR d.more)
+          AND p.person_id = d.person_id AND p.period = {{period}}
+          AND p.id <= %(payment_wm)s AND p.kind <> ALL(%(excluded)s)
+    ) x ON true
+),
+masks AS (
+    SELECT person_id, start,
+           bit_or(set_bit({{span}}, mi - start, 1)) AS touched,
+           bit_or(set_bit({{span}}, mi - start, paid::int)) AS paid,
+           bit_or(set_bit({{span}}, mi - start, prepaid::int)) AS prepaid,
+           bit_or({{old_paid}}) AS old_paid, bit_or({{old_prepaid}}) AS old_prepaid,
+           bit_or({{old_booked}}) AS old_booked
+    FROM exact GROUP BY person_id, start, stop
+),
+merged AS (
+    SELECT person_id, start AS first_month, paid | (old_paid & ~touched) AS paid,
+           prepaid | (old_prepaid & ~touched) AS prepaid, touched | old_booked AS booked
+    FROM masks
+)"""
+
+
+def _widened(bits):
+    """The stored ``bits`` (or none) over the months start … stop."""
+    last = "first_month + length(old_paid) - 1"
+    return (f"COALESCE({ZEROS.format(n='first_month - start')} || {bits} || "
+            f"{ZEROS.format(n=f'stop - ({last})')}, {ZEROS.format(n='stop - start + 1')})")
+
+
+def fold_ctes(source: str) -> str:
+    """The fold's common table expressions over the stored bits of the table ``source``."""
+    return FOLD.format(
+        source=source,
+        period=MONTH_START_SQL.format(i="d.mi"),
+        span=ZEROS.format(n="stop - start + 1"),
+        old_paid=_widened("old_paid"),
+        old_prepaid=_widened("old_prepaid"),
+        old_booked=_widened("old_booked"),
+    )
+
+
+# Rebuild, 1: the ledger per person and 64-month word (bit 63 - m %% 64 of word m / 64).
+WORDS = f"""
+CREATE TEMP TABLE coverage_fold_words ON COMMIT DROP AS
+SELECT person_id, mi / 64 AS w,
+       COALESCE(bit_or(1::bigint << (63 - mi %% 64)) FILTER (WHERE amount > 0), 0) AS paid,
+       COALESCE(bit_or(1::bigint << (63 - mi %% 64))
+                FILTER (WHERE amount > 0 AND paid_on < period), 0) AS prepaid,
+       COALESCE(bit_or(1::bigint << (63 - mi %% 64)) FILTER (WHERE amount < 0), 0) AS negative,
+       bit_or(1::bigint << (63 - mi %% 64)) AS booked
+FROM (SELECT person_id, period, amount, paid_on, {MONTH_INDEX_SQL.format(d="period")} AS mi
+      FROM {PAYMENT} WHERE id <= %(to_id)s AND kind <> ALL(%(excluded)s)) x
+GROUP BY 1, 2
+"""
+
+# Rebuild, 2: the words of a person side by side (zero words in the gaps), from the first.
+FROM_WORDS = """
+INSERT INTO coverage_paidmonths (person_id, first_month, paid, prepaid, booked)
+SELECT person_id, 64 * MIN(w),
+       string_agg(repeat('0', 64 * gap) || paid::bit(64)::text, '' ORDER BY w)::varbit,
+       string_agg(repeat('0', 64 * gap) || prepaid::bit(64)::text, '' ORDER BY w)::varbit,
+       string_agg(repeat('0', 64 * gap) || booked::bit(64)::text, '' ORDER BY w)::varbit
+FROM (SELECT *, w - lag(w, 1, w - 1) OVER (PARTITION BY person_id ORDER BY w) - 1 AS gap
+      FROM coverage_fold_words) x
+GROUP BY person_id
+"""
+
+# Rebuild, 2 when the whole ledger spans a few words (it does: one word is 5⅓ years): every
+# person's strings start at the ledger's first word, one column per word, no sort.
+def from_few_words_sql(first: int, last: int) -> str:
+    def string(column):
+        words = " || ".join(f"COALESCE(bit_or({column}) FILTER (WHERE w = {w}), 0)::bit(64)"
+                            for w in range(first, last + 1))
+        return f"({words})::varbit"
+
+    return (f"INSERT INTO coverage_paidmonths (person_id, first_month, paid, prepaid, booked) "
+            f"SELECT person_id, {64 * first}, {string('paid')}, {string('prepaid')}, "
+            f"{string('booked')} FROM coverage_fold_words GROUP BY person_id")
+
+
+# Rebuild, 3: a month with a negative row (a reversal) is decided by its sums in the ledger.
+NEGATIVE_PAIRS = f"""
+INSERT INTO coverage_fold_pairs (person_id, period, flags)
+SELECT person_id, {MONTH_START_SQL.format(i="w * 64 + k")}, {LEDGER}
+FROM coverage_fold_words, generate_series(0, 63) AS k
+WHERE negative <> 0 AND (negative >> (63 - k)) & 1 = 1
+"""
+
+
+# The fold's small statements: a large fold's sort and hash in memory; a rebuild starts
+# from an empty staging table and drops its words; the planner learns the sizes of what was
+# just written; the assigned pairs are counted against all, and dropped.
+FOLD_WORK_MEM = "SET LOCAL work_mem = '256MB'"
+EMPTY_STAGING = "TRUNCATE coverage_paidmonths"
+DROP_WORDS = "DROP TABLE IF EXISTS coverage_fold_words"
+WORD_RANGE = "SELECT MIN(w), MAX(w) FROM coverage_fold_words"
+ANALYZE_STAGING = "ANALYZE coverage_paidmonths"
+ANALYZE_PAIRS = "ANALYZE coverage_fold_pairs"
+COUNT_PAIRS = "SELECT count(*) FROM coverage_fold_pairs"
+DROP_PAIRS = "DROP TABLE coverage_fold_pairs"
+
+# ---- The chunk ------------------------------------------------------------------------
 
 SCOPE_RANGE = "{col} >= %(lo)s AND {col} < %(hi)s"
 SCOPE_IDS = "{col} IN (SELECT id FROM persons)"
 # The persons of a chunk: an id range, or (an incremental run) its list, sent once and
 # joined (the planner reads the list's length from unnest, not 5 000 constants per use).
-PERSONS_RANGE = "payers_person p WHERE p.id >= %(lo)s AND p.id < %(hi)s"
-PERSONS_LISTED = "unnest(%(ids)s::bigint[]) AS t(id) JOIN payers_person p ON p.id = t.id"
+PERSONS_RANGE = f"{PERSON} p WHERE p.id >= %(lo)s AND p.id < %(hi)s"
+PERSONS_LISTED = f"unnest(%(ids)s::bigint[]) AS t(id) JOIN {PERSON} p ON p.id = t.id"
 
+# One chunk decided and written (``chunk_sql`` fills in its scope, the fold's source and the
+# month expressions): the rules in force, each person's category and paid-month facts, the
+# decision of ``rules.decide``, then the history rows of the changes and the status rows
+# inserted or updated; returns the count of persons and of each transition.
 CHUNK = """
 WITH persons AS (
     SELECT p.id, p.birth_date, p.citizenship, p.death_date
@@ -206,7 +415,7 @@ SELECT reason, COUNT(*) FROM history GROUP BY reason
 TOUCHED = (
     "DROP TABLE IF EXISTS coverage_touched",
     "CREATE TEMP TABLE coverage_touched (id bigint PRIMARY KEY) ON COMMIT DROP",
-    """
+    f"""
 INSERT INTO coverage_touched (id)
 SELECT person_id FROM coverage_fold_pairs
 UNION
@@ -220,9 +429,9 @@ WHERE h.history_date > %(since)s AND h.history_type = '-'
 UNION
 SELECT s.person_id FROM coverage_coveragestatus s WHERE s.recheck_on <= %(on)s
 UNION
-SELECT q.id FROM payers_person q WHERE q.id > %(prev_person_wm)s
+SELECT q.id FROM {PERSON} q WHERE q.id > %(prev_person_wm)s
 UNION
-SELECT h.id FROM payers_historicalperson h WHERE h.history_date > %(since)s
+SELECT h.id FROM {HISTORICAL_PERSON} h WHERE h.history_date > %(since)s
 """,
 )
 
@@ -273,9 +482,26 @@ def chunk_sql(*, incremental: bool, retention_after: int = 0, rebuilt: bool = Fa
         scope_status="true" if incremental else scope.format(col="st.person_id"),
         src="src" if rebuilt else "st",
         retained=retained_sql(retention_after),
-        paid_until=MONTH_END.format(
+        paid_until=MONTH_END_SQL.format(
             i="through_mi + CASE WHEN retained THEN GREATEST(%(grace)s, %(ret)s) "
               "ELSE %(grace)s END"),
-        retention_until=MONTH_END.format(i="through_mi + %(ret)s"),
-        last_paid=MONTH_START.format(i="last_mi"),
+        retention_until=MONTH_END_SQL.format(i="through_mi + %(ret)s"),
+        last_paid=MONTH_START_SQL.format(i="last_mi"),
     )
+
+
+# The settings of a chunk's transaction (``recompute._chunk_settings`` says why): memory
+# for its sorts and hashes, no JIT for a statement planned per chunk, no wait for the WAL
+# flush at commit; and the WAL compression this role may set, if any (asked once).
+CHUNK_SETTINGS = ("SET LOCAL work_mem = '128MB'", "SET LOCAL jit = off",
+                  "SET LOCAL synchronous_commit = off")
+WAL_COMPRESSION = """
+SELECT CASE WHEN has_parameter_privilege('wal_compression', 'SET')
+            THEN (SELECT v FROM unnest(enumvals) AS v WHERE v IN ('lz4', 'pglz')
+                  ORDER BY v = 'lz4' DESC LIMIT 1) END
+FROM pg_settings WHERE name = 'wal_compression'
+"""
+
+
+def wal_compression_setting(method: str) -> str:
+    return f"SET LOCAL wal_compression = {method}"

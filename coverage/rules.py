@@ -31,19 +31,11 @@ The rules, in order:
 import datetime
 from dataclasses import dataclass, field
 
-from osms.core.periods import month_end, month_index, month_start
+from osms.core.periods import add_years, month_end, month_index, month_start
 
 # Ledger kinds that are not the person's own contributions: penalties, and the
 # budgets' payments for categories (their status comes from the membership).
 NON_CONTRIBUTION_KINDS = ("penalty", "state", "local_budget")
-
-
-def add_years(day: datetime.date, years: int) -> datetime.date:
-    """The same day ``years`` later; 29 February becomes 28 February (as PostgreSQL does)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import get_language
 
-from osms.core.periods import add_months, last_day
-from payers.models import Activity, Employment, Person
+from osms.core.periods import add_months, add_years, last_day
+from payers import selectors as payers
+from payers.models import Person
 
 from .explain import explanation_kk, explanation_ru
 from .facts import person_facts, rulebook_on
 from .models import Basis, CategoryMembership, CoverageHistory, CoverageStatus, RecomputeRun
-from .rules import Decision, add_years, decide
+from .rules import Decision, decide
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def coverage_on(*, iin: str, on: datetime.date) -> CoverageResult | None:
     None for an ИИН not in the registry. Answers for any date from the ledger and
     the memberships (not from the nightly table), so a payment counts at once.
     """
-    person = Person.objects.filter(iin=iin).first()
+    person = payers.registered_person(iin=iin)
     if person is None:
         return None
     return person_coverage(person=person, on=on)
@@ -116,12 +117,8 @@ PAYER_TYPES = ("employee", "self_employed", "non_payer")
 
 def uninsured_by_region_and_payer_type(*, user, on: datetime.date):
     """Counts of uninsured persons by region and payer type (employment / activity on ``on``)."""
-    employed = Employment.objects.filter(
-        employee=OuterRef("person"), started_on__lte=on
-    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
-    active = Activity.objects.filter(person=OuterRef("person"), started_on__lte=on).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=on)
-    )
+    employed = payers.employments_on(on=on).filter(employee=OuterRef("person"))
+    active = payers.activities_on(on=on).filter(person=OuterRef("person"))
     rows = (
         statuses(user=user)
         .filter(insured=False)

@@ -7,12 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from osms.core.periods import same_day_months_later
 from osms.core.scoping import object_in_scope
 
 from . import recompute
 from .facts import policy_on
 from .models import CategoryMembership, MembershipSource, RecomputeRun
-from .rules import month_index, month_start
 
 
 def _save_audited(obj, *, acting_user, action, reason=""):
@@ -47,10 +47,7 @@ def membership_end(*, membership, ends_on, acting_user=None, reason=""):
 
 def temporary_end(starts_on: datetime.date, months: int) -> datetime.date:
     """The last day of a temporary status of ``months`` months starting on ``starts_on``."""
-    index = month_index(starts_on) + months
-    first = month_start(index)
-    day = min(starts_on.day, (month_start(index + 1) - datetime.timedelta(days=1)).day)
-    return first.replace(day=day) - datetime.timedelta(days=1)
+    return same_day_months_later(starts_on, months) - datetime.timedelta(days=1)
 
 
 @transaction.atomic

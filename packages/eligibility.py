@@ -11,14 +11,15 @@ did not apply, so an operator can see the reasoning (DOMAIN.md §5–6).
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from payers.models import Citizenship, Person
+from osms.core.dated import in_force_q
+from payers.models import Citizenship
+from payers.selectors import registered_person
 from payers.validators import iin_problem
 
 from .icd10 import Icd10FormatError, normalize_code
-from .models import CareType, Entitlement, Icd10Code, PackageRule
+from .models import CareType, Entitlement, Icd10Code, PackageRule, PackageVersion
 from .selectors import version_on
 
 RESIDENTS = {
@@ -158,9 +159,9 @@ def rules_in_force(*, care_code, on):
     (one query, plus one for the disease lists' items)."""
     return list(
         PackageRule.objects.filter(
-            Q(version__valid_to__isnull=True) | Q(version__valid_to__gte=on),
+            in_force_q(PackageVersion, on, through="version"),
             care_type__code=care_code, care_type__is_active=True,
-            version__is_published=True, version__valid_from__lte=on,
+            version__is_published=True,
         )
         .select_related("version", "care_type", "disease_list")
         .prefetch_related("disease_list__items")
@@ -189,7 +190,7 @@ def check_eligibility(*, iin, on, care_type, icd10, insured=None):
                 "date", _("No published package version is in force on %(date)s.") % {"date": on}
             )
     code = _resolve_icd10(icd10)
-    person = Person.objects.filter(iin=iin).only("citizenship", "death_date").first()
+    person = registered_person(iin=iin, only=("citizenship", "death_date"))
     residency = person.citizenship if person is not None else None
     if insured is None:
         insured, insured_explanation = _insured_on(iin, on)

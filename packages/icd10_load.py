@@ -15,6 +15,7 @@ from django.db import connection, transaction
 
 from .icd10 import sort_key
 from .models import Icd10Code
+from .packages_sql import set_parents_sql
 
 NAMES_FILE = Path(__file__).resolve().parent / "data" / "icd10_ru.tsv"
 BATCH = 2000
@@ -88,15 +89,7 @@ def icd10_load(*, codes=None, names_path=NAMES_FILE):
 
 def _set_parents(pairs):
     """Point each code at its parent: one UPDATE per chunk (PostgreSQL and SQLite)."""
-    table = connection.ops.quote_name(Icd10Code._meta.db_table)
     with connection.cursor() as cursor:
         for start in range(0, len(pairs), BATCH):
             chunk = pairs[start:start + BATCH]
-            values = ", ".join(["(%s, %s)"] * len(chunk))
-            cursor.execute(
-                f"WITH v(code, parent_code) AS (VALUES {values}) "
-                f"UPDATE {table} SET parent_id = (SELECT p.id FROM {table} AS p JOIN v "
-                f"ON p.code = v.parent_code WHERE v.code = {table}.code) "
-                f"WHERE code IN (SELECT code FROM v)",
-                [value for pair in chunk for value in pair],
-            )
+            cursor.execute(set_parents_sql(len(chunk)), [value for pair in chunk for value in pair])

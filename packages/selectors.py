@@ -6,8 +6,6 @@ by year themselves.
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q
-
 from .models import (
     CareType,
     PackageVersion,
@@ -21,14 +19,9 @@ from .models import (
 CENT = Decimal("0.01")
 
 
-def _valid_on(queryset, on):
-    return queryset.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on)
-
-
 def version_on(*, on):
     """The published package version in force on ``on``, or None."""
-    return _valid_on(PackageVersion.objects.filter(is_published=True), on).order_by(
-        "-valid_from").first()
+    return PackageVersion.objects.filter(is_published=True).latest_on(on)
 
 
 def care_type_list(*, active_only=True):
@@ -38,7 +31,7 @@ def care_type_list(*, active_only=True):
 
 def phc_norm_on(*, on, region=None):
     """The region's own PHC norm if it has one, else the national norm, or None."""
-    rows = _valid_on(TariffPhcNorm.objects.all(), on)
+    rows = TariffPhcNorm.objects.valid_on(on)
     if region is not None:
         own = rows.filter(region=region).first()
         if own is not None:
@@ -48,7 +41,7 @@ def phc_norm_on(*, on, region=None):
 
 def phc_coefficient(*, kind, on, region=None, age=None, sex=""):
     """The correction coefficient that applies, or 1 when none is set."""
-    rows = _valid_on(TariffPhcCoefficient.objects.filter(kind=kind), on)
+    rows = TariffPhcCoefficient.objects.filter(kind=kind).valid_on(on)
     if kind == TariffPhcCoefficient.Kind.DENSITY:
         row = rows.filter(region=region).first()
     else:
@@ -58,26 +51,31 @@ def phc_coefficient(*, kind, on, region=None, age=None, sex=""):
     return row.value if row is not None else Decimal(1)
 
 
+def phc_density_coefficient(*, on, region):
+    """The region's population-density coefficient of the PHC norm, or 1 when none is set."""
+    return phc_coefficient(kind=TariffPhcCoefficient.Kind.DENSITY, on=on, region=region)
+
+
 def phc_capitation(*, on, region, age, sex):
     """₸ per attached person per month: norm × density coefficient × age/sex coefficient."""
     norm = phc_norm_on(on=on, region=region)
     if norm is None:
         return None
-    density = phc_coefficient(kind=TariffPhcCoefficient.Kind.DENSITY, on=on, region=region)
+    density = phc_density_coefficient(on=on, region=region)
     age_sex = phc_coefficient(kind=TariffPhcCoefficient.Kind.AGE_SEX, on=on, age=age, sex=sex)
     return (norm.amount * density * age_sex).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def case_rate_on(*, code, severity, on, care_type=None):
-    rows = _valid_on(TariffCaseRate.objects.filter(code=code, severity=severity), on)
+    rows = TariffCaseRate.objects.filter(code=code, severity=severity).valid_on(on)
     if care_type is not None:
         rows = rows.filter(care_type=care_type)
     return rows.select_related("care_type").first()
 
 
 def service_price_on(*, code, on):
-    return _valid_on(TariffServicePrice.objects.filter(code=code), on).first()
+    return TariffServicePrice.objects.filter(code=code).valid_on(on).first()
 
 
 def bed_day_rate_on(*, profile, on):
-    return _valid_on(TariffBedDay.objects.filter(profile=profile), on).first()
+    return TariffBedDay.objects.filter(profile=profile).valid_on(on).first()

@@ -21,8 +21,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
 
-from osms.core.periods import add_months, last_day
+from osms.core.locks import xact_lock
+from osms.core.periods import add_months, first_of_month, last_day
 
+from . import payers_sql as sql
 from . import rates
 from .calculator import CalculationError, calculate
 from .models import Activity, Arrear, PayerType, PaymentKind, PenaltyRule, ReferenceKind
@@ -69,22 +71,6 @@ def penalty_for(*, amount: Decimal, due_on: datetime.date, paid_on: datetime.dat
     return (amount * sum(rate for _day, rate in days)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _days_between(a, b):
-    if connection.vendor == "postgresql":
-        return f"({b} - {a})"
-    return f"CAST(julianday({b}) - julianday({a}) AS INTEGER)"
-
-
-def _temp(cursor, name, columns, rows):
-    cursor.execute(f"DROP TABLE IF EXISTS {name}")
-    cursor.execute(f"CREATE TEMP TABLE {name} ({columns})")
-    if rows:
-        marks = ", ".join(["%s"] * len(rows[0]))
-        cursor.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
-    if connection.vendor == "postgresql":
-        cursor.execute(f"ANALYZE {name}")
-
-
 # Sources of expected obligations besides the fixed contributions of registered activities:
 # callables ``(cursor, *, periods) -> None`` that insert rows (person_id, payer_code, period,
 # kind, expected) into the temporary table ``arrear_obligation`` for the given periods, and
@@ -100,7 +86,7 @@ def _first_period(since):
     firsts = [day for day in firsts if day is not None]
     if not firsts:
         return None
-    return max(min(firsts), since or min(firsts)).replace(day=1)
+    return first_of_month(max(min(firsts), since or min(firsts)))
 
 
 def _months(as_of, due_day, since=None):
@@ -124,13 +110,11 @@ def _fixed_obligations(cursor, months):
             except CalculationError:
                 continue  # before contributions applied to this payer type
             fixed.append((period, end, payer_type, expected))
-    _temp(cursor, "arrear_fixed", "period date, period_end date, payer_type text, "
-          "expected numeric(14,2)", fixed)
-    cursor.execute(_FIXED.format(
-        practice=", ".join(f"'{k}'" for k in PRIVATE_PRACTICE_KINDS),
-        entrepreneur=PayerType.INDIVIDUAL_ENTREPRENEUR,
+    sql.fill_temp_table(cursor, sql.ARREAR_FIXED, fixed)
+    cursor.execute(sql.fixed_obligations_sql(
+        practice_kinds=PRIVATE_PRACTICE_KINDS, entrepreneur=PayerType.INDIVIDUAL_ENTREPRENEUR,
         practice_type=PayerType.PRIVATE_PRACTICE, kind=PaymentKind.SELF_EMPLOYED))
-    cursor.execute("DROP TABLE arrear_fixed")
+    sql.drop_table(cursor, sql.ARREAR_FIXED)
 
 
 @transaction.atomic
@@ -139,9 +123,7 @@ def arrears_recompute(*, as_of: datetime.date, since: datetime.date | None = Non
 
     ``since`` limits the periods looked at (default: from the first obligation known).
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('payers.arrears'))")
+    xact_lock("arrears")
     rule = rates.penalty_rule_on(day=as_of)
     months = _months(as_of, rule.due_day, since)
     Arrear.objects.all().delete()
@@ -154,97 +136,18 @@ def arrears_recompute(*, as_of: datetime.date, since: datetime.date | None = Non
         calendar.append((day, cumulative))
     cum = dict(calendar)
     with connection.cursor() as cursor:
-        _temp(cursor, "arrear_due", "period date, due_on date, cum_due numeric(20,12)",
-              [(period, due, cum[due]) for period, due in dues])
-        _temp(cursor, "penalty_calendar", "day date, cum numeric(20,12)", calendar)
-        _temp(cursor, "arrear_obligation", "person_id bigint, payer_code text, period date, "
-              "kind text, expected numeric(14,2)", [])
+        sql.fill_temp_table(cursor, sql.ARREAR_DUE,
+                            [(period, due, cum[due]) for period, due in dues])
+        sql.fill_temp_table(cursor, sql.PENALTY_CALENDAR, calendar)
+        sql.fill_temp_table(cursor, sql.ARREAR_OBLIGATION, [])
         _fixed_obligations(cursor, months)
         for source in OBLIGATION_SOURCES:
             source(cursor, periods=months)
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE arrear_obligation")
-        cursor.execute(_SQL.format(
+        sql.analyze(cursor, sql.ARREAR_OBLIGATION)
+        cursor.execute(sql.arrears_sql(
             own_kind=PaymentKind.SELF_EMPLOYED,
-            own_kinds=f"'{PaymentKind.SELF_EMPLOYED}', '{PaymentKind.SELF_PAYER}'",
-            overdue=_days_between("o.due_on", "%s"),
+            own_kinds=(PaymentKind.SELF_EMPLOYED, PaymentKind.SELF_PAYER),
         ), [as_of, as_of, as_of, as_of])
-        for table in ("arrear_due", "penalty_calendar", "arrear_obligation"):
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        for table in (sql.ARREAR_DUE, sql.PENALTY_CALENDAR, sql.ARREAR_OBLIGATION):
+            sql.drop_table(cursor, table)
     return Arrear.objects.count()  # (SQLite reports no rowcount for WITH … INSERT)
-
-
-_FIXED = """
-INSERT INTO arrear_obligation (person_id, payer_code, period, kind, expected)
-SELECT DISTINCT a.person_id, p.iin, m.period, '{kind}', m.expected
-FROM payers_activity a
-JOIN payers_person p ON p.id = a.person_id
-JOIN arrear_fixed m
-  ON m.payer_type = CASE WHEN a.kind IN ({practice}) THEN '{practice_type}'
-                         ELSE '{entrepreneur}' END
- AND a.started_on <= m.period_end
- AND (a.ended_on IS NULL OR a.ended_on >= m.period)
-"""
-
-# A fixed contribution is paid by the person (as an entrepreneur or a self-payer); a
-# deduction or contribution from income by the employer (agent) that owes it.
-_SQL = """
-WITH obligations AS (
-    SELECT b.person_id, b.payer_code, b.period, b.kind, b.expected, d.due_on, d.cum_due
-    FROM arrear_obligation b JOIN arrear_due d ON d.period = b.period
-),
-payments AS (
-    SELECT o.person_id, o.payer_code, o.period, o.kind, o.due_on, o.expected, o.cum_due,
-           p.id, p.amount, p.paid_on, CASE WHEN p.paid_on > o.due_on THEN 1 ELSE 0 END AS late
-    FROM obligations o
-    JOIN payers_payment p
-      ON p.person_id = o.person_id AND p.period = o.period AND p.paid_on <= %s
-     AND ((o.kind = '{own_kind}' AND p.kind IN ({own_kinds}))
-          OR (o.kind <> '{own_kind}' AND p.kind = o.kind AND p.payer_code = o.payer_code))
-),
-on_time AS (
-    SELECT person_id, payer_code, period, kind, expected,
-           SUM(CASE WHEN late = 0 THEN amount ELSE 0 END) AS paid_on_time,
-           SUM(amount) AS paid, SUM(CASE WHEN late = 1 THEN amount ELSE 0 END) AS paid_late
-    FROM payments GROUP BY person_id, payer_code, period, kind, expected
-),
-late AS (
-    SELECT y.person_id, y.payer_code, y.period, y.kind, y.amount, y.paid_on, y.cum_due,
-           o.expected - o.paid_on_time AS owed,
-           SUM(y.amount) OVER (PARTITION BY y.person_id, y.payer_code, y.period, y.kind
-                               ORDER BY y.paid_on, y.id) - y.amount AS before
-    FROM payments y
-    JOIN on_time o ON o.person_id = y.person_id AND o.payer_code = y.payer_code
-                  AND o.period = y.period AND o.kind = y.kind
-    WHERE y.late = 1
-),
-late_penalty AS (
-    SELECT l.person_id, l.payer_code, l.period, l.kind,
-           SUM(CASE WHEN l.owed - l.before <= 0 THEN 0
-                    WHEN l.amount < l.owed - l.before THEN l.amount
-                    ELSE l.owed - l.before END * (c.cum - l.cum_due)) AS penalty
-    FROM late l JOIN penalty_calendar c ON c.day = l.paid_on
-    GROUP BY l.person_id, l.payer_code, l.period, l.kind
-),
-totals AS (
-    SELECT o.person_id, o.payer_code, o.period, o.kind, o.due_on, o.expected, o.cum_due,
-           COALESCE(t.paid, 0) AS paid, COALESCE(t.paid_late, 0) AS paid_late,
-           CASE WHEN o.expected > COALESCE(t.paid, 0) THEN o.expected - COALESCE(t.paid, 0)
-                ELSE 0 END AS debt,
-           COALESCE(lp.penalty, 0) AS late_penalty
-    FROM obligations o
-    LEFT JOIN on_time t ON t.person_id = o.person_id AND t.payer_code = o.payer_code
-                       AND t.period = o.period AND t.kind = o.kind
-    LEFT JOIN late_penalty lp ON lp.person_id = o.person_id AND lp.payer_code = o.payer_code
-                             AND lp.period = o.period AND lp.kind = o.kind
-)
-INSERT INTO payers_arrear (person_id, payer_code, period, kind, expected, paid, paid_late,
-                           debt, due_on, days_overdue, penalty, as_of)
-SELECT o.person_id, o.payer_code, o.period, o.kind, o.expected, o.paid, o.paid_late, o.debt,
-       o.due_on, CASE WHEN o.debt > 0 THEN {overdue} ELSE 0 END,
-       ROUND(o.debt * ((SELECT cum FROM penalty_calendar WHERE day = %s) - o.cum_due)
-             + o.late_penalty, 2),
-       %s
-FROM totals o
-WHERE o.expected > 0 AND (o.debt > 0 OR o.late_penalty > 0 OR o.paid_late > 0)
-"""

@@ -12,6 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from osms.core.periods import add_years, first_of_month
+
 from . import rates
 from .models import BaseKind, LineKind, PayerType, ReferenceKind
 
@@ -85,7 +87,7 @@ def _line_base(row, *, period, income, mzp, region):
         return base
     if row.base == BaseKind.MZP_MULTIPLE:
         return row.base_multiple * mzp
-    back = rates.years_back(period, row.base_lag_years)
+    back = add_years(period, -row.base_lag_years)  # a first of month: never 29 February
     if row.base == BaseKind.AVERAGE_WAGE:
         wage = rates.reference_value(kind=ReferenceKind.AVERAGE_WAGE, period=back)
         return row.base_multiple * wage
@@ -114,7 +116,7 @@ def calculate(*, payer_type: str, period: date, income: Decimal | None, region=N
         )
     if not isinstance(period, date):
         raise CalculationError(_("Period must be a date."), field="period")
-    period = rates.month_start(period)
+    period = first_of_month(period)
     income = clean_income(income)
     try:
         schedule = rates.schedule_on(payer_type=payer_type, period=period)

@@ -50,11 +50,8 @@ class _Prices:
 
 
 def _periods(today):
-    last = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    periods = [last]
-    while len(periods) < MONTHS:
-        periods.append((periods[-1] - datetime.timedelta(days=1)).replace(day=1))
-    return sorted(periods)
+    """The ``MONTHS`` months before the month of ``today``, oldest first."""
+    return [add_months(today, -back) for back in range(MONTHS, 0, -1)]
 
 
 def _employee_rows(rng, periods, today, prices):

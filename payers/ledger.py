@@ -11,26 +11,26 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from osms.core.locks import xact_lock
+from osms.core.periods import add_months, first_of_month
 from osms.core.scoping import object_in_scope
 
 from .models import Activity, KnpCode, Payment, PaymentKind, Person, SuspensePayment
 
-# Every ledger write holds this advisory lock shared until it commits; reading the watermark
-# takes it exclusively for a moment. An id assigned before that moment is then committed
-# (or rolled back), and an id assigned after it is greater than the watermark.
-LEDGER_WRITE_LOCK = 0x05C0_1ED6
+# Every ledger write holds the advisory lock "ledger_write" (osms.core.locks) shared until
+# it commits; reading the watermark takes it exclusively for a moment. An id assigned before
+# that moment is then committed (or rolled back), and an id assigned after it is greater
+# than the watermark.
 
 
 def ledger_write_lock():
     """Called inside every transaction that posts payments (``Payment.save``, imports)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [LEDGER_WRITE_LOCK])
+    xact_lock("ledger_write", shared=True)
 
 
 def settled_payment_watermark() -> int:
@@ -41,9 +41,7 @@ def settled_payment_watermark() -> int:
     for ledger writes in progress (an import's posting transaction) to finish.
     """
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LEDGER_WRITE_LOCK])
+        xact_lock("ledger_write")
         return Payment.objects.aggregate(m=Max("id"))["m"] or 0
 
 
@@ -65,8 +63,8 @@ def kind_for(*, knp, payer_code, iin, person, period) -> str:
         raise ValidationError({"knp": _("Unknown KNP %(knp)s.") % {"knp": knp}})
     if code.kind != PaymentKind.EMPLOYEE_CONTRIBUTION or payer_code != iin:
         return code.kind
-    month_end = (period.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    active = Activity.objects.filter(person=person, started_on__lt=month_end).exclude(
+    next_month = add_months(period, 1)
+    active = Activity.objects.filter(person=person, started_on__lt=next_month).exclude(
         ended_on__lt=period
     )
     return PaymentKind.SELF_EMPLOYED if active.exists() else PaymentKind.SELF_PAYER
@@ -79,7 +77,7 @@ def payment_post(*, person: Person, payer_code, period, knp, amount, paid_on, do
     amount = Decimal(amount)
     if amount <= 0:
         raise ValidationError({"amount": _("A payment amount must be positive.")})
-    period = period.replace(day=1)
+    period = first_of_month(period)
     payment = Payment(
         person=person, iin=person.iin, payer_code=payer_code, period=period,
         kind=kind_for(knp=knp, payer_code=payer_code, iin=person.iin, person=person,

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from osms.core.periods import add_months
+
 from .models import ContributionRate, PayerType, PenaltyRule, ReferenceKind, ReferenceValue
 
 
@@ -20,21 +22,13 @@ class RateNotFound(LookupError):
         self.field = field
 
 
-def month_start(day):
-    return day.replace(day=1)
-
-
-def years_back(period, years):
-    return period.replace(year=period.year - years) if years else period
-
-
 def reference_value(*, kind, period, region=None) -> Decimal:
     """The value of ``kind`` (mzp, mrp, average_wage, …) in force on ``period``."""
-    queryset = ReferenceValue.objects.filter(kind=kind, valid_from__lte=period)
+    queryset = ReferenceValue.objects.filter(kind=kind)
     queryset = queryset.filter(region=region) if region is not None else queryset.filter(
         region__isnull=True
     )
-    row = queryset.order_by("-valid_from").values_list("value", flat=True).first()
+    row = queryset.latest_on(period)
     if row is None:
         label = ReferenceKind(kind).label if kind in ReferenceKind.values else kind
         where = f" ({region})" if region is not None else ""
@@ -43,7 +37,7 @@ def reference_value(*, kind, period, region=None) -> Decimal:
             % {"kind": label, "where": where, "period": f"{period:%m.%Y}"},
             field="region" if region is not None else "period",
         )
-    return row
+    return row.value
 
 
 def reference_history(*, kind, region=None):
@@ -61,11 +55,10 @@ def schedule_on(*, payer_type, period) -> list[ContributionRate]:
         raise RateNotFound(
             _("Unknown payer type %(value)s.") % {"value": payer_type}, field="payer_type"
         )
-    rows = ContributionRate.objects.filter(payer_type=payer_type, valid_from__lte=period)
-    latest = {}
-    for row in rows.order_by("kind", "-valid_from"):
-        latest.setdefault(row.kind, row)
-    if not latest:
+    # The latest row of each line kind (the schedule's key is payer type × kind).
+    rows = list(ContributionRate.objects.filter(payer_type=payer_type).valid_on(period)
+                .order_by("kind"))
+    if not rows:
         first = (
             ContributionRate.objects.filter(payer_type=payer_type)
             .order_by("valid_from")
@@ -78,11 +71,11 @@ def schedule_on(*, payer_type, period) -> list[ContributionRate]:
             % {"type": payer_type, "period": f"{period:%m.%Y}",
                "first": f"{first:%m.%Y}" if first else "—"}
         )
-    return sorted(latest.values(), key=lambda row: row.kind)
+    return rows
 
 
 def penalty_rule_on(*, day: datetime.date) -> PenaltyRule:
-    rule = PenaltyRule.objects.filter(valid_from__lte=day).order_by("-valid_from").first()
+    rule = PenaltyRule.objects.latest_on(day)
     if rule is None:
         raise RateNotFound(_("No penalty rule applies on %(day)s.") % {"day": day})
     return rule
@@ -90,5 +83,4 @@ def penalty_rule_on(*, day: datetime.date) -> PenaltyRule:
 
 def due_date(*, period: datetime.date, due_day: int) -> datetime.date:
     """The due date of a period: ``due_day`` of the following month."""
-    following = (period.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return following.replace(day=due_day)
+    return add_months(period, 1).replace(day=due_day)

@@ -1,6 +1,9 @@
-"""Reads of the registry: querysets scoped to the user's region."""
+"""Reads of the registry and the ledger: querysets scoped to the user's region, and the
+reads other apps make of payers' rows (CONTRIBUTING: through this module, not its models)."""
 
-from .models import Organisation, Person
+from django.db.models import Max, Min, Q, Sum
+
+from .models import Activity, Employment, Organisation, Payment, Person
 
 
 def person_list(*, user, filters=None):
@@ -16,6 +19,18 @@ def person_by_iin(*, user, iin):
     return person_list(user=user).filter(iin=iin).first()
 
 
+def registered_person(*, iin, only=None):
+    """The registry's person with this ИИН, whatever the region, or None.
+
+    For answers about a person's rights that any caller may ask (eligibility, insured
+    status); ``only``: the fields the caller reads, when it needs a few.
+    """
+    queryset = Person.objects.filter(iin=iin)
+    if only:
+        queryset = queryset.only(*only)
+    return queryset.first()
+
+
 def organisation_list(*, user, filters=None):
     queryset = Organisation.objects.for_user(user).select_related("region")
     if filters:
@@ -23,3 +38,67 @@ def organisation_list(*, user, filters=None):
 
         queryset = OrganisationFilter(filters, queryset=queryset).qs
     return queryset
+
+
+def persons_by_id(ids):
+    """{id: Person} of the given ids (those that exist)."""
+    return Person.objects.in_bulk(set(ids))
+
+
+def organisations_by_id(ids):
+    """{id: Organisation} of the given ids (those that exist)."""
+    return Organisation.objects.in_bulk(set(ids))
+
+
+def person_ids_by_iin(iins):
+    """{ИИН: person id} of the given ИИН that are in the registry."""
+    return dict(Person.objects.filter(iin__in=set(iins)).values_list("iin", "id"))
+
+
+def person_id_bounds():
+    """{"lo": the lowest person id, "hi": the highest} (both None for an empty registry)."""
+    return Person.objects.aggregate(lo=Min("id"), hi=Max("id"))
+
+
+def employments_on(*, on):
+    """Employments in force on ``on``."""
+    return Employment.objects.valid_on(on)
+
+
+def activities_on(*, on):
+    """Registered activities (ИП, private practice) in force on ``on``."""
+    return Activity.objects.valid_on(on)
+
+
+def contribution_months(*, person, excluded_kinds=()):
+    """[(period, first day a positive payment for it was made)] of the months whose net sum
+    of the person's payments (kinds in ``excluded_kinds`` left out) is positive, in order."""
+    months = (
+        Payment.objects.filter(person=person)
+        .exclude(kind__in=excluded_kinds)
+        .values("period")
+        .annotate(total=Sum("amount"), first_paid_on=Min("paid_on", filter=Q(amount__gt=0)))
+        .filter(total__gt=0)
+        .order_by("period")
+    )
+    return [(m["period"], m["first_paid_on"]) for m in months]
+
+
+def last_payment_id():
+    """The highest id of the ledger (0 when empty); ``payers.ledger.settled_payment_watermark``
+    when every lower id must be committed."""
+    return Payment.objects.aggregate(m=Max("id"))["m"] or 0
+
+
+def payment_periods_since(*, after_id, kinds, not_before):
+    """The periods (from ``not_before`` on) of payments of ``kinds`` with an id above
+    ``after_id``: the months that received payments since a run that read up to it."""
+    return set(
+        Payment.objects.filter(id__gt=after_id, kind__in=kinds, period__gte=not_before)
+        .values_list("period", flat=True).distinct()
+    )
+
+
+def person_rows(*fields):
+    """Every person as a tuple of ``fields``, by id (for set-based generators: the demo)."""
+    return Person.objects.order_by("id").values_list(*fields)

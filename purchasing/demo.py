@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from osms.core.models import Region, User
-from packages.models import CareType
+from packages.selectors import care_type_list
 from payers.validators import make_bin
 
 from . import services
@@ -80,9 +80,9 @@ def seed(*, rng, persons, stdout):
     if Provider.objects.exists():
         stdout.write("purchasing: providers exist, skipped")
         return
-    phc = CareType.objects.get(code="phc")
+    phc = care_type_list().get(code="phc")
     regions = list(Region.objects.order_by("kato"))
-    components = list(RatingComponent.objects.active_on(datetime.date(YEAR - 1, 12, 1)))
+    components = list(RatingComponent.objects.valid_on(datetime.date(YEAR - 1, 12, 1)))
     per_region = [rng.randint(4, 6) for _ in regions]
     bins = iter(_bins(sum(per_region), 40000))
     providers = []

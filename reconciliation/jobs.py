@@ -1,6 +1,5 @@
 """The scheduled reconciliations: the closed period monthly, late data nightly."""
 
-import datetime
 import logging
 
 from django.db.models import Max
@@ -24,8 +23,7 @@ LATE_DATA_MONTHS = 36
 def last_closed_period(today=None):
     """The latest month whose payment due date (the 25th of the next month) has passed."""
     today = today or timezone.localdate()
-    this_month = datetime.date(today.year, today.month, 1)
-    return add_months(this_month, -1 if today.day > 25 else -2)
+    return add_months(today, -1 if today.day > 25 else -2)
 
 
 def reconcile_closed_period(*, today=None):

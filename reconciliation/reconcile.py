@@ -28,16 +28,15 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from osms.core.locks import xact_lock
 from osms.core.periods import add_months, first_of_month
+from payers.selectors import last_payment_id, payment_periods_since
 
 from . import reconcile_sql as q
 from .models import DeclarationImportRun, ReconciliationRule, ReconciliationRun
 from .terms import KINDS, employee_terms
 
 log = logging.getLogger(__name__)
-LOCK_NAMESPACE = 8_108_000_000
-# Memory for the job's hash joins and aggregates (one period, one transaction).
-WORK_MEM = "256MB"
 
 
 class ReconciliationError(ValueError):
@@ -45,7 +44,7 @@ class ReconciliationError(ValueError):
 
 
 def rule_for(period):
-    rule = ReconciliationRule.objects.filter(valid_from__lte=period).order_by("-valid_from").first()
+    rule = ReconciliationRule.objects.latest_on(period)
     if rule is None:
         raise ReconciliationError(
             _("No reconciliation rule is in force for %(p)s.") % {"p": f"{period:%Y-%m}"}
@@ -86,16 +85,12 @@ def _params(*, period, run, rule, terms, now):
 
 
 def _lock(period):
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            key = LOCK_NAMESPACE + period.year * 100 + period.month
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+    """One reconciliation of a period at a time (osms.core.locks, sub-key yyyymm)."""
+    xact_lock("reconcile_period", sub=period.year * 100 + period.month)
 
 
 def current_watermarks():
-    from payers.models import Payment
-
-    payment = Payment.objects.aggregate(m=Max("id"))["m"] or 0
+    payment = last_payment_id()
     declaration = (
         DeclarationImportRun.objects.filter(status=DeclarationImportRun.Status.DONE)
         .aggregate(m=Max("id"))["m"] or 0
@@ -104,25 +99,25 @@ def current_watermarks():
 
 
 def _drop_temp_tables(cursor):
-    for table in q.TEMP_TABLES:
-        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    for statement in q.DROP_TEMP_TABLES:
+        cursor.execute(statement)
 
 
 def _replace_results(cursor, params, terms, vendor):
     _drop_temp_tables(cursor)
     if vendor == "postgresql":
-        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        cursor.execute(q.WORK_MEM)
     cursor.execute(q.refresh_persons_sql(), params)
     cursor.execute(q.cmp_sql(terms), params)
     if vendor == "postgresql":
-        cursor.execute("ANALYZE recon_cmp")
+        cursor.execute(q.ANALYZE_CMP)
     cursor.execute(q.odd_sql(), params)
     cursor.execute(q.undeclared_sql(), params)
     if vendor == "postgresql":
-        cursor.execute("ANALYZE recon_odd; ANALYZE recon_undeclared")
+        cursor.execute(q.ANALYZE_ODD)
     cursor.execute(q.CREATE_FOUND)
     cursor.execute(q.found_sql(vendor), params)
-    cursor.execute("SELECT type, COUNT(*) FROM recon_found GROUP BY type")
+    cursor.execute(q.FOUND_BY_TYPE)
     by_type = {row[0]: row[1] for row in cursor.fetchall()}
     cursor.execute(q.merge_update_sql(), params)
     cursor.execute(q.cleared_events_sql(), params)
@@ -131,9 +126,9 @@ def _replace_results(cursor, params, terms, vendor):
     cleared = cursor.rowcount
     cursor.execute(q.insert_new_sql(), params)
     new = cursor.rowcount
-    cursor.execute(f"DELETE FROM {q.SUMMARY} WHERE period = %(period)s", params)
+    cursor.execute(q.delete_summary_sql(), params)
     cursor.execute(q.summary_sql(), params)
-    cursor.execute("SELECT COUNT(*) FROM recon_cmp WHERE declared_line = 1")
+    cursor.execute(q.DECLARATION_LINES)
     declarations = cursor.fetchone()[0]
     _drop_temp_tables(cursor)
     return by_type, new, cleared, declarations
@@ -165,12 +160,7 @@ def reconcile_period(*, period, trigger=ReconciliationRun.Trigger.MANUAL, acting
             by_type, new, cleared, declarations = _replace_results(
                 cursor, params, terms, connection.vendor
             )
-            cursor.execute(
-                f"SELECT COALESCE(SUM(persons), 0) FROM {q.SUMMARY} "
-                f"WHERE period = %(period)s AND payer_type IN "
-                f"('{q.KINDS['121']}', '{q.KINDS['122']}')",
-                params,
-            )
+            cursor.execute(q.persons_paid_sql(), params)
             payments = cursor.fetchone()[0]
             run.by_type = dict(sorted(by_type.items()))
             run.found = sum(by_type.values())
@@ -192,13 +182,7 @@ def reconcile_period(*, period, trigger=ReconciliationRun.Trigger.MANUAL, acting
 
 def periods_with_late_data(*, since_payment, since_declaration_run, not_before):
     """Periods touched by payments or declaration imports after the given watermarks."""
-    from payers.models import Payment
-
-    periods = set(
-        Payment.objects.filter(
-            id__gt=since_payment, kind__in=KINDS, period__gte=not_before
-        ).values_list("period", flat=True).distinct()
-    )
+    periods = payment_periods_since(after_id=since_payment, kinds=KINDS, not_before=not_before)
     from .models import Declaration
 
     periods |= set(

@@ -15,23 +15,47 @@ Narrow temporary tables, each filled by one statement over the whole period:
 ``merge_*`` then replace the period's results in ``reconciliation_discrepancy``
 keeping the operators' workflow state; ``summary_sql`` rewrites the period's
 collections by region and payer type. Parameters are named (``%(period)s``…).
+
+SQL rather than the ORM because one period compares millions of declaration lines with
+millions of payments: a full join and a few aggregates in the database, instead of
+loading both sides into Python. This is reconciliation's one module of hand-written SQL
+(the declaration importer's statements are in ``importer/loading.py``); tables are named
+from their models.
 """
 
-PAYMENT = "payers_payment"
-DECLARATION = "reconciliation_declaration"
-DISCREPANCY = "reconciliation_discrepancy"
-EVENT = "reconciliation_discrepancyevent"
-SUMMARY = "reconciliation_collectionsummary"
+from payers.models import Organisation, Payment, Person
+
+from .models import CollectionSummary, Declaration, Discrepancy, DiscrepancyEvent
+
+PAYMENT = Payment._meta.db_table
+PERSON = Person._meta.db_table
+ORGANISATION = Organisation._meta.db_table
+DECLARATION = Declaration._meta.db_table
+DISCREPANCY = Discrepancy._meta.db_table
+EVENT = DiscrepancyEvent._meta.db_table
+SUMMARY = CollectionSummary._meta.db_table
 KINDS = {"121": "employer_deduction", "122": "employee_contribution"}
 # Payments are summed in whole tiyn: an integer sum is exact and far cheaper than NUMERIC.
 TIYN = "CAST(ROUND(amount * 100) AS BIGINT)"
 TEMP_TABLES = ("recon_found", "recon_undeclared", "recon_odd", "recon_cmp")
+# The job's temporary tables dropped before and after a run (a failed run leaves none).
+DROP_TEMP_TABLES = tuple(f"DROP TABLE IF EXISTS {table}" for table in TEMP_TABLES)
+# Memory for the job's hash joins and aggregates (one period, one transaction).
+WORK_MEM = "SET LOCAL work_mem = '256MB'"
+# The planner learns the size of the small tables just written (PostgreSQL).
+ANALYZE_CMP = "ANALYZE recon_cmp"
+ANALYZE_ODD = "ANALYZE recon_odd; ANALYZE recon_undeclared"
+# What the run found, by type (the run record's counts).
+FOUND_BY_TYPE = "SELECT type, COUNT(*) FROM recon_found GROUP BY type"
+# The declaration lines of the period (the run record).
+DECLARATION_LINES = "SELECT COUNT(*) FROM recon_cmp WHERE declared_line = 1"
 
 FOUND_COLUMNS = (
     "employer_bin", "iin", "kind", "type", "employer_id", "person_id", "region_id", "income",
     "declared", "paid", "expected", "amount", "other_period",
 )
 
+# Every discrepancy of the period, typed, with its amounts (filled by ``found_sql``).
 CREATE_FOUND = """
 CREATE TEMP TABLE recon_found (
     employer_bin VARCHAR(12) NOT NULL, iin VARCHAR(12) NOT NULL, kind VARCHAR(30) NOT NULL,
@@ -56,9 +80,9 @@ def refresh_persons_sql():
     """Lines loaded before their person was registered get the person now."""
     return f"""
 UPDATE {DECLARATION} SET person_id = (
-    SELECT p.id FROM payers_person p WHERE p.iin = {DECLARATION}.iin)
+    SELECT p.id FROM {PERSON} p WHERE p.iin = {DECLARATION}.iin)
 WHERE period = %(period)s AND person_id IS NULL
-  AND EXISTS (SELECT 1 FROM payers_person p WHERE p.iin = {DECLARATION}.iin)
+  AND EXISTS (SELECT 1 FROM {PERSON} p WHERE p.iin = {DECLARATION}.iin)
 """
 
 
@@ -77,7 +101,7 @@ FROM (
            d.osms_deduction AS d121, d.osms_contribution AS d122,
            {_expected("121", terms[KINDS["121"]])} AS e121,
            {_expected("122", terms[KINDS["122"]])} AS e122
-    FROM {DECLARATION} d JOIN payers_organisation o ON o.id = d.employer_id
+    FROM {DECLARATION} d JOIN {ORGANISATION} o ON o.id = d.employer_id
     WHERE d.period = %(period)s
 ) d
 FULL OUTER JOIN (
@@ -104,17 +128,19 @@ WHERE c.declared_line = 1 AND c.person_id IS NOT NULL
 
 
 def odd_sql():
+    """The (line, kind) rows where declared, paid or expected differ beyond the tolerance."""
     return f"CREATE TEMP TABLE recon_odd AS {_odd_branch('121')} UNION ALL {_odd_branch('122')}"
 
 
 def undeclared_sql():
-    return """
+    """The period's payments for which no line was declared, with the payer's region."""
+    return f"""
 CREATE TEMP TABLE recon_undeclared AS
 SELECT c.person_id, p.iin, p.region_id AS person_region, c.employer_bin AS payer_code,
        o.id AS employer_id, o.region_id AS employer_region, c.p121, c.p122
 FROM recon_cmp c
-JOIN payers_person p ON p.id = c.person_id
-LEFT JOIN payers_organisation o ON o.bin = c.employer_bin
+JOIN {PERSON} p ON p.id = c.person_id
+LEFT JOIN {ORGANISATION} o ON o.bin = c.employer_bin
 WHERE c.declared_line = 0
 """
 
@@ -240,6 +266,7 @@ WHERE d.period = %(period)s AND d.last_run_id <> %(run)s
 
 
 def detach_events_sql():
+    """The events of discrepancies no longer found keep their trace without the row."""
     return f"""
 UPDATE {EVENT} SET discrepancy_id = NULL
 WHERE discrepancy_id IN (SELECT id FROM {DISCREPANCY}
@@ -248,10 +275,12 @@ WHERE discrepancy_id IN (SELECT id FROM {DISCREPANCY}
 
 
 def delete_cleared_sql():
+    """Discrepancies of the period not found by this run are removed."""
     return f"DELETE FROM {DISCREPANCY} WHERE period = %(period)s AND last_run_id <> %(run)s"
 
 
 def insert_new_sql():
+    """Discrepancies found for the first time, as ``new``."""
     return f"""
 INSERT INTO {DISCREPANCY} (period, employer_bin, iin, kind, type, employer_id, person_id,
     region_id, income, declared_amount, paid_amount, expected_amount, amount, other_period,
@@ -299,9 +328,20 @@ FROM (
     FROM (SELECT person_id, kind, SUM(amount) AS amount FROM {PAYMENT}
           WHERE period = %(period)s AND kind NOT IN ('{KINDS["121"]}', '{KINDS["122"]}')
           GROUP BY person_id, kind) per_person
-    JOIN payers_person p ON p.id = per_person.person_id
+    JOIN {PERSON} p ON p.id = per_person.person_id
     GROUP BY p.region_id, per_person.kind
     UNION ALL {declared}
 ) joined
 GROUP BY region_id, kind
 """
+
+
+def delete_summary_sql():
+    """The period's collections are rewritten by ``summary_sql``."""
+    return f"DELETE FROM {SUMMARY} WHERE period = %(period)s"
+
+
+def persons_paid_sql():
+    """The persons paid for by deductions and contributions in the period (the run record)."""
+    return (f"SELECT COALESCE(SUM(persons), 0) FROM {SUMMARY} "
+            f"WHERE period = %(period)s AND payer_type IN ('{KINDS['121']}', '{KINDS['122']}')")

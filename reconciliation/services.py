@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from osms.core.scoping import object_in_scope
+from payers.selectors import persons_by_id
 
 from .models import Discrepancy, DiscrepancyEvent, DiscrepancyType, EmployerNotice
 
@@ -146,9 +147,7 @@ def notice_issue(*, employer, period, acting_user):
             % {"employer": employer.name, "period": f"{period:%m.%Y}"}
         )
     persons = {d.person_id for d in open_items if d.person_id}
-    from payers.models import Person
-
-    names = {p.pk: p for p in Person.objects.filter(pk__in=persons)}
+    names = persons_by_id(persons)
     for d in open_items:
         d.person = names.get(d.person_id)
     sequence = EmployerNotice.objects.filter(employer=employer, period=period).count() + 1

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from osms.core.changes import ChangeLocked
+from osms.core.dated import EffectiveDatedQuerySet, dates_ordered
 from osms.core.scoping import RegionScopedQuerySet
 
 
@@ -72,6 +73,8 @@ class CategoryTerm(models.Model):
     documents = models.TextField(_("documents"), blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
 
+    effective_key = ("category",)
+    objects = EffectiveDatedQuerySet.as_manager()  # interval rows (osms.core.dated)
     history = HistoricalRecords()
 
     class Meta:
@@ -80,11 +83,7 @@ class CategoryTerm(models.Model):
         ordering = ["category", "valid_from"]
         constraints = [
             models.UniqueConstraint(fields=["category", "valid_from"], name="category_term_unique"),
-            models.CheckConstraint(
-                condition=models.Q(valid_to__isnull=True)
-                | models.Q(valid_to__gte=models.F("valid_from")),
-                name="category_term_dates_ordered",
-            ),
+            dates_ordered("category_term_dates_ordered"),
         ]
 
     def __str__(self):
@@ -96,12 +95,7 @@ class CategoryTerm(models.Model):
             raise ValidationError({"valid_to": _("The end date is before the start date.")})
         if not self.category_id or not self.valid_from:
             return
-        far = self.valid_to or self.valid_from.replace(year=9999)
-        overlapping = CategoryTerm.objects.filter(category_id=self.category_id).exclude(pk=self.pk)
-        overlapping = overlapping.filter(valid_from__lte=far).filter(
-            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=self.valid_from)
-        )
-        if overlapping.exists():
+        if CategoryTerm.objects.overlapping(self).exists():
             raise ValidationError(_("This interval overlaps another term of the category."))
 
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from osms.core.dated import EffectiveDatedQuerySet
 from payers.models import Citizenship
 
 
@@ -45,6 +46,7 @@ class StatusPolicy(models.Model):
     )
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
 
+    objects = EffectiveDatedQuerySet.as_manager()  # interval rows (osms.core.dated)
     history = HistoricalRecords()
 
     class Meta:
@@ -81,6 +83,8 @@ class ResidencyRule(models.Model):
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
+    effective_key = ("citizenship",)
+    objects = EffectiveDatedQuerySet.as_manager()  # interval rows (osms.core.dated)
     history = HistoricalRecords()
 
     class Meta:

@@ -15,9 +15,9 @@ against 1.0 s), i.e. about 15 s per million rows of each table on a first run.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from osms.core.periods import month_start
 from osms.core.scoping import RegionScopedQuerySet
 
-from ..rules import month_start
 from .fields import BitStringField, IdArrayField
 
 
@@ -111,7 +111,7 @@ class RecomputeChunk(models.Model):
     fold_months = IdArrayField(_("months of new payments"), null=True, blank=True,
                                editable=False)
     fold_flags = IdArrayField(_("what the new payments say"), null=True, blank=True,
-                              editable=False)  # see coverage.fold.NEW_PAIRS
+                              editable=False)  # see recompute_sql.NEW_PAIRS
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     persons = models.PositiveIntegerField(_("persons"), default=0)
     changed = models.PositiveIntegerField(_("changed"), default=0)

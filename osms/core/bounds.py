@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .periods import add_years
+
 # The earliest date a record of the Fund can carry: contributions started 1 July 2017, but
 # registry facts (births, memberships granted earlier, old declarations) go back further.
 EARLIEST_RECORD_DATE = datetime.date(1900, 1, 1)
@@ -32,13 +34,6 @@ def today():
     return timezone.localdate()
 
 
-def years_after(day, years):
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def date_problem(value, *, label, earliest=EARLIEST_RECORD_DATE, not_future=False,
                  years_ahead=MAX_YEARS_AHEAD):
     """The reason ``value`` is not a plausible date for ``label``, or None."""
@@ -52,7 +47,7 @@ def date_problem(value, *, label, earliest=EARLIEST_RECORD_DATE, not_future=Fals
     if not_future and value > now:
         return _("%(label)s %(value)s is in the future.") % {
             "label": label, "value": value.strftime("%d.%m.%Y")}
-    limit = years_after(now, years_ahead)
+    limit = add_years(now, years_ahead)
     if value > limit:
         return _("%(label)s %(value)s is more than %(years)s years ahead.") % {
             "label": label, "value": value.strftime("%d.%m.%Y"), "years": years_ahead}

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from .errors import error_text
+from .periods import first_of_month
 
 EXIT_FAILED = 1
 EXIT_LOCKED = 3
@@ -41,7 +42,7 @@ def parse_period(value, *, option):
     text = (value or "").strip()
     for fmt in ("%Y-%m", "%m.%Y", "%Y-%m-%d"):
         try:
-            return datetime.datetime.strptime(text, fmt).date().replace(day=1)
+            return first_of_month(datetime.datetime.strptime(text, fmt).date())
         except ValueError:
             continue
     raise CommandError(f"{option} must be a month as YYYY-MM, got {value!r}.")

@@ -1,7 +1,9 @@
 """Periods are months (DOMAIN.md): the month arithmetic every app shares.
 
-A month index is year × 12 + month − 1, so that months compare and subtract as ints
-(the status job's SQL uses the same numbering).
+A month index is year × 12 + month − 1, so that months compare and subtract as ints.
+The set-based SQL uses the same numbering through the expressions at the end of this
+module (``MONTH_INDEX_SQL``, ``MONTH_START_SQL``, ``MONTH_END_SQL``), so Python and
+PostgreSQL count months alike.
 """
 
 import datetime
@@ -31,3 +33,27 @@ def add_months(period: datetime.date, months: int) -> datetime.date:
 def last_day(period: datetime.date) -> datetime.date:
     """The last day of the month of ``period``."""
     return month_end(month_index(period))
+
+
+def same_day_months_later(day: datetime.date, months: int) -> datetime.date:
+    """The same day of the month ``months`` later (or earlier), or that month's last day
+    when it is shorter (31 January + 1 month → 28 or 29 February)."""
+    index = month_index(day) + months
+    return month_start(index).replace(day=min(day.day, month_end(index).day))
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """The same day ``years`` later; 29 February becomes 28 February (as PostgreSQL does)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+# The same arithmetic as PostgreSQL expressions, for statements that work on month indexes
+# (``str.format`` templates: ``{d}`` a date expression, ``{i}`` an integer one). ``%%`` is a
+# percent sign in a statement executed with parameters.
+MONTH_INDEX_SQL = "(date_part('year', {d})::int * 12 + date_part('month', {d})::int - 1)"
+MONTH_START_SQL = "make_date((({i}) / 12)::int, (({i}) %% 12 + 1)::int, 1)"
+MONTH_END_SQL = ("(make_date((({i}) / 12)::int, (({i}) %% 12 + 1)::int, 1) "
+                 "+ interval '1 month - 1 day')::date")

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from . import conf
 from .columns import BOOLEAN, DATETIME, TEXT
+from .exports_sql import copy_csv_sql
 
 # A related table up to this size is turned into a CASE (regions, kinds, codes…).
 SMALL_RELATED_ROWS = 2000
@@ -97,7 +98,7 @@ def write_csv_by_copy(values_queryset, columns, path):
     if len(delimiter) != 1 or delimiter in "\"\r\n'\\":
         raise ValueError(f"unusable csv delimiter {delimiter!r}")
     sql, params = values_queryset.query.sql_with_params()
-    statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, DELIMITER '{delimiter}')"
+    statement = copy_csv_sql(sql, delimiter)
     header = io.StringIO()
     csv.writer(header, delimiter=delimiter, lineterminator="\n").writerow(
         [c.header for c in columns])

@@ -12,10 +12,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from osms.core.dated import EffectiveDated, dates_ordered
 from osms.core.models import Region
 
 from .catalogue import CareType
-from .dated import EffectiveDated, dates_ordered
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 COEFFICIENT = {"max_digits": 8, "decimal_places": 4}
@@ -31,7 +31,7 @@ class TariffPhcNorm(EffectiveDated):
     amount = models.DecimalField(_("amount per person per month"), **MONEY)
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
 
-    overlap_key = ("region",)
+    effective_key = ("region",)
     history = HistoricalRecords()
 
     class Meta:
@@ -71,7 +71,7 @@ class TariffPhcCoefficient(EffectiveDated):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True, default="")
     value = models.DecimalField(_("coefficient"), **COEFFICIENT)
 
-    overlap_key = ("kind", "region", "age_from", "age_to", "sex")
+    effective_key = ("kind", "region", "age_from", "age_to", "sex")
     history = HistoricalRecords()
 
     class Meta:
@@ -104,7 +104,7 @@ class TariffCaseRate(EffectiveDated):
     cost_weight = models.DecimalField(_("cost weight"), null=True, blank=True, **COEFFICIENT)
     amount = models.DecimalField(_("rate per case"), **MONEY)
 
-    overlap_key = ("code", "care_type", "severity")
+    effective_key = ("code", "care_type", "severity")
     history = HistoricalRecords()
 
     class Meta:
@@ -132,7 +132,7 @@ class TariffServicePrice(EffectiveDated):
     )
     price = models.DecimalField(_("price"), **MONEY)
 
-    overlap_key = ("code",)
+    effective_key = ("code",)
     history = HistoricalRecords()
 
     class Meta:
@@ -159,7 +159,7 @@ class TariffBedDay(EffectiveDated):
     )
     rate = models.DecimalField(_("rate per bed-day"), **MONEY)
 
-    overlap_key = ("profile",)
+    effective_key = ("profile",)
     history = HistoricalRecords()
 
     class Meta:

@@ -12,9 +12,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from osms.core.dated import EffectiveDated, EffectiveDatedQuerySet, dates_ordered
+
 from ..icd10 import Icd10FormatError, format_ranges, in_ranges, parse_ranges
 from .catalogue import CareType
-from .dated import EffectiveDated, dates_ordered
 
 
 class _Named(models.Model):
@@ -114,6 +115,14 @@ class DiseaseListItem(_Named):
             raise ValidationError({"icd10_ranges": str(exc)}) from exc
 
 
+class PackageVersionQuerySet(EffectiveDatedQuerySet):
+    def overlapping(self, row):
+        """Only published versions must not overlap; a draft may cover any dates."""
+        if not row.is_published:
+            return self.none()
+        return super().overlapping(row).filter(is_published=True)
+
+
 class PackageVersion(EffectiveDated, _Named):
     """The package in force over a period; published versions must not overlap."""
 
@@ -124,6 +133,7 @@ class PackageVersion(EffectiveDated, _Named):
         help_text=_("Only published versions answer eligibility checks."),
     )
 
+    objects = PackageVersionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -131,11 +141,6 @@ class PackageVersion(EffectiveDated, _Named):
         verbose_name = _("package version")
         verbose_name_plural = _("package versions")
         constraints = [dates_ordered("packageversion_dates_ordered")]
-
-    def overlapping(self):
-        if not self.is_published:
-            return type(self).objects.none()
-        return super().overlapping().filter(is_published=True)
 
 
 class PackageRule(models.Model):

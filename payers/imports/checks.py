@@ -13,6 +13,8 @@ import datetime
 
 from django.db import connection
 
+from osms.core.periods import month_index
+
 from ..models import KnpCode, PaymentKind
 from ..validators import check_digit, iin_problem
 from .staging import STAGING
@@ -37,10 +39,6 @@ def as_money(expr):
 def as_number(expr):
     """A well-formed amount as an unbounded number (no overflow before the range check)."""
     return f"CAST({expr} AS numeric)" if connection.vendor == "postgresql" else f"CAST({expr} AS REAL)"
-
-
-def month_index(day):
-    return day.year * 12 + day.month - 1
 
 
 def parse_period(text):

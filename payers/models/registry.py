@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from osms.core.changes import ChangeLocked
+from osms.core.dated import RegionScopedDatedQuerySet
 from osms.core.models import Region
 from osms.core.scoping import RegionScopedQuerySet
 
@@ -176,8 +177,11 @@ class Activity(models.Model):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
     history = HistoricalRecords()
-    objects = RegionScopedQuerySet.as_manager()
+    objects = RegionScopedDatedQuerySet.as_manager()
     region_lookup = "person__region"
+    # Interval rows of osms.core.dated under their own names.
+    valid_from_field = "started_on"
+    valid_to_field = "ended_on"
 
     class Meta:
         verbose_name = _("registered activity")
@@ -215,8 +219,11 @@ class Employment(models.Model):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
     history = HistoricalRecords()
-    objects = RegionScopedQuerySet.as_manager()
+    objects = RegionScopedDatedQuerySet.as_manager()
     region_lookup = "employee__region"
+    # Interval rows of osms.core.dated under their own names.
+    valid_from_field = "started_on"
+    valid_to_field = "ended_on"
 
     class Meta:
         verbose_name = _("employment")

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from osms.core.dated import RegionScopedDatedQuerySet
 from osms.core.models import Region
 from osms.core.scoping import RegionScopedQuerySet
 from payers.validators import validate_bin
@@ -93,8 +94,11 @@ class ProviderLicence(models.Model):
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
 
     history = HistoricalRecords()
-    objects = RegionScopedQuerySet.as_manager()
+    objects = RegionScopedDatedQuerySet.as_manager()
     region_lookup = "provider__region"
+    # Interval rows of osms.core.dated under their own names: in force from issue to expiry.
+    valid_from_field = "issued_on"
+    valid_to_field = "valid_until"
 
     class Meta:
         verbose_name = _("licence")
@@ -103,9 +107,6 @@ class ProviderLicence(models.Model):
 
     def __str__(self):
         return f"{self.number}: {self.care_type}"
-
-    def valid_on(self, on):
-        return self.issued_on <= on and (self.valid_until is None or self.valid_until >= on)
 
 
 class ProviderCapacity(models.Model):

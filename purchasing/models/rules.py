@@ -1,43 +1,33 @@
 """Effective-dated purchasing rules: co-execution caps, commission composition, rating weights.
 
 Each rule is a row with ``valid_from``/``valid_to`` that an operator can correct
-in the admin; code looks rules up by date through ``active_on`` and never
-compares years.
+in the admin; code looks rules up by date through ``valid_on`` / ``latest_on``
+(``osms.core.dated``) and never compares years. Two rows of one key (``effective_key``)
+must not overlap.
 """
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from osms.core.dated import EffectiveDated
+
 SHARE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("0.9999"))]
 
 
-class EffectiveQuerySet(models.QuerySet):
-    def active_on(self, on):
-        return self.filter(valid_from__lte=on).filter(
-            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=on)
-        )
+class PurchasingRule(EffectiveDated):
+    """An effective-dated rule with the legal act it comes from."""
 
-
-class EffectiveDated(models.Model):
-    valid_from = models.DateField(_("valid from"))
+    # As before the rules moved onto osms.core.dated: the same column, no help text.
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     source = models.CharField(_("legal source"), max_length=300, blank=True)
 
-    objects = EffectiveQuerySet.as_manager()
-
     class Meta:
         abstract = True
-
-    def clean(self):
-        super().clean()
-        if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
-            raise ValidationError({"valid_to": _("The end date is before the start date.")})
 
 
 class Locality(models.TextChoices):
@@ -47,7 +37,7 @@ class Locality(models.TextChoices):
     DISTRICT = "district", _("District (rural)")
 
 
-class CoExecutionCap(EffectiveDated):
+class CoExecutionCap(PurchasingRule):
     """At most this share of a provider's volume may be passed to co-executors."""
 
     care_type = models.ForeignKey(
@@ -60,6 +50,7 @@ class CoExecutionCap(EffectiveDated):
         validators=SHARE_VALIDATORS, help_text=_("0.60 means at most 60 percent of the volume."),
     )
 
+    effective_key = ("care_type", "locality")
     history = HistoricalRecords()
 
     class Meta:
@@ -76,7 +67,7 @@ class CommissionKind(models.TextChoices):
     REPUBLICAN = "republican", _("Republican")
 
 
-class CompositionRule(EffectiveDated):
+class CompositionRule(PurchasingRule):
     """What a lawful commission looks like at a date (Fund share 40 % → 25 %, quorum)."""
 
     commission_kind = models.CharField(
@@ -96,6 +87,7 @@ class CompositionRule(EffectiveDated):
         help_text=_("Regional: the regional health department; republican: the Ministry of Health."),
     )
 
+    effective_key = ("commission_kind",)
     history = HistoricalRecords()
 
     class Meta:
@@ -107,7 +99,7 @@ class CompositionRule(EffectiveDated):
         return f"{self.get_commission_kind_display()} {self.valid_from}: Fund ≤ {self.max_fund_share:.0%}"
 
 
-class RatingComponent(EffectiveDated):
+class RatingComponent(PurchasingRule):
     """One component of the providers' points rating and its weight."""
 
     code = models.SlugField(_("code"), max_length=40)
@@ -118,6 +110,7 @@ class RatingComponent(EffectiveDated):
         _("weight"), max_digits=6, decimal_places=3, validators=[MinValueValidator(Decimal("0"))]
     )
 
+    effective_key = ("code",)
     history = HistoricalRecords()
 
     class Meta:

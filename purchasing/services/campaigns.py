@@ -66,8 +66,7 @@ def campaign_close(*, campaign, acting_user=None):
 
 
 def coexecution_cap(*, care_type, locality, on):
-    row = (CoExecutionCap.objects.active_on(on).filter(care_type=care_type, locality=locality)
-           .order_by("-valid_from").first())
+    row = CoExecutionCap.objects.filter(care_type=care_type, locality=locality).latest_on(on)
     return None if row is None else row.max_share
 
 
@@ -78,7 +77,7 @@ def application_problems(*, campaign, provider, requested_volume, coexecution_vo
     if provider.inclusion != Provider.Inclusion.INCLUDED:
         problems.append(_("The provider is not in the database of health subjects (%(s)s).")
                         % {"s": provider.get_inclusion_display()})
-    if not any(lic.valid_on(on) for lic in provider.licences.filter(care_type=campaign.care_type)):
+    if not provider.licences.filter(care_type=campaign.care_type).valid_on(on).exists():
         problems.append(_("No licence for %(care)s valid on %(date)s.")
                         % {"care": campaign.care_type, "date": on.isoformat()})
     capacity = ProviderCapacity.objects.filter(

@@ -24,8 +24,7 @@ PUBLIC_BODIES = {MemberBody.ATAMEKEN, MemberBody.NGO}
 
 
 def composition_rule(*, kind, on):
-    return (CompositionRule.objects.active_on(on).filter(commission_kind=kind)
-            .order_by("-valid_from").first())
+    return CompositionRule.objects.filter(commission_kind=kind).latest_on(on)
 
 
 def composition_problems(commission, on):

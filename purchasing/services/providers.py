@@ -32,7 +32,7 @@ def provider_create(*, bin, name, ownership, region, kato, locality, organisatio
 
 def inclusion_criteria(provider, on):
     """Each criterion of the database of health subjects: (code, passed, detail)."""
-    licences = [lic for lic in provider.licences.select_related("care_type") if lic.valid_on(on)]
+    licences = list(provider.licences.valid_on(on).select_related("care_type"))
     return [
         {"code": "licence", "passed": bool(licences),
          "detail": ", ".join(f"{lic.number} ({lic.care_type.code})" for lic in licences)
@@ -78,7 +78,7 @@ def rating_score(values, components):
 def provider_rate(*, provider, year, values, on, acting_user=None):
     """Record a provider's rating for ``year`` from component values (0–100) by code."""
     require_scope(provider, acting_user, "change")
-    components = list(RatingComponent.objects.active_on(on).order_by("code"))
+    components = list(RatingComponent.objects.valid_on(on).order_by("code"))
     if not components:
         raise field_error("values", _("No rating components are in force on %(date)s.")
                           % {"date": on.isoformat()})

@@ -14,6 +14,7 @@ from unfold.decorators import action
 from osms.core.admin_mixins import RegionScopedAdmin
 from osms.core.scoping import user_region_id
 from osms.exports.admin import BackgroundExportMixin
+from payers.selectors import organisations_by_id
 
 from .. import selectors, services
 from ..models import Discrepancy, DiscrepancyEvent, EmployerNotice
@@ -127,9 +128,7 @@ class DiscrepancyAdmin(PlainHistoryMixin, BackgroundExportMixin, RegionScopedAdm
     def issue_notices(self, request, queryset):
         pairs = set(queryset.filter(employer__isnull=False, status__in=services.OPEN)
                     .values_list("employer_id", "period"))
-        from payers.models import Organisation
-
-        employers = Organisation.objects.in_bulk({e for e, _p in pairs})
+        employers = organisations_by_id(e for e, _p in pairs)
         for employer_id, period in sorted(pairs):
             try:
                 notice = services.notice_issue(employer=employers[employer_id], period=period,

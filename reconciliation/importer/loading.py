@@ -9,10 +9,14 @@ reject in-file duplicates and unknown employers, then upsert on the natural key
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from payers.models import Organisation, Person
+
 from ..models import DeclarationReject, DeclarationStaging
 from .reading import AMOUNT_FIELDS
 
 STAGING = DeclarationStaging._meta.db_table
+ORGANISATION = Organisation._meta.db_table
+PERSON = Person._meta.db_table
 COLUMNS = ("run_id", "row_no", "employer_bin", "iin", "period", *AMOUNT_FIELDS)
 FIGURES = ("employer_bin", "iin", "period", *AMOUNT_FIELDS)
 
@@ -84,7 +88,7 @@ def merge_staging(run_id):
             SELECT s.run_id, s.row_no, 'employer_bin', %s || s.employer_bin, ''
             FROM {STAGING} s
             WHERE s.run_id = %s AND NOT EXISTS (
-                SELECT 1 FROM payers_organisation o WHERE o.bin = s.employer_bin)
+                SELECT 1 FROM {ORGANISATION} o WHERE o.bin = s.employer_bin)
             """,
             [_("Employer not in the registry of organisations: "), run_id],
         )
@@ -93,7 +97,7 @@ def merge_staging(run_id):
             cursor.execute(
                 f"""
                 DELETE FROM {STAGING} WHERE run_id = %s AND NOT EXISTS (
-                    SELECT 1 FROM payers_organisation o WHERE o.bin = {STAGING}.employer_bin)
+                    SELECT 1 FROM {ORGANISATION} o WHERE o.bin = {STAGING}.employer_bin)
                 """,
                 [run_id],
             )
@@ -117,8 +121,8 @@ def _upsert(cursor, run_id):
             ({figures}, employer_id, person_id, import_run_id, row_no)
         SELECT {", ".join("s." + f for f in FIGURES)}, o.id, p.id, s.run_id, s.row_no
         FROM {STAGING} s
-        JOIN payers_organisation o ON o.bin = s.employer_bin
-        LEFT JOIN payers_person p ON p.iin = s.iin
+        JOIN {ORGANISATION} o ON o.bin = s.employer_bin
+        LEFT JOIN {PERSON} p ON p.iin = s.iin
         WHERE s.run_id = %s
         ON CONFLICT (employer_bin, iin, period) DO UPDATE SET {assign}
         WHERE {changed}

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from osms.core.dated import EffectiveDatedQuerySet
 from osms.core.models import Region
 from osms.core.scoping import RegionScopedQuerySet
 
@@ -28,6 +29,10 @@ class ReconciliationRule(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
 
+    # A schedule (osms.core.dated): a row applies until the next row.
+    valid_to_field = None
+    effective_key = ()
+    objects = EffectiveDatedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -86,7 +86,7 @@ def test_valid_on_schedule_and_interval():
     in_force = EffectiveDatedQuerySet(model=PackageVersion).valid_on(day)
     assert in_force.exists()
     for version in PackageVersion.objects.all():
-        assert (version in in_force) == version.valid_on(day)
+        assert (version in in_force) == version.in_force_on(day)
 
 
 def test_bounds_name_the_reason():

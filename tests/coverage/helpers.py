@@ -1,10 +1,10 @@
 """Small builders for coverage tests: payments in the ledger, memberships."""
 
-import datetime
 import itertools
 from decimal import Decimal
 
 from coverage.models import BenefitCategory, CategoryMembership
+from osms.core.periods import add_months, first_of_month
 from payers.models import Payment
 
 _documents = itertools.count(1)
@@ -15,9 +15,9 @@ KNP = {"employer_deduction": "121", "employee_contribution": "122", "self_payer"
 
 def pay(person, period, *, paid_on=None, amount="4250.00", kind="self_payer"):
     """Post one payment for ``person`` for the month ``period`` (a date in that month)."""
-    period = period.replace(day=1)
+    period = first_of_month(period)
     if paid_on is None:
-        paid_on = (period + datetime.timedelta(days=40)).replace(day=20)
+        paid_on = add_months(period, 1).replace(day=20)
     return Payment.objects.create(
         person=person, iin=person.iin, payer_code=person.iin, period=period, kind=kind,
         knp=KNP[kind], amount=Decimal(amount), paid_on=paid_on,
@@ -27,11 +27,11 @@ def pay(person, period, *, paid_on=None, amount="4250.00", kind="self_payer"):
 
 def pay_months(person, first, last, **kwargs):
     """Pay every month from ``first`` to ``last`` (inclusive), each on time."""
-    month = first.replace(day=1)
+    month = first_of_month(first)
     payments = []
     while month <= last:
         payments.append(pay(person, month, **kwargs))
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
+        month = add_months(month, 1)
     return payments
 
 

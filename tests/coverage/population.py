@@ -5,6 +5,7 @@ import random
 from decimal import Decimal
 
 from coverage.models import BenefitCategory, CategoryMembership, MembershipSource
+from osms.core.periods import month_index, month_start
 from payers.models import Citizenship, Payment, Person
 from payers.validators import make_iin
 from tests.factories import region
@@ -13,10 +14,6 @@ CODES = ("pensioners", "students", "disabled", "unemployed", "welfare_d", "milit
          "childcare_leave")
 KINDS = ("employer_deduction", "employee_contribution", "self_payer", "self_employed",
          "state", "penalty", "civil_contract")
-
-
-def _month(index):
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 def generate(seed: int, size: int, around: datetime.date) -> list[Person]:
@@ -49,7 +46,7 @@ def generate(seed: int, size: int, around: datetime.date) -> list[Person]:
     persons = list(Person.objects.filter(iin__in=[p.iin for p in persons]).order_by("id"))
     categories = {c.code: c for c in BenefitCategory.objects.all()}
     memberships, payments, reversed_, doc = [], [], [], 0
-    centre = around.year * 12 + around.month - 1
+    centre = month_index(around)
     for person in persons:
         for _ in range(rng.choice((0, 0, 0, 1, 2))):
             starts = around + datetime.timedelta(days=rng.randint(-900, 60))
@@ -69,7 +66,7 @@ def generate(seed: int, size: int, around: datetime.date) -> list[Person]:
             months = [m for m in range(centre - 30, centre + 14) if rng.random() < 0.6]
         for index in months:
             doc += 1
-            period = _month(index)
+            period = month_start(index)
             paid_on = period + datetime.timedelta(days=rng.randint(-70, 70))
             kind = "employer_deduction" if style < 0.35 else rng.choice(KINDS)
             payments.append(Payment(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from coverage import services
 from coverage.dashboard import dashboard_panels
 from coverage.models import CategoryMembership
+from osms.core.periods import add_months, add_years
 from tests.coverage.helpers import member, pay_months
 from tests.factories import ActivityFactory, EmploymentFactory, PersonFactory, region
 
@@ -20,16 +21,12 @@ TODAY = timezone.localdate()
 
 
 def month_back(n):
-    day = TODAY.replace(day=1)
-    for _ in range(n):
-        day = (day - datetime.timedelta(days=1)).replace(day=1)
-    return day
+    return add_months(TODAY, -n)
 
 
 def eighteen_next_month():
     """A birth date whose 18th birthday is the 10th of next month (also in December)."""
-    tenth = (TODAY.replace(day=1) + datetime.timedelta(days=32)).replace(day=10)
-    return tenth.replace(year=tenth.year - 18)
+    return add_years(add_months(TODAY, 1).replace(day=10), -18)
 
 
 @pytest.fixture

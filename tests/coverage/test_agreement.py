@@ -4,9 +4,10 @@ import datetime
 
 import pytest
 
-from coverage import rules, services
+from coverage import services
 from coverage.models import CoverageStatus, RecomputeRun
 from coverage.selectors import person_coverage
+from osms.core.periods import add_years
 from tests.coverage.population import generate
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgresql]  # the recomputation runs on PostgreSQL
@@ -63,7 +64,7 @@ def test_incremental_runs_over_a_year_agree_with_rules():
 def test_eighteenth_birthdays_around_the_date_agree_with_rules(on):
     from tests.factories import PersonFactory
 
-    eighteen = rules.add_years(on, -18)
+    eighteen = add_years(on, -18)
     born = {eighteen + datetime.timedelta(days=d) for d in (-2, -1, 0, 1, 2)}
     born |= {datetime.date(2008, 2, 29), datetime.date(2010, 2, 28), datetime.date(2010, 3, 1)}
     persons = [PersonFactory(born=day) for day in sorted(born)]
@@ -71,4 +72,4 @@ def test_eighteenth_birthdays_around_the_date_agree_with_rules(on):
     services.status_recompute(on=on, full=True)
     assert _disagreements(persons, on) == []
     children = CoverageStatus.objects.filter(basis="benefit_category").count()
-    assert children == sum(rules.add_years(p.birth_date, 18) > on for p in persons) > 0
+    assert children == sum(add_years(p.birth_date, 18) > on for p in persons) > 0

@@ -11,9 +11,8 @@ from coverage.rules import (
     Policy,
     Rulebook,
     decide,
-    month_index,
-    month_start,
 )
+from osms.core.periods import month_index, month_start
 
 POLICY_2026 = Policy(retention_after_months=60, retention_months=6)
 BOOK = Rulebook(policy=POLICY_2026, terms={}, residency={"foreign_temporary": (False, True)})
