@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / Redoc served from our static files (no CDN)
     "import_export",
     "simple_history",
     "django_celery_beat",
@@ -207,6 +208,10 @@ SPECTACULAR_SETTINGS = {
     "contributions, coverage, packages and purchasing.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page works without internet: its assets come from drf-spectacular-sidecar.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "DiscrepancyStatusEnum": "reconciliation.models.discrepancies.Discrepancy.Status",
     },
