@@ -116,7 +116,7 @@ print("JOB", job.pk, job.status, job.celery_task_id)
 
 
 @pytest.mark.postgresql  # the worker is another process: it needs the test database by name
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_export_runs_through_a_real_worker_on_the_filesystem_broker(tmp_path, analyst):
     """As on the quick start: the web process queues the export (it does not run it), the
     worker started as ``scripts/quickstart`` starts it takes it from the broker folder and
