@@ -19,8 +19,7 @@ class Command(OsmsCommand):
     help = ("Write the sample payment, declaration, category-feed and tariff files from the "
             "demo registry in the database (run after seed_demo).")
 
-    def add_arguments(self, parser):
-        super().add_arguments(parser)
+    def add_arguments(self, parser):  # no --acting-user / --progress: nothing is recorded
         parser.add_argument("--out", metavar="DIR",
                             help="Write under DIR instead of the apps' samples/ folders.")
         parser.add_argument("--check", action="store_true",
