@@ -7,6 +7,7 @@
 - no text a user sees (translatable strings, model help texts) points to a repository file.
 """
 
+import functools
 import re
 import subprocess
 from pathlib import Path
@@ -23,10 +24,11 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 DOCS = sorted((ROOT / "docs").rglob("*.md")) + [ROOT / "README.md", ROOT / "bench" / "README.md"]
 
 
+@functools.cache
 def tracked_files():
     listed = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
                             check=True).stdout.split()
-    return [ROOT / name for name in listed if (ROOT / name).is_file()]
+    return tuple(ROOT / name for name in listed if (ROOT / name).is_file())
 
 
 def project_commands():
@@ -71,7 +73,7 @@ def test_every_repository_path_the_docs_name_exists(path):
     named = set(re.findall(r"\]\(([^)#]+)\)", text))  # markdown links, relative to the file
     missing = [n for n in named if not (path.parent / n).exists()]
     # `top/folder/file.ext` in code spans, relative to the repository
-    roots = {p.name for p in ROOT.iterdir() if p.is_dir() and not p.name.startswith(".")}
+    roots = {f.relative_to(ROOT).parts[0] for f in tracked_files() if len(f.relative_to(ROOT).parts) > 1}
     for candidate in re.findall(r"`([A-Za-z_.]+/[^`\s…*<>]+)`", text):
         candidate = candidate.rstrip("/")
         if candidate.split("/")[0] in roots and not any(ch in candidate for ch in "{}|"):
