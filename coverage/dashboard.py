@@ -10,7 +10,7 @@ from osms.core.scoping import user_region_id
 from .models import Basis
 from .selectors import insured_share, last_run
 
-TARGET_PERCENT = 95  # DOMAIN.md §5: 90–95 % of the population by 2026
+TARGET_PERCENT = 95  # docs/domain.md §5: 90–95 % of the population by 2026
 CACHE_SECONDS = 600
 
 

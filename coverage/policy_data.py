@@ -2,7 +2,7 @@
 
 Sources: law № 405-V «Об ОСМС» art. 5, 26 §1, 26-1, 28 §7 as amended by laws
 № 206-VIII and № 215-VIII (in force 1 Jan 2026); the Fund's explanatory decks
-(DOMAIN.md §4–5). Dates marked "verify" in ``legal_basis`` are the best reading
+(docs/domain.md §4–5). Dates marked "verify" in ``legal_basis`` are the best reading
 of the decks and are kept as data so an operator can correct them without a release.
 """
 

@@ -1,4 +1,4 @@
-"""The insured-status rules of law art. 5 (DOMAIN.md §5): the one policy module.
+"""The insured-status rules of law art. 5 (docs/domain.md §5): the one policy module.
 
 ``decide(facts, on=date, book=Rulebook)`` answers "is this person insured on
 this date, on what basis, until when, and why" from plain facts: the person's

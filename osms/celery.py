@@ -1,7 +1,7 @@
 """Celery application and the beat schedule of the nightly jobs (declared here, once).
 
-Without ``CELERY_BROKER_URL`` the settings make every task run eagerly, so the quickstart
-needs no Redis. Tasks are thin: they take ids or ISO dates and call one service. Naming:
+Without ``CELERY_BROKER_URL`` the settings make every task run eagerly (tests, commands);
+the quick start serves with ``filesystem://`` and a real worker, so it needs no Redis either. Tasks are thin: they take ids or ISO dates and call one service. Naming:
 the function is ``<service>_task`` and the task name ``<app label>.<service>`` (a test holds
 every task to it). django-celery-beat copies this schedule into its tables at start, where
 operators see and may pause or move each job in the admin. Times are Asia/Almaty.

@@ -1,7 +1,8 @@
 """Settings of osms, read from the environment (12-factor).
 
-Every variable is listed in README.md. With nothing set you get the quickstart:
-SQLite file, Celery tasks run eagerly in-process, DEBUG on, Russian admin.
+Every variable is listed in README.md. With nothing set: SQLite file, Celery tasks run
+eagerly in-process, DEBUG on, Russian admin; scripts/quickstart adds a real worker on
+a filesystem broker (the "Quick start" block below).
 """
 
 from pathlib import Path
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / Redoc served from our static files (no CDN)
     "import_export",
     "simple_history",
     "django_celery_beat",
@@ -92,11 +94,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", False)
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault("timeout", 30)
-    # Covering unique constraints (INCLUDE) are a PostgreSQL feature; SQLite is the demo only.
-    SILENCED_SYSTEM_CHECKS = ["models.W039"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://osms")}
@@ -161,6 +158,33 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The nightly jobs are declared in osms/celery.py (BEAT_SCHEDULE).
 
+# --- Quick start: SQLite and a Celery worker without any service --------------
+# scripts/quickstart runs the dev server and a real Celery worker (with beat) on one SQLite
+# file, the broker being kombu's filesystem transport (CELERY_BROKER_URL=filesystem://):
+# messages are files under CELERY_BROKER_FOLDER. SQLite is shared by two processes, so: WAL
+# (readers never wait for the writer), IMMEDIATE transactions (a writer takes the lock at
+# BEGIN and waits for it, instead of failing when a read turns into a write) and a busy
+# timeout (how long a writer waits, seconds): "database is locked" never reaches a user.
+SQLITE_OPTIONS = {
+    "timeout": env.int("SQLITE_TIMEOUT", default=60),
+    "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
+    "transaction_mode": "IMMEDIATE",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+    # Covering unique constraints (INCLUDE) are a PostgreSQL feature; SQLite is the demo only.
+    SILENCED_SYSTEM_CHECKS = ["models.W039"]
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _broker_folder = Path(env("CELERY_BROKER_FOLDER", default=str(BASE_DIR / "var" / "celery")))
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Producer (web server) and consumer (worker) share one folder of message files.
+        "data_folder_in": str(_broker_folder / "queue"),
+        "data_folder_out": str(_broker_folder / "queue"),
+        "control_folder": str(_broker_folder / "control"),
+    }
+    for _folder in ("queue", "control"):
+        (_broker_folder / _folder).mkdir(parents=True, exist_ok=True)
+
 # --- REST API ----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -184,6 +208,10 @@ SPECTACULAR_SETTINGS = {
     "contributions, coverage, packages and purchasing.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page works without internet: its assets come from drf-spectacular-sidecar.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "DiscrepancyStatusEnum": "reconciliation.models.discrepancies.Discrepancy.Status",
     },
@@ -219,6 +247,7 @@ LOGGING = {
 # --- Exports (osms.exports, see docs/exports.md) --------------------------------
 EXPORTS_SYNC_MAX_ROWS = env.int("EXPORTS_SYNC_MAX_ROWS", default=5000)
 EXPORTS_EXPIRE_HOURS = env.int("EXPORTS_EXPIRE_HOURS", default=72)
+EXPORTS_PROGRESS_EVERY = env.int("EXPORTS_PROGRESS_EVERY", default=20000)
 
 # --- Contributions (payers/tasks.py) ------------------------------------------------
 # Payment imports (docs/formats/payments.md): rows per chunk; other database connections

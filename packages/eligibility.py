@@ -5,7 +5,7 @@ date, then tries that version's rules for the care type in order: the first
 rule whose condition (any, or a disease list holding the ICD-10 code) and
 entitlement (everyone, residents, citizens and kandases, insured only) match
 decides the funding source. The trace lists every rule tried and why it did or
-did not apply, so an operator can see the reasoning (DOMAIN.md §5–6).
+did not apply, so an operator can see the reasoning (docs/domain.md §5–6).
 """
 
 from dataclasses import asdict, dataclass, field

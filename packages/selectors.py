@@ -1,6 +1,6 @@
 """Reads of the package: the version in force, the catalogue, tariffs on a date.
 
-One function per kind of effective-dated data (STYLE.md): callers never filter
+One function per kind of effective-dated data (docs/CONTRIBUTING.md): callers never filter
 by year themselves.
 """
 

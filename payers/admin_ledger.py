@@ -212,9 +212,10 @@ class ImportRunAdmin(PlainHistoryMixin, OsmsModelAdmin):
             return redirect(reverse("admin:payers_importrun_change", args=[run.pk]))
         return form_page(self, request, form, title=_("Import a payment file"),
                          submit=_("Import"),
-                         help_text=_("Header: payer_id,iin,last_name,first_name,period,knp,"
-                                     "amount,paid_on,document_no (period MMYYYY). See "
-                                     "docs/formats/payments.md."))
+                         help_text=_("CSV (UTF-8) or xlsx with the header payer_id,iin,"
+                                     "last_name,first_name,period,knp,amount,paid_on,"
+                                     "document_no: period as MMYYYY, amount in tenge with a "
+                                     "dot, paid_on as YYYY-MM-DD."))
 
 
 @admin.register(PaymentReject)

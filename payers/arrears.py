@@ -1,4 +1,4 @@
-"""Arrears and late-payment penalties (law art. 29; order 478; DOMAIN.md §3).
+"""Arrears and late-payment penalties (law art. 29; order 478; docs/domain.md §3).
 
 Expected obligations are the fixed monthly contributions of registered
 activities (entrepreneurs and private practitioners, ``payers.Activity``),

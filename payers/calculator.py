@@ -1,4 +1,4 @@
-"""The contributions calculator: what each payer type owes for a month (DOMAIN.md §3).
+"""The contributions calculator: what each payer type owes for a month (docs/domain.md §3).
 
 ``calculate(payer_type=…, period=…, income=…)`` looks the schedule up with
 ``payers.rates`` and returns one line per obligation. Bases are clamped to the

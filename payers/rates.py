@@ -1,4 +1,4 @@
-"""Effective-dated lookups of the money rules: one function per kind (DOMAIN.md §3).
+"""Effective-dated lookups of the money rules: one function per kind (docs/domain.md §3).
 
 A row applies from its ``valid_from`` until the next row of the same key. Business
 code asks these functions; it never holds a rate, a cap or a year itself.

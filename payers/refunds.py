@@ -1,4 +1,4 @@
-"""Refunds of erroneous or excess payments (order 478; DOMAIN.md §3).
+"""Refunds of erroneous or excess payments (order 478; docs/domain.md §3).
 
 The payer applies (``refund_apply``); the person paid for consents
 (``refund_consent``); the Fund decides (``refund_decide``: approve, or refuse

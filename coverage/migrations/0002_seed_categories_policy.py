@@ -1,4 +1,4 @@
-"""Load the benefit categories, the status policy and the residency rules (DOMAIN.md §4–5)."""
+"""Load the benefit categories, the status policy and the residency rules (docs/domain.md §4–5)."""
 
 from django.db import migrations
 

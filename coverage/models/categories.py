@@ -1,4 +1,4 @@
-"""Benefit categories as effective-dated data, and who belongs to them (DOMAIN.md §4).
+"""Benefit categories as effective-dated data, and who belongs to them (docs/domain.md §4).
 
 A category (``BenefitCategory``) is the stable identity ("children", "pensioners");
 its legal terms (``CategoryTerm``) say, for an interval of dates, whether it is

@@ -1,4 +1,4 @@
-"""The insured-status policy of law art. 5 as effective-dated rows (DOMAIN.md §5)."""
+"""The insured-status policy of law art. 5 as effective-dated rows (docs/domain.md §5)."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -67,7 +67,7 @@ class StatusPolicy(models.Model):
 
 
 class ResidencyRule(models.Model):
-    """Which kinds of status a citizenship / residency gives (law art. 5; DOMAIN.md §5)."""
+    """Which kinds of status a citizenship / residency gives (law art. 5; docs/domain.md §5)."""
 
     citizenship = models.CharField(_("citizenship / residency"), max_length=20,
                                    choices=Citizenship.choices)

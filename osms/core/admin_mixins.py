@@ -2,7 +2,7 @@
 
 Django's admin scopes lists and object pages through ``get_queryset`` and
 ``has_*_permission(obj)``, but not foreign-key choices or what a form saves:
-this mixin covers all of them (see STYLE.md, "One region scope").
+this mixin covers all of them (docs/CONTRIBUTING.md, "The one way of doing each thing").
 """
 
 from functools import wraps

@@ -1,5 +1,5 @@
 """Effective-dated data: every rate, cap, tariff, category term and package rule is a row valid
-over dates (DOMAIN.md: rules change by law every year; code never compares years).
+over dates (docs/domain.md: rules change by law every year; code never compares years).
 
 Two shapes, one lookup, ``queryset.valid_on(day)``:
 

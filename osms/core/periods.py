@@ -1,4 +1,4 @@
-"""Periods are months (DOMAIN.md): the month arithmetic every app shares.
+"""Periods are months (docs/domain.md): the month arithmetic every app shares.
 
 A month index is year × 12 + month − 1, so that months compare and subtract as ints.
 The set-based SQL uses the same numbering through the expressions at the end of this

@@ -1,4 +1,4 @@
-"""Seed the disease lists and the 2025 and 2026 package versions (DOMAIN.md §6).
+"""Seed the disease lists and the 2025 and 2026 package versions (docs/domain.md §6).
 
 Frozen data of this migration: later corrections are made in the admin or by a
 new migration, never by editing this file.

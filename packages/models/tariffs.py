@@ -1,4 +1,4 @@
-"""Tariffs the Fund pays providers with (DOMAIN.md §7), each effective-dated.
+"""Tariffs the Fund pays providers with (docs/domain.md §7), each effective-dated.
 
 - ``TariffPhcNorm``: the per-capita norm for primary care, per attached person per month;
 - ``TariffPhcCoefficient``: its correction coefficients (population density by region,

@@ -1,4 +1,4 @@
-"""Load the rate history of DOMAIN.md §3 (payers/seed_data/rates_history.py cites each row)."""
+"""Load the rate history of docs/domain.md §3 (payers/seed_data/rates_history.py cites each row)."""
 
 from decimal import Decimal
 

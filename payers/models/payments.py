@@ -1,4 +1,4 @@
-"""The immutable payments ledger, the payment purpose codes and import runs (DOMAIN.md §3).
+"""The immutable payments ledger, the payment purpose codes and import runs (docs/domain.md §3).
 
 A posted payment is never changed nor deleted: a correction is a reversing entry
 (negative amount, ``reverses`` set), a refund is a reversing entry made by the

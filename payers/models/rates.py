@@ -1,4 +1,4 @@
-"""Effective-dated money rules (DOMAIN.md §3): reference values, contribution rates, penalties.
+"""Effective-dated money rules (docs/domain.md §3): reference values, contribution rates, penalties.
 
 Every row applies from ``valid_from`` until the next row of the same key. Nothing
 here is a literal in business code: ``payers.rates`` looks rows up by date.

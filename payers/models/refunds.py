@@ -1,4 +1,4 @@
-"""Refunds of erroneous or excess payments, and the computed arrears (DOMAIN.md §3).
+"""Refunds of erroneous or excess payments, and the computed arrears (docs/domain.md §3).
 
 A refund needs an application by the payer and the consent of the person paid
 for; the Fund decides (refund or reasoned refusal); an approved refund is

@@ -1,4 +1,4 @@
-"""People, organisations, registered activities and employment (DOMAIN.md §1–2)."""
+"""People, organisations, registered activities and employment (docs/domain.md §1–2)."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,7 +14,7 @@ from ..validators import iin_problem, parse_iin, validate_bin_or_iin, validate_i
 
 
 class Citizenship(models.TextChoices):
-    """Residency status decides ГОБМП/ОСМС rights (law art. 5; DOMAIN.md §5)."""
+    """Residency status decides ГОБМП/ОСМС rights (law art. 5; docs/domain.md §5)."""
 
     CITIZEN = "citizen", _("Citizen of Kazakhstan")
     KANDAS = "kandas", _("Kandas")

@@ -1,7 +1,7 @@
-"""The rate history of DOMAIN.md §3, as loaded by migration payers/0004 (2017 onwards).
+"""The rate history of docs/domain.md §3, as loaded by migration payers/0004 (2017 onwards).
 
 Each row: (valid_from, value, confirmed, source). ``confirmed=False`` marks a
-value DOMAIN.md asks to verify that could not be confirmed from a public
+value to verify (docs/domain.md §11) that could not be confirmed from a public
 primary source while writing this: the admin flags those rows for an operator.
 Later corrections are made in the admin (with history), never here.
 """
@@ -12,7 +12,7 @@ D = datetime.date
 LAW = "Закон РК № 405-V от 16.11.2015 «Об ОСМС»"
 LAW_2026 = LAW + ", в ред. законов № 206-VIII (14.07.2025) и № 215-VIII (18.07.2025)"
 BUDGET = "Закон РК о республиканском бюджете на {year} год"
-UNCONFIRMED = "Secondary sources only (DOMAIN.md marks it «verify»); check against the primary act."
+UNCONFIRMED = "Secondary sources only; check against the primary act."
 
 MZP = [
     (D(2017, 1, 1), "24459", False, BUDGET.format(year="2017-2019") + ". " + UNCONFIRMED),
@@ -138,7 +138,7 @@ _STATE_STEPS = [
     (D(2022, 1, 1), "0.0170", True), (D(2023, 1, 1), "0.0180", True),
     (D(2024, 1, 1), "0.0190", False), (D(2025, 1, 1), "0.0200", True),
 ]
-# 2.2 % in 2027 rising to 4.7 % in 2037: DOMAIN.md gives the ends, the even
+# 2.2 % in 2027 rising to 4.7 % in 2037: the sources give the ends, the even
 # 0.25-point yearly steps between them are an assumption to confirm.
 _STATE_STEPS += [
     (D(2027 + i, 1, 1), f"{0.022 + 0.0025 * i:.4f}", i in (0, 10)) for i in range(11)

@@ -1,4 +1,4 @@
-"""Seed the effective-dated purchasing rules (DOMAIN.md §7); operators correct them in the admin.
+"""Seed the effective-dated purchasing rules (docs/domain.md §7); operators correct them in the admin.
 
 - PHC co-execution caps: at most 60 % of the volume in districts, 50 % in cities.
 - Commission composition: Fund staff at most 40 %, later 25 % (the change date is
@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db import migrations
 
-DECKS = "ФСМС source decks (DOMAIN.md §7)"
+DECKS = "ФСМС explanatory materials (purchasing)"
 START = datetime.date(2020, 1, 1)
 FUND_SHARE_CHANGED = datetime.date(2023, 1, 1)
 

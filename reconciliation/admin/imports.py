@@ -20,7 +20,9 @@ from .base import PlainHistoryMixin
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Declarations file (.csv or .xlsx)"),
-        help_text=_("Format: docs/formats/declarations.md. A file already loaded is skipped."),
+        help_text=_("CSV (separated by ; or ,) or xlsx with the header employer_bin, iin, "
+                    "period, income, osms_deduction, osms_contribution, ipn, social_tax, opv, "
+                    "so. A file already loaded is skipped."),
     )
 
 

@@ -1,4 +1,4 @@
-"""DOMAIN.md §5's status examples and the edge cases, through GET /api/v1/coverage/<iin>/."""
+"""docs/domain.md §5's status examples and the edge cases, through GET /api/v1/coverage/<iin>/."""
 
 import datetime
 

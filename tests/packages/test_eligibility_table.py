@@ -1,5 +1,5 @@
 """The eligibility test table: every care type × insured/uninsured × citizen / kandas /
-foreign temporary resident × 2025 / 2026 (issue 6, DOMAIN.md §6)."""
+foreign temporary resident × 2025 / 2026 (issue 6, docs/domain.md §6)."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""The calculator reproduces DOMAIN.md §3 to the tenge, through the service and the API."""
+"""The calculator reproduces docs/domain.md §3 to the tenge, through the service and the API."""
 
 import datetime
 from decimal import Decimal
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 D = datetime.date
 
-# DOMAIN.md worked example: income → (2025 employer, 2025 employee, 2026 employer, 2026 employee)
+# docs/domain.md §3 worked example: income → (2025 employer, 2025 employee, 2026 employer, 2026 employee)
 WORKED_EXAMPLE = [
     (300_000, 9_000, 6_000, 9_000, 6_000),
     (850_000, 25_500, 17_000, 25_500, 17_000),
@@ -165,7 +165,7 @@ def test_bad_input_answers_400_naming_the_field(api, params, field):
        year=st.integers(min_value=2022, max_value=2027))
 def test_employee_amounts_are_rate_times_capped_base(income, month, year):
     result = calculate(payer_type="employee", period=D(year, month, 1), income=income)
-    mzp = {2022: 60_000, 2023: 70_000}.get(year, 85_000)  # DOMAIN.md §3
+    mzp = {2022: 60_000, 2023: 70_000}.get(year, 85_000)  # docs/domain.md §3
     cap_er = Decimal(40 if year >= 2026 else 10) * mzp
     cap_ee = Decimal(20 if year >= 2026 else 10) * mzp
     expected_er = (min(income, cap_er) * Decimal("0.03")).quantize(Decimal("0.01"),

@@ -39,7 +39,7 @@ def test_declared_income_gives_the_expected_121_and_122_and_the_penalty_for_dela
     punctual, late, unpaid = PersonFactory(), PersonFactory(), PersonFactory()
     for person in (punctual, late):
         declare(employer, person, "300000")
-    declare(employer, unpaid, "2000000")  # DOMAIN.md: 2026 caps → 60 000 and 34 000
+    declare(employer, unpaid, "2000000")  # docs/domain.md §3: 2026 caps → 60 000 and 34 000
     pay(punctual, employer.bin, D121, "9000.00", D(2026, 2, 20))
     pay(punctual, employer.bin, D122, "6000.00", D(2026, 2, 20))
     pay(late, employer.bin, D121, "9000.00", D(2026, 3, 10))
