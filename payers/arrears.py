@@ -2,9 +2,10 @@
 
 Expected obligations are the fixed monthly contributions of registered
 activities (entrepreneurs and private practitioners, ``payers.Activity``),
-priced by the calculator month by month, and those of ``OBLIGATION_SOURCES``:
-the employers' deductions (121) and contributions (122) implied by the declared
-income come from the tax declarations (``reconciliation.obligations``).
+priced by the calculator month by month, and those of the sources other apps
+contribute (``payers.extensions.OBLIGATION_SOURCES``): the employers' deductions
+(121) and contributions (122) implied by the declared income come from the tax
+declarations (``reconciliation/obligations.py``).
 
 Due date: ``PenaltyRule.due_day`` of the month after the period. Penalty per day
 of delay: ``multiplier`` × the National Bank base rate in force that day, per
@@ -21,10 +22,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
 
+from osms.core.locks import xact_lock
 from osms.core.periods import add_months, last_day
 
 from . import rates
 from .calculator import CalculationError, calculate
+from .extensions import OBLIGATION_SOURCES
 from .models import Activity, Arrear, PayerType, PaymentKind, PenaltyRule, ReferenceKind
 
 CENT = Decimal("0.01")
@@ -85,14 +88,6 @@ def _temp(cursor, name, columns, rows):
         cursor.execute(f"ANALYZE {name}")
 
 
-# Sources of expected obligations besides the fixed contributions of registered activities:
-# callables ``(cursor, *, periods) -> None`` that insert rows (person_id, payer_code, period,
-# kind, expected) into the temporary table ``arrear_obligation`` for the given periods, and
-# expose ``first_period()``. Income-based deductions and contributions (121/122) are known
-# from the tax declarations: ``reconciliation.obligations`` adds them.
-OBLIGATION_SOURCES = []
-
-
 def _first_period(since):
     firsts = [Activity.objects.order_by("started_on").values_list("started_on", flat=True)
               .first()]
@@ -111,6 +106,16 @@ def _months(as_of, due_day, since=None):
         months.append(period)
         period = add_months(period, 1)
     return months
+
+
+def _contributed_obligations(cursor, months):
+    """Insert each contributed source's SELECT of obligations for ``months``."""
+    for source in OBLIGATION_SOURCES:
+        sql, params = source.select(periods=months)
+        if sql:
+            cursor.execute("INSERT INTO arrear_obligation (person_id, payer_code, period, kind, "
+                           "expected) SELECT person_id, payer_code, period, kind, expected "
+                           f"FROM ({sql}) AS source", params)
 
 
 def _fixed_obligations(cursor, months):
@@ -139,9 +144,7 @@ def arrears_recompute(*, as_of: datetime.date, since: datetime.date | None = Non
 
     ``since`` limits the periods looked at (default: from the first obligation known).
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('payers.arrears'))")
+    xact_lock("arrears")
     rule = rates.penalty_rule_on(day=as_of)
     months = _months(as_of, rule.due_day, since)
     Arrear.objects.all().delete()
@@ -160,8 +163,7 @@ def arrears_recompute(*, as_of: datetime.date, since: datetime.date | None = Non
         _temp(cursor, "arrear_obligation", "person_id bigint, payer_code text, period date, "
               "kind text, expected numeric(14,2)", [])
         _fixed_obligations(cursor, months)
-        for source in OBLIGATION_SOURCES:
-            source(cursor, periods=months)
+        _contributed_obligations(cursor, months)
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE arrear_obligation")
         cursor.execute(_SQL.format(

@@ -1,24 +1,39 @@
-"""One admin mixin for region-owned models, and the project's base ModelAdmin.
+"""The project's admin bases: region scope, choices, service writes, bad input, history.
 
 Django's admin scopes lists and object pages through ``get_queryset`` and
-``has_*_permission(obj)``, but not foreign-key choices or what a form saves:
-this mixin covers all of them (see STYLE.md, "One region scope").
+``has_*_permission(obj)``, but not foreign-key choices, inlines or what a form saves:
+these bases cover all of them (see STYLE.md, "One region scope").
+
+- ``OsmsModelAdmin``: every admin of ours. FK/M2M choices of region-owned models, of
+  regions and of users confined to a regional user's region; a service's
+  ``ValidationError`` raised while saving shows on the form; a NUL byte in a query
+  parameter answers 400 with a message and a malformed object id on a history page 404.
+- ``RegionScopedAdmin``: a region-owned model (lists, object pages, saves scoped).
+- ``OsmsTabularInline`` / ``OsmsStackedInline``: every inline (rows and choices scoped).
+- ``ServiceAdminMixin``: saves and deletes of the page and of its inlines go through the
+  app's services (``service_create`` / ``service_update`` / ``service_delete``).
+- ``confirmed_post``: an admin view that changes state; ``LogEntryHistoryMixin`` /
+  ``ReadOnlyAdminMixin`` for models without simple-history records / job output.
 """
 
 from functools import wraps
 
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
-from unfold.admin import ModelAdmin
+from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
 
+from .errors import SERVICE_ERRORS, add_form_errors, error_text
 from .models import Region
 from .paginator import EstimatedCountPaginator
 from .scoping import (
@@ -28,6 +43,68 @@ from .scoping import (
     scope_queryset,
     user_region_id,
 )
+
+
+def scoped_choices(related, request):
+    """The choices of a FK/M2M to ``related`` a regional user may pick (None: all)."""
+    region_id = user_region_id(request.user)
+    if region_id is None:
+        return None
+    base = related._default_manager.all()
+    if related is Region or is_region_scoped(related):
+        return base.filter(**{related.region_lookup: region_id})
+    if related is get_user_model():
+        return base.filter(region_id=region_id)
+    return None
+
+
+class ScopedChoicesMixin:
+    """FK/M2M choices (selects, autocompletes, raw ids) of region-owned models, regions and
+    users: a regional user picks, and a posted form is validated against, their region only."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            queryset = scoped_choices(db_field.remote_field.model, request)
+            if queryset is not None:
+                kwargs["queryset"] = queryset
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            queryset = scoped_choices(db_field.remote_field.model, request)
+            if queryset is not None:
+                kwargs["queryset"] = queryset
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def bad_parameter_response(model_admin, request):
+    """400 with a message when a query parameter holds a NUL byte (the database refuses
+    such a string: without this check a filter or search answers 500)."""
+    for key, values in request.GET.lists():
+        if "\x00" in key or any("\x00" in value for value in values):
+            opts = model_admin.model._meta
+            context = {
+                **model_admin.admin_site.each_context(request),
+                "opts": opts,
+                "title": _("Bad request"),
+                "message": _("The parameter %(name)s contains a NUL character; remove it and "
+                             "try again.") % {"name": key.replace("\x00", "\\0")},
+                "back_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+            }
+            return TemplateResponse(request, "admin/osms/bad_request.html", context, status=400)
+    return None
+
+
+def check_object_id(model_admin, object_id):
+    """404 unless ``object_id`` can be a key of the model ("abc" for an integer key: the
+    history pages would otherwise fail on the lookup and answer 500)."""
+    value = unquote(object_id)
+    try:
+        model_admin.model._meta.pk.to_python(value)
+    except ValidationError:
+        raise Http404(_("No such object.")) from None
+    if "\x00" in value:
+        raise Http404(_("No such object."))
 
 
 class RegionScopedAdminMixin:
@@ -59,24 +136,6 @@ class RegionScopedAdminMixin:
             raise Http404(_("No such object in your region."))
         return obj
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        related = db_field.remote_field.model
-        if "queryset" not in kwargs and (related is Region or is_region_scoped(related)):
-            region_id = user_region_id(request.user)
-            if region_id is not None:
-                base = related._default_manager.all()
-                kwargs["queryset"] = base.filter(**{related.region_lookup: region_id})
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        related = db_field.remote_field.model
-        if "queryset" not in kwargs and is_region_scoped(related):
-            region_id = user_region_id(request.user)
-            if region_id is not None:
-                base = related._default_manager.all()
-                kwargs["queryset"] = base.filter(**{related.region_lookup: region_id})
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
     def save_model(self, request, obj, form, change):
         region_id = user_region_id(request.user)
         if region_id is not None and object_region_id(obj) not in (None, region_id):
@@ -84,8 +143,9 @@ class RegionScopedAdminMixin:
         super().save_model(request, obj, form, change)
 
 
-class OsmsModelAdmin(SimpleHistoryAdmin, ModelAdmin):
-    """Base for every admin of ours: Unfold look, history, no full COUNT."""
+class OsmsModelAdmin(ScopedChoicesMixin, SimpleHistoryAdmin, ModelAdmin):
+    """Base for every admin of ours: Unfold look, history, no full COUNT, scoped choices,
+    service errors on the form, 400/404 instead of 500 on malformed parameters."""
 
     paginator = EstimatedCountPaginator
     show_full_result_count = False
@@ -103,9 +163,49 @@ class OsmsModelAdmin(SimpleHistoryAdmin, ModelAdmin):
         return "simple_history/object_history.html" if self._tracks_history() else None
 
     def history_view(self, request, object_id, extra_context=None):
+        check_object_id(self, object_id)
         if self._tracks_history():
             return super().history_view(request, object_id, extra_context)
         return super(SimpleHistoryAdmin, self).history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        check_object_id(self, object_id)
+        if not version_id.isdigit():
+            raise Http404(_("No such object."))
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        return bad_parameter_response(self, request) or super().changelist_view(
+            request, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A ``ValidationError`` a service raises while saving (the transaction is rolled
+        back) shows on the re-displayed form, with what the operator entered."""
+        refused = bad_parameter_response(self, request)
+        if refused:
+            return refused
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            if request.method != "POST" or hasattr(request, "_osms_service_error"):
+                raise
+            request._osms_service_error = exc
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        error = getattr(request, "_osms_service_error", None)
+        if error is None:
+            return form
+
+        class ServiceErrorForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                add_form_errors(self, error)
+                return cleaned
+
+        ServiceErrorForm.__name__ = form.__name__
+        return ServiceErrorForm
 
 
 class OsmsImportExportAdmin(ImportExportModelAdmin, OsmsModelAdmin):
@@ -134,6 +234,129 @@ class RegionScopedImportExportAdmin(RegionScopedAdminMixin, OsmsImportExportAdmi
     pass
 
 
+class OsmsInlineMixin(ScopedChoicesMixin):
+    """Every inline of the project: its rows confined to the user's region (a region-owned
+    inline model), its FK/M2M choices scoped like a page's; and, when the inline defines
+    ``service_create`` / ``service_update`` / ``service_delete``, its rows are saved
+    through them by ``ServiceAdminMixin``."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_region_scoped(self.model) and user_region_id(request.user) is not None:
+            queryset = queryset.filter(**{self.model.region_lookup: user_region_id(request.user)})
+        return queryset
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.service_inline = self  # a class made for this request: no shared state
+        return formset
+
+
+class OsmsTabularInline(OsmsInlineMixin, TabularInline):
+    pass
+
+
+class OsmsStackedInline(OsmsInlineMixin, StackedInline):
+    pass
+
+
+def model_values(form, *, changed_only=False):
+    """The model fields a form sets (all, or only those the operator changed)."""
+    model = form._meta.model
+    names = {f.name for f in model._meta.concrete_fields if not f.primary_key}
+    names |= {f.name for f in model._meta.many_to_many}
+    fields = form.changed_data if changed_only else form.cleaned_data
+    return {name: form.cleaned_data[name] for name in fields
+            if name in names and name in form.cleaned_data}
+
+
+def adopt(obj, saved):
+    """Make the admin's ``obj`` the row the service saved (its key, values and state)."""
+    obj.__dict__.update({k: v for k, v in saved.__dict__.items() if k != "_state"})
+    obj._state.adding = False
+    obj._state.db = saved._state.db
+    return obj
+
+
+def save_formset_with(formset, *, create, update, delete):
+    """Save a valid inline formset through services instead of ``formset.save()``.
+
+    ``create(values)`` (the row's field values, the parent included), ``update(obj,
+    changes)`` (only the fields the operator changed) and ``delete(obj)``; records
+    ``new_objects`` / ``changed_objects`` / ``deleted_objects`` for the admin's log.
+    """
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    deleted = set(formset.deleted_forms) if formset.can_delete else set()
+    parent = {formset.fk.name: formset.instance}
+    for form in formset.initial_forms:
+        if form in deleted:
+            if form.instance.pk is not None:
+                delete(form.instance)
+                formset.deleted_objects.append(form.instance)
+            continue
+        changes = model_values(form, changed_only=True)
+        if changes:
+            adopt(form.instance, update(form.instance, changes))
+            formset.changed_objects.append((form.instance, list(changes)))
+    for form in formset.extra_forms:
+        if form in deleted or not form.has_changed():
+            continue
+        values = {**model_values(form), **parent}
+        adopt(form.instance, create(values))
+        formset.new_objects.append(form.instance)
+
+
+class ServiceAdminMixin:
+    """The page's and its inlines' saves and deletes go through the app's services, so an
+    operator's edit leaves the same trail (history user, reason, locks, region checks) as
+    the API's. Define ``service_create(request, values)``, ``service_update(request, obj,
+    changes)`` and ``service_delete(request, obj)`` (each returns / raises what the service
+    does); an inline defines the same three to be saved the same way."""
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            changes = model_values(form, changed_only=True)
+            if changes:
+                adopt(obj, self.service_update(request, obj, changes))
+        else:
+            adopt(obj, self.service_create(request, model_values(form)))
+
+    def save_related(self, request, form, formsets, change):
+        # Many-to-many fields are set by the services with the rest of the row.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        inline = getattr(formset, "service_inline", None)
+        if inline is None or not hasattr(inline, "service_create"):
+            return super().save_formset(request, form, formset, change)
+        save_formset_with(
+            formset,
+            create=lambda values: inline.service_create(request, values),
+            update=lambda obj, changes: inline.service_update(request, obj, changes),
+            delete=lambda obj: inline.service_delete(request, obj))
+        return None
+
+    def delete_model(self, request, obj):
+        self.service_delete(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self.service_delete(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except SERVICE_ERRORS as exc:
+            if isinstance(exc, PermissionDenied):
+                raise
+            messages.error(request, error_text(exc))
+            opts = self.model._meta
+            return HttpResponseRedirect(reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id]))
+
+
 class LogEntryHistoryMixin:
     """Django's own history page (the admin log) for models without simple-history records:
     append-only ledgers, run records and bulk tables keep their own trail, and
@@ -142,6 +365,7 @@ class LogEntryHistoryMixin:
     object_history_template = "admin/object_history.html"
 
     def history_view(self, request, object_id, extra_context=None):
+        check_object_id(self, object_id)
         return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
 
 

@@ -1,22 +1,29 @@
-"""Registry admin: thin classes over services; region-scoped by the core mixin."""
+"""Registry admin: persons, organisations, activities, employment.
+
+Thin over ``payers.services``: every save and delete of the page and of its inlines goes
+through the same services as the API, so both leave the same history (acting user,
+reason), the same region checks and the same registry change lock.
+"""
 
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import RangeDateFilter
 
-from osms.core.admin_mixins import RegionScopedAdmin, RegionScopedImportExportAdmin
-from osms.core.models import Region
+from osms.core.admin_mixins import (
+    OsmsTabularInline,
+    RegionScopedAdmin,
+    RegionScopedImportExportAdmin,
+    ServiceAdminMixin,
+)
 from osms.exports.admin import BackgroundExportMixin
 
-from .models import Activity, Employment, Organisation, Person
-from .resources import OrganisationResource, PersonResource
-
-# Other apps add sections to the person page: callables (request, person) → safe HTML.
-# coverage/admin.py registers the insured status here (payers never imports coverage).
-PERSON_PANELS = []
+from .. import services
+from ..extensions import PERSON_PANELS
+from ..models import Activity, Employment, Organisation, Person
+from ..resources import OrganisationResource, PersonResource
 
 
 def search_registry(queryset, term, key_field, name_field):
@@ -32,22 +39,41 @@ def search_registry(queryset, term, key_field, name_field):
         if term.strip("9"):
             condition[f"{key_field}__lt"] = str(int(term) + 1).zfill(len(term))
         return queryset.filter(**condition)
-    variants = {term, term.capitalize(), term.upper()}
-    from django.db.models import Q
-
     condition = Q()
-    for variant in variants:
+    for variant in {term, term.capitalize(), term.upper()}:
         condition |= Q(**{f"{name_field}__startswith": variant})
     return queryset.filter(condition)
 
 
-class ActivityInline(TabularInline):
+class ActivityServices:
+    def service_create(self, request, values):
+        return services.activity_create(acting_user=request.user, **values)
+
+    def service_update(self, request, obj, changes):
+        return services.activity_update(activity=obj, acting_user=request.user, **changes)
+
+    def service_delete(self, request, obj):
+        services.activity_delete(activity=obj, acting_user=request.user)
+
+
+class EmploymentServices:
+    def service_create(self, request, values):
+        return services.employment_create(acting_user=request.user, **values)
+
+    def service_update(self, request, obj, changes):
+        return services.employment_update(employment=obj, acting_user=request.user, **changes)
+
+    def service_delete(self, request, obj):
+        services.employment_delete(employment=obj, acting_user=request.user)
+
+
+class ActivityInline(ActivityServices, OsmsTabularInline):
     model = Activity
     extra = 0
     fields = ("kind", "tax_regime", "started_on", "ended_on")
 
 
-class EmploymentInline(TabularInline):
+class EmploymentInline(EmploymentServices, OsmsTabularInline):
     model = Employment
     fk_name = "employee"
     extra = 0
@@ -56,7 +82,7 @@ class EmploymentInline(TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(BackgroundExportMixin, RegionScopedImportExportAdmin):
+class PersonAdmin(ServiceAdminMixin, BackgroundExportMixin, RegionScopedImportExportAdmin):
     resource_classes = [PersonResource]
     list_display = ("iin", "last_name", "first_name", "middle_name", "birth_date", "sex",
                     "citizenship", "region")
@@ -64,14 +90,14 @@ class PersonAdmin(BackgroundExportMixin, RegionScopedImportExportAdmin):
     search_fields = ("iin",)
     search_help_text = _("Exact IIN (12 digits), IIN prefix, or the start of the last name.")
     list_select_related = ("region",)
-    readonly_fields = ("birth_date", "sex", "insurance_panels", "created_at", "updated_at")
+    readonly_fields = ("birth_date", "sex", "created_at", "updated_at")
     autocomplete_fields = ()
     inlines = [ActivityInline, EmploymentInline]
+    change_form_template = "payers/person_change_form.html"
     fieldsets = (
         (None, {"fields": ("iin", ("last_name", "first_name", "middle_name"))}),
         (_("Derived from the IIN"), {"fields": (("birth_date", "sex"),)}),
         (_("Status"), {"fields": ("citizenship", "region", "death_date")}),
-        (_("Insurance"), {"fields": ("insurance_panels",)}),
         (_("Record"), {"fields": (("created_at", "updated_at"),), "classes": ["collapse"]}),
     )
 
@@ -84,21 +110,27 @@ class PersonAdmin(BackgroundExportMixin, RegionScopedImportExportAdmin):
             fields.append("iin")
         return fields
 
-    @admin.display(description=_("Insurance"))
-    def insurance_panels(self, obj):
-        if obj is None or obj.pk is None:
-            return "—"
-        request = getattr(self, "_current_request", None)
-        parts = [panel(request, obj) for panel in PERSON_PANELS]
-        return format_html_join(mark_safe(""), "{}", ((p,) for p in parts)) if parts else "—"
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The sections other apps add (insured status, package…), rendered for this request.
+        person = self.get_object(request, object_id)
+        panels = [panel(request, person) for panel in PERSON_PANELS] if person else []
+        extra_context = {**(extra_context or {}), "person_panels": format_html_join(
+            mark_safe(""), "{}", ((panel,) for panel in panels if panel))}
+        return super().change_view(request, object_id, form_url, extra_context)
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        self._current_request = request
-        return super().changeform_view(request, object_id, form_url, extra_context)
+    def service_create(self, request, values):
+        return services.person_create(acting_user=request.user, **values)
+
+    def service_update(self, request, obj, changes):
+        return services.person_update(person=obj, acting_user=request.user, **changes)
+
+    def service_delete(self, request, obj):
+        services.person_delete(person=obj, acting_user=request.user)
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(BackgroundExportMixin, RegionScopedImportExportAdmin):
+class OrganisationAdmin(ServiceAdminMixin, BackgroundExportMixin,
+                        RegionScopedImportExportAdmin):
     resource_classes = [OrganisationResource]
     list_display = ("bin", "name", "kind", "region")
     list_filter = ("region", "kind")
@@ -109,9 +141,20 @@ class OrganisationAdmin(BackgroundExportMixin, RegionScopedImportExportAdmin):
     def get_search_results(self, request, queryset, search_term):
         return search_registry(queryset, search_term, "bin", "name"), False
 
+    def service_create(self, request, values):
+        return services.organisation_create(acting_user=request.user, **values)
+
+    def service_update(self, request, obj, changes):
+        return services.organisation_update(organisation=obj, acting_user=request.user,
+                                            **changes)
+
+    def service_delete(self, request, obj):
+        services.organisation_delete(organisation=obj, acting_user=request.user)
+
 
 @admin.register(Activity)
-class ActivityAdmin(BackgroundExportMixin, RegionScopedAdmin):
+class ActivityAdmin(ActivityServices, ServiceAdminMixin, BackgroundExportMixin,
+                    RegionScopedAdmin):
     list_display = ("person", "kind", "tax_regime", "started_on", "ended_on")
     list_filter = ("kind", "tax_regime", "person__region")
     autocomplete_fields = ("person",)
@@ -120,15 +163,10 @@ class ActivityAdmin(BackgroundExportMixin, RegionScopedAdmin):
 
 
 @admin.register(Employment)
-class EmploymentAdmin(BackgroundExportMixin, RegionScopedAdmin):
+class EmploymentAdmin(EmploymentServices, ServiceAdminMixin, BackgroundExportMixin,
+                      RegionScopedAdmin):
     list_display = ("employee", "employer", "started_on", "ended_on")
     list_filter = ("employee__region",)
     autocomplete_fields = ("employee", "employer")
     list_select_related = ("employee", "employer")
     search_fields = ("employee__iin", "employer__bin")
-
-
-__all__ = ["PERSON_PANELS", "Region"]
-
-# The contributions admins (they add the payments section to PERSON_PANELS above).
-from . import admin_ledger, admin_money  # noqa: E402, F401
