@@ -10,10 +10,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import TabularInline
 from unfold.decorators import action
 
-from osms.core.admin_mixins import OsmsModelAdmin
+from osms.core.admin_mixins import OsmsModelAdmin, OsmsTabularInline
 from payers.models import Citizenship
 
 from .. import services
@@ -25,7 +24,7 @@ from .forms import CompareForm, CopyVersionForm, EligibilityForm
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class PackageRuleInline(TabularInline):
+class PackageRuleInline(OsmsTabularInline):
     model = PackageRule
     extra = 0
     fields = ("order", "care_type", "disease_list", "funding_source", "entitlement",

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 
+from osms.core.locks import lock_key
 from payers import ledger
 from payers.models import Payment
 from tests.factories import PaymentFactory, PersonFactory, UserFactory
@@ -123,10 +124,10 @@ def test_the_settled_watermark_waits_for_a_posting_in_progress():
     params = connection.get_connection_params()
     with psycopg.connect(**params) as writer:
         with writer.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [ledger.LEDGER_WRITE_LOCK])
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [lock_key("ledger_write")])
         with psycopg.connect(**params, autocommit=True) as reader:
             reader.execute("SET lock_timeout = '200ms'")
             with pytest.raises(psycopg.errors.LockNotAvailable):
-                reader.execute("SELECT pg_advisory_xact_lock(%s)", [ledger.LEDGER_WRITE_LOCK])
+                reader.execute("SELECT pg_advisory_xact_lock(%s)", [lock_key("ledger_write")])
         writer.rollback()
     assert ledger.settled_payment_watermark() == Payment.objects.latest("id").pk
