@@ -387,8 +387,9 @@ def confirmed_post(*, question, confirm_label=None, details=None):
 
     GET never changes anything: it shows a confirmation page whose button POSTs back (with
     the CSRF token the admin checks). Only the POST with ``confirmed=yes`` runs the view.
-    ``question``/``details`` may be callables ``(model_admin, request, *args)``. The view
-    still declares its own permission (Unfold ``permissions=[...]`` or a check inside).
+    ``question``/``details`` may be callables ``(model_admin, request, *args, **kwargs)``
+    (a detail action gets ``object_id``). The view still declares its own permission
+    (Unfold ``permissions=[...]`` or a check inside).
     """
 
     def decorate(view):
@@ -400,9 +401,12 @@ def confirmed_post(*, question, confirm_label=None, details=None):
                 return HttpResponseNotAllowed(["GET", "POST"])
 
             def resolve(value):
-                return value(model_admin, request, *args) if callable(value) else value
+                return value(model_admin, request, *args, **kwargs) if callable(value) else value
 
             opts = model_admin.model._meta
+            object_id = kwargs.get("object_id")
+            cancel = (f"admin:{opts.app_label}_{opts.model_name}_change", [object_id]) \
+                if object_id else (f"admin:{opts.app_label}_{opts.model_name}_changelist", [])
             context = {
                 **model_admin.admin_site.each_context(request),
                 "opts": opts,
@@ -411,7 +415,7 @@ def confirmed_post(*, question, confirm_label=None, details=None):
                 "details": resolve(details) or [],
                 "confirm_label": resolve(confirm_label),
                 "hidden": {k: v for k, v in request.GET.items() if k != "confirmed"},
-                "cancel_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+                "cancel_url": reverse(cancel[0], args=cancel[1]),
             }
             return TemplateResponse(request, "admin/osms/confirm_action.html", context)
 
