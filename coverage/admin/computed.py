@@ -15,9 +15,9 @@ from osms.core.admin_mixins import (
     OsmsTabularInline,
     ReadOnlyAdminMixin,
     RegionScopedAdmin,
-    ServiceAdminMixin,
     confirmed_post,
 )
+from osms.core.admin_services import ServiceAdminMixin
 from osms.exports.admin import BackgroundExportMixin
 
 from .. import services

@@ -179,13 +179,15 @@ class RefundApplicationAdmin(BackgroundExportMixin, RegionScopedAdmin):
             submitted_on=data["submitted_on"], acting_user=request.user)
         obj.pk = saved.pk
 
-    def _step(self, request, object_id, form_class, title, run):
+    def _step(self, request, object_id, form_class, title, service):
+        """One workflow step: its form, then ``service(application=…, **form data)``."""
         application = scoped_object(self, request, object_id)
         if not self.has_change_permission(request, application):
             raise PermissionDenied
         form = form_class(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            if form_call(form, run, application=application, data=form.cleaned_data):
+            if form_call(form, service, application=application, acting_user=request.user,
+                         **form.cleaned_data):
                 self.message_user(request, _("Saved."), messages.SUCCESS)
                 return redirect(reverse("admin:payers_refundapplication_change",
                                         args=[application.pk]))
@@ -198,22 +200,18 @@ class RefundApplicationAdmin(BackgroundExportMixin, RegionScopedAdmin):
             permissions=["refund_step"])
     def record_consent(self, request, object_id):
         return self._step(request, object_id, ConsentForm, _("Consent of the person paid for"),
-                          lambda application, data: refunds.refund_consent(
-                              application=application, acting_user=request.user, **data))
+                          refunds.refund_consent)
 
     @action(description=_("Decide"), url_path="decide", icon="gavel",
             permissions=["refund_step"])
     def decide(self, request, object_id):
         return self._step(request, object_id, DecisionForm, _("Decision"),
-                          lambda application, data: refunds.refund_decide(
-                              application=application, acting_user=request.user, **data))
+                          refunds.refund_decide)
 
     @action(description=_("Refund"), url_path="execute", icon="payments",
             permissions=["refund_step"])
     def execute(self, request, object_id):
-        return self._step(request, object_id, ExecuteForm, _("Refund"),
-                          lambda application, data: refunds.refund_execute(
-                              application=application, acting_user=request.user, **data))
+        return self._step(request, object_id, ExecuteForm, _("Refund"), refunds.refund_execute)
 
 
 class DebtFilter(admin.SimpleListFilter):

@@ -16,8 +16,8 @@ from osms.core.admin_mixins import (
     OsmsTabularInline,
     RegionScopedAdmin,
     RegionScopedImportExportAdmin,
-    ServiceAdminMixin,
 )
+from osms.core.admin_services import ServiceAdminMixin
 from osms.exports.admin import BackgroundExportMixin
 
 from .. import services
