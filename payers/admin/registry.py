@@ -7,6 +7,7 @@ reason), the same region checks and the same registry change lock.
 
 from django.contrib import admin
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,17 @@ def search_registry(queryset, term, key_field, name_field):
     for variant in {term, term.capitalize(), term.upper()}:
         condition |= Q(**{f"{name_field}__startswith": variant})
     return queryset.filter(condition)
+
+
+class PersonPanels:
+    """The person page's sections, rendered on first use in the template."""
+
+    def __init__(self, render):
+        self._render = render
+
+    @cached_property
+    def html(self):
+        return self._render()
 
 
 class ActivityServices:
@@ -111,11 +123,15 @@ class PersonAdmin(ServiceAdminMixin, BackgroundExportMixin, RegionScopedImportEx
         return fields
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        # The sections other apps add (insured status, package…), rendered for this request.
-        person = self.get_object(request, object_id)
-        panels = [panel(request, person) for panel in PERSON_PANELS] if person else []
-        extra_context = {**(extra_context or {}), "person_panels": format_html_join(
-            mark_safe(""), "{}", ((panel,) for panel in panels if panel))}
+        # The sections other apps add (insured status, package…), for this request: passed
+        # in the page's context (never kept on this shared instance), rendered only when the
+        # page is (not for a POST that saves and redirects).
+        def render():
+            person = self.get_object(request, object_id)
+            panels = [panel(request, person) for panel in PERSON_PANELS]
+            return format_html_join(mark_safe(""), "{}", ((p,) for p in panels if p))
+
+        extra_context = {**(extra_context or {}), "person_panels": PersonPanels(render)}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def service_create(self, request, values):

@@ -41,7 +41,7 @@ def test_other_roles_get_403(url, role, request, queued):
     assert queued == []
 
 
-@pytest.mark.parametrize("url, full", zip(URLS, [False, True], strict=True))
+@pytest.mark.parametrize("url, full", list(zip(URLS, [False, True], strict=True)))
 def test_confirmed_post_queues_the_run(url, full, hq_operator, queued):
     client = client_for(hq_operator)
     token = client.get(url).context["csrf_token"]

@@ -229,3 +229,26 @@ def test_api_update_goes_through_the_service(hq_operator, trail):
                          format="json")
     assert response.status_code == 200
     assert ("person_update", "hq") in trail and ("advisory lock", "registry", True) in trail
+
+
+def test_person_page_sections_get_the_request_and_nothing_is_kept_on_the_admin(
+        hq_operator, monkeypatch):
+    from django.contrib import admin
+
+    from payers.admin import registry
+
+    seen = []
+
+    def panel(request, person):
+        seen.append((request.user, person.pk))
+        return "<p data-test-panel>section</p>"
+
+    monkeypatch.setattr(registry, "PERSON_PANELS", [panel])
+    person = PersonFactory()
+    client = admin_client(hq_operator)
+    url = reverse("admin:payers_person_change", args=[person.pk])
+    assert "data-test-panel" in client.get(url).content.decode()
+    assert seen == [(hq_operator, person.pk)]
+    assert "_current_request" not in vars(admin.site._registry[Person])
+    assert client.post(url, form_data(person, last_name="Новая")).status_code == 302
+    assert len(seen) == 1  # a save that redirects renders no sections
