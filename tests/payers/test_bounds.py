@@ -89,13 +89,17 @@ def test_a_manual_payment_with_an_absurd_date_is_refused(hq_operator, field, val
     assert not Payment.objects.exists()
 
 
-def test_the_admin_shows_the_payment_date_error_on_the_form(hq_operator):
+def post_payment(user, **overrides):
     person = PersonFactory()
     client = Client()
-    client.force_login(hq_operator)
-    response = client.post("/admin/payers/payment/add/", {
-        "person": person.pk, "payer_code": person.iin, "period": "2026-01-01", "knp": "122",
-        "amount": "4250", "paid_on": "0001-01-01", "document_no": "P-1", "note": ""})
+    client.force_login(user)
+    data = {"person": person.pk, "payer_code": person.iin, "period": "2026-01-01", "knp": "122",
+            "amount": "4250", "paid_on": "2026-02-10", "document_no": "P-1", "note": ""}
+    return client.post("/admin/payers/payment/add/", {**data, **overrides})
+
+
+def test_the_admin_shows_the_payment_date_error_on_the_form(hq_operator):
+    response = post_payment(hq_operator, paid_on="0001-01-01")
     assert response.status_code == 200
     assert "before 01.01.2017" in response.context["adminform"].form.errors["paid_on"][0]
     assert not Payment.objects.exists()
@@ -103,12 +107,7 @@ def test_the_admin_shows_the_payment_date_error_on_the_form(hq_operator):
 
 def test_a_service_error_is_shown_on_the_admin_form_not_as_403(hq_operator):
     """``payment_post`` refuses an unknown KNP: the form comes back with the reason."""
-    person = PersonFactory()
-    client = Client()
-    client.force_login(hq_operator)
-    response = client.post("/admin/payers/payment/add/", {
-        "person": person.pk, "payer_code": person.iin, "period": "2026-01-01", "knp": "999",
-        "amount": "4250", "paid_on": "2026-02-10", "document_no": "P-1", "note": ""})
+    response = post_payment(hq_operator, knp="999")
     assert response.status_code == 200
     assert "Unknown KNP 999." in response.content.decode()
     assert not Payment.objects.exists()
