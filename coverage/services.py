@@ -1,4 +1,4 @@
-"""Writes of coverage: memberships, the temporary status, feed imports, recomputation."""
+"""Writes of coverage: memberships, the temporary status, recomputation (feeds: ``feeds.py``)."""
 
 import datetime
 

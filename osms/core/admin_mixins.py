@@ -61,19 +61,21 @@ class ScopedChoicesMixin:
     """FK/M2M choices (selects, autocompletes, raw ids) of region-owned models, regions and
     users: a regional user picks, and a posted form is validated against, their region only."""
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    @staticmethod
+    def _scoped(db_field, request, kwargs):
         if "queryset" not in kwargs:
             queryset = scoped_choices(db_field.remote_field.model, request)
             if queryset is not None:
                 kwargs["queryset"] = queryset
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(
+            db_field, request, **self._scoped(db_field, request, kwargs))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if "queryset" not in kwargs:
-            queryset = scoped_choices(db_field.remote_field.model, request)
-            if queryset is not None:
-                kwargs["queryset"] = queryset
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        return super().formfield_for_manytomany(
+            db_field, request, **self._scoped(db_field, request, kwargs))
 
 
 def bad_parameter_response(model_admin, request):
