@@ -35,7 +35,7 @@ def main():
     from django.test import Client
 
     from osms.core.models import Region, User
-    from payers.admin import PersonAdmin
+    from payers.admin.registry import PersonAdmin
     from payers.demo import seed_registry
     from payers.models import Person
 

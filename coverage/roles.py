@@ -11,6 +11,7 @@ ROLE_PERMISSIONS = {
         **{model: "view" for model in _COMPUTED},
         "coverage.categorymembership": "view,add,change,delete",
         "coverage.categoryfeedrun": "view,add",
+        "coverage.recomputerun": "view,start_recomputerun",  # never a read-only role's
     },
     REGIONAL_OPERATOR: {
         **{model: "view" for model in _POLICY},

@@ -1,29 +1,18 @@
-"""Writes of coverage: memberships, the temporary status, feed imports, recomputation."""
+"""Writes of coverage: memberships, the temporary status, recomputation (feeds: ``feeds.py``)."""
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from osms.core.periods import same_day_months_later
-from osms.core.scoping import object_in_scope
+from osms.core.services import delete_audited, require_scope, save_audited, update_audited
 
 from . import recompute
 from .facts import policy_on
 from .models import CategoryMembership, MembershipSource, RecomputeRun
-
-
-def _save_audited(obj, *, acting_user, action, reason=""):
-    obj.full_clean()
-    obj._history_user = acting_user
-    if reason:
-        obj._change_reason = reason
-    obj.save()
-    if acting_user is not None and not object_in_scope(obj, acting_user, action):
-        raise PermissionDenied(_("You may only write records of your own region."))
-    return obj
 
 
 @transaction.atomic
@@ -31,18 +20,28 @@ def membership_create(*, person, category, starts_on, ends_on=None, document="",
                       source=MembershipSource.OPERATOR, acting_user=None, reason=""):
     membership = CategoryMembership(person=person, category=category, starts_on=starts_on,
                                     ends_on=ends_on, document=document, source=source)
-    return _save_audited(membership, acting_user=acting_user, action="add", reason=reason)
+    require_scope(membership, acting_user, "add")
+    return save_audited(membership, acting_user=acting_user, action="add", reason=reason)
 
 
 @transaction.atomic
+def membership_update(*, membership, acting_user=None, reason="", **changes):
+    """Change a membership's fields (dates, category, document); no write when none differ.
+    Writes hold the memberships' change lock (``CategoryMembership.save``)."""
+    return update_audited(CategoryMembership, membership.pk, acting_user=acting_user,
+                          reason=reason, changes=changes)
+
+
 def membership_end(*, membership, ends_on, acting_user=None, reason=""):
-    membership = CategoryMembership.objects.select_for_update().get(pk=membership.pk)
-    if acting_user is not None and not object_in_scope(membership, acting_user, "change"):
-        raise PermissionDenied(_("You may only change records of your own region."))
-    if membership.ends_on == ends_on:
-        return membership
-    membership.ends_on = ends_on
-    return _save_audited(membership, acting_user=acting_user, action="change", reason=reason)
+    return membership_update(membership=membership, ends_on=ends_on, acting_user=acting_user,
+                             reason=reason)
+
+
+@transaction.atomic
+def membership_delete(*, membership, acting_user=None, reason=""):
+    """Remove a membership entered by mistake (to end one, set its end date)."""
+    return delete_audited(CategoryMembership, membership.pk, acting_user=acting_user,
+                          reason=reason)
 
 
 def temporary_end(starts_on: datetime.date, months: int) -> datetime.date:

@@ -13,6 +13,7 @@ ROLE_PERMISSIONS = {
     HQ_OPERATOR: {
         **{model: "view,add,change,delete" for model in _MODELS},
         "packages.icd10code": "view,change",
+        "packages.packageversion": "view,add,change,delete,publish_packageversion",
     },
     REGIONAL_OPERATOR: {model: "view" for model in (*_MODELS, "packages.icd10code")},
     COMMISSION_MEMBER: {model: "view" for model in (*_MODELS, "packages.icd10code")},

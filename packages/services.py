@@ -1,6 +1,7 @@
 """Writes to the package: copy and publish versions, copy disease lists.
 
-Keyword-only, atomic, audited through django-simple-history (``acting_user``).
+Keyword-only, atomic, audited through django-simple-history (``acting_user``) with the
+model permission checked (``osms.core.services``; package data is national, not regional).
 An operator adds the 2027 package without a release: copy 2026 as a draft,
 edit its rules and lists in the admin, publish it (which closes 2026 on the
 day before 2027 starts).
@@ -12,15 +13,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from osms.core.services import lock_for_change, require_scope, save_audited
+
 from .models import DiseaseList, DiseaseListItem, PackageRule, PackageVersion
 
 
 def _save(obj, *, acting_user, reason):
-    obj.full_clean()
-    obj._history_user = acting_user
-    obj._change_reason = reason
-    obj.save()
-    return obj
+    """A new row needs the add permission, a change the change permission."""
+    action = "add" if obj.pk is None else "change"
+    require_scope(obj, acting_user, action)
+    return save_audited(obj, acting_user=acting_user, action=action, reason=reason)
 
 
 @transaction.atomic
@@ -54,7 +56,7 @@ def package_version_publish(*, version, acting_user=None, close_previous=True):
     """
     # Lock every published version: two publications cannot interleave.
     published = list(PackageVersion.objects.select_for_update().filter(is_published=True))
-    version = PackageVersion.objects.select_for_update().get(pk=version.pk)
+    version = lock_for_change(PackageVersion, version.pk, acting_user=acting_user)
     if version.is_published:
         return version
     if not version.rules.exists():
@@ -73,7 +75,7 @@ def package_version_publish(*, version, acting_user=None, close_previous=True):
 
 @transaction.atomic
 def package_version_unpublish(*, version, acting_user=None):
-    version = PackageVersion.objects.select_for_update().get(pk=version.pk)
+    version = lock_for_change(PackageVersion, version.pk, acting_user=acting_user)
     if not version.is_published:
         return version
     version.is_published = False

@@ -1,8 +1,11 @@
-"""REST endpoints of the registry: persons and organisations, region-scoped."""
+"""REST endpoints of the registry: persons and organisations, region-scoped.
 
-from django.core.exceptions import ValidationError as DjangoValidationError
+Writes go through ``payers.services`` (as the admin's do); their errors are answered by the
+project's DRF exception handler (``osms.core.errors``): 400 naming the field, 403, or 409
+when other rows still refer to a person being deleted.
+"""
+
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 
 from osms.core.api import RegionScopedViewSet
 from osms.core.models import Region
@@ -17,10 +20,6 @@ class RegionField(serializers.SlugRelatedField):
 
     def __init__(self, **kwargs):
         super().__init__(slug_field="kato", queryset=Region.objects.all(), **kwargs)
-
-
-def _django_errors_to_drf(exc):
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -41,20 +40,12 @@ class PersonSerializer(serializers.ModelSerializer):
         return fields
 
     def create(self, validated_data):
-        try:
-            return services.person_create(
-                acting_user=self.context["request"].user, **validated_data
-            )
-        except DjangoValidationError as exc:
-            raise _django_errors_to_drf(exc) from exc
+        return services.person_create(acting_user=self.context["request"].user,
+                                      **validated_data)
 
     def update(self, instance, validated_data):
-        try:
-            return services.person_update(
-                person=instance, acting_user=self.context["request"].user, **validated_data
-            )
-        except DjangoValidationError as exc:
-            raise _django_errors_to_drf(exc) from exc
+        return services.person_update(person=instance, acting_user=self.context["request"].user,
+                                      **validated_data)
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -65,12 +56,8 @@ class OrganisationSerializer(serializers.ModelSerializer):
         fields = ["bin", "name", "kind", "region"]
 
     def create(self, validated_data):
-        try:
-            return services.organisation_create(
-                acting_user=self.context["request"].user, **validated_data
-            )
-        except DjangoValidationError as exc:
-            raise _django_errors_to_drf(exc) from exc
+        return services.organisation_create(acting_user=self.context["request"].user,
+                                            **validated_data)
 
 
 class PersonViewSet(RegionScopedViewSet):
@@ -80,6 +67,9 @@ class PersonViewSet(RegionScopedViewSet):
     serializer_class = PersonSerializer
     lookup_field = "iin"
     filterset_class = PersonFilter
+
+    def perform_destroy(self, instance):
+        services.person_delete(person=instance, acting_user=self.request.user)
 
 
 class OrganisationViewSet(RegionScopedViewSet):

@@ -2,9 +2,10 @@
 
 Expected obligations are the fixed monthly contributions of registered
 activities (entrepreneurs and private practitioners, ``payers.Activity``),
-priced by the calculator month by month, and those of ``OBLIGATION_SOURCES``:
-the employers' deductions (121) and contributions (122) implied by the declared
-income come from the tax declarations (``reconciliation.obligations``).
+priced by the calculator month by month, and those of the sources other apps
+contribute (``payers.extensions.OBLIGATION_SOURCES``): the employers' deductions
+(121) and contributions (122) implied by the declared income come from the tax
+declarations (``reconciliation/obligations.py``).
 
 Due date: ``PenaltyRule.due_day`` of the month after the period. Penalty per day
 of delay: ``multiplier`` × the National Bank base rate in force that day, per
@@ -27,6 +28,7 @@ from osms.core.periods import add_months, first_of_month, last_day
 from . import payers_sql as sql
 from . import rates
 from .calculator import CalculationError, calculate
+from .extensions import OBLIGATION_SOURCES
 from .models import Activity, Arrear, PayerType, PaymentKind, PenaltyRule, ReferenceKind
 
 CENT = Decimal("0.01")
@@ -71,14 +73,6 @@ def penalty_for(*, amount: Decimal, due_on: datetime.date, paid_on: datetime.dat
     return (amount * sum(rate for _day, rate in days)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-# Sources of expected obligations besides the fixed contributions of registered activities:
-# callables ``(cursor, *, periods) -> None`` that insert rows (person_id, payer_code, period,
-# kind, expected) into the temporary table ``arrear_obligation`` for the given periods, and
-# expose ``first_period()``. Income-based deductions and contributions (121/122) are known
-# from the tax declarations: ``reconciliation.obligations`` adds them.
-OBLIGATION_SOURCES = []
-
-
 def _first_period(since):
     firsts = [Activity.objects.order_by("started_on").values_list("started_on", flat=True)
               .first()]
@@ -117,6 +111,14 @@ def _fixed_obligations(cursor, months):
     sql.drop_table(cursor, sql.ARREAR_FIXED)
 
 
+def _contributed_obligations(cursor, months):
+    """Insert each contributed source's SELECT of obligations for ``months``."""
+    for source in OBLIGATION_SOURCES:
+        select, params = source.select(periods=months)
+        if select:
+            cursor.execute(sql.contributed_obligations_sql(select), params)
+
+
 @transaction.atomic
 def arrears_recompute(*, as_of: datetime.date, since: datetime.date | None = None) -> int:
     """Replace the arrears table with the state as of ``as_of``; returns the rows written.
@@ -141,8 +143,7 @@ def arrears_recompute(*, as_of: datetime.date, since: datetime.date | None = Non
         sql.fill_temp_table(cursor, sql.PENALTY_CALENDAR, calendar)
         sql.fill_temp_table(cursor, sql.ARREAR_OBLIGATION, [])
         _fixed_obligations(cursor, months)
-        for source in OBLIGATION_SOURCES:
-            source(cursor, periods=months)
+        _contributed_obligations(cursor, months)
         sql.analyze(cursor, sql.ARREAR_OBLIGATION)
         cursor.execute(sql.arrears_sql(
             own_kind=PaymentKind.SELF_EMPLOYED,

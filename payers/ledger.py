@@ -10,26 +10,23 @@ rows it wrote.
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from osms.core import bounds
 from osms.core.locks import xact_lock
 from osms.core.periods import add_months, first_of_month
-from osms.core.scoping import object_in_scope
+from osms.core.services import lock_for_change, require_scope, save_audited
 
 from .models import Activity, KnpCode, Payment, PaymentKind, Person, SuspensePayment
 
-# Every ledger write holds the advisory lock "ledger_write" (osms.core.locks) shared until
-# it commits; reading the watermark takes it exclusively for a moment. An id assigned before
-# that moment is then committed (or rolled back), and an id assigned after it is greater
-# than the watermark.
-
 
 def ledger_write_lock():
-    """Called inside every transaction that posts payments (``Payment.save``, imports)."""
+    """Hold the ledger's write lock (shared) until the transaction ends: called inside every
+    transaction that posts payments (``Payment.save``, imports). ``osms.core.locks`` names it."""
     xact_lock("ledger_write", shared=True)
 
 
@@ -38,16 +35,12 @@ def settled_payment_watermark() -> int:
 
     Jobs that fold "payments since the last run" by id (``id > previous watermark``)
     read it, so that a payment committed late with a lower id is never skipped. It waits
-    for ledger writes in progress (an import's posting transaction) to finish.
+    for ledger writes in progress (an import's posting transaction) to finish: they hold
+    the lock shared, this takes it exclusively for a moment.
     """
     with transaction.atomic():
         xact_lock("ledger_write")
         return Payment.objects.aggregate(m=Max("id"))["m"] or 0
-
-
-def _check_scope(obj, acting_user, action):
-    if acting_user is not None and not object_in_scope(obj, acting_user, action):
-        raise PermissionDenied(_("You may only act on records of your own region."))
 
 
 def standing_amount(payment) -> Decimal:
@@ -85,10 +78,7 @@ def payment_post(*, person: Person, payer_code, period, knp, amount, paid_on, do
         knp=knp, amount=amount, paid_on=paid_on, document_no=document_no,
         posted_by=acting_user, note=note,
     )
-    payment.full_clean()
-    payment.save()
-    _check_scope(payment, acting_user, "add")
-    return payment
+    return save_audited(payment, acting_user=acting_user, action="add")
 
 
 def _reversal(*, payment, amount, acting_user, note, paid_on):
@@ -97,7 +87,7 @@ def _reversal(*, payment, amount, acting_user, note, paid_on):
         person_id=payment.person_id, iin=payment.iin, payer_code=payment.payer_code,
         period=payment.period, kind=payment.kind, knp=payment.knp, amount=-amount,
         paid_on=paid_on, document_no=f"REV-{payment.pk}-{count}", reverses=payment,
-        posted_by=acting_user, note=note[:300],
+        posted_by=acting_user, note=note,
     )
     entry.save()
     return entry
@@ -107,12 +97,14 @@ def _reversal(*, payment, amount, acting_user, note, paid_on):
 def payment_reverse(*, payment: Payment, reason: str, acting_user=None, amount=None,
                     on: datetime.date | None = None) -> Payment:
     """Post a reversing entry for ``amount`` (default: all that still stands)."""
-    payment = Payment.objects.select_for_update().get(pk=payment.pk)
-    _check_scope(payment, acting_user, "view")
+    payment = lock_for_change(Payment, payment.pk, acting_user=acting_user, action="view")
     if payment.reverses_id is not None:
         raise ValidationError(_("A reversing entry cannot itself be reversed."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the reversal.")})
+    too_long = bounds.text_problem(reason, label=_("The reason"))
+    if too_long:  # it becomes the entry's note: refused, never cut
+        raise ValidationError({"reason": too_long})
     standing = standing_amount(payment)
     amount = standing if amount is None else Decimal(amount)
     if amount <= 0 or amount > standing:
@@ -149,14 +141,13 @@ def suspense_match(*, suspense: SuspensePayment, person: Person, acting_user=Non
             posted_by=acting_user, note=_("From suspense #%(id)s") % {"id": suspense.pk},
         )
         payment.save()
-    _check_scope(payment, acting_user, "view")
+    require_scope(payment, acting_user, "view")
     suspense.status = SuspensePayment.Status.MATCHED
     suspense.payment = payment
     suspense.resolved_by = acting_user
     suspense.resolved_at = timezone.now()
     suspense.note = note
-    suspense._history_user = acting_user
-    suspense.save()
+    save_audited(suspense, acting_user=acting_user, action="change", validate=False)
     return payment
 
 
@@ -173,9 +164,7 @@ def suspense_return(*, suspense: SuspensePayment, note: str, acting_user=None
     suspense.resolved_by = acting_user
     suspense.resolved_at = timezone.now()
     suspense.note = note
-    suspense._history_user = acting_user
-    suspense.save()
-    return suspense
+    return save_audited(suspense, acting_user=acting_user, action="change", validate=False)
 
 
 def suspense_match_registered(*, acting_user=None, limit=10000) -> int:

@@ -56,6 +56,15 @@ def days_between(a, b):
     return f"CAST(julianday({b}) - julianday({a}) AS INTEGER)"
 
 
+# The obligations another app contributes (``payers.extensions.OBLIGATION_SOURCES``): its
+# SELECT of (person_id, payer_code, period, kind, expected) is inserted as it stands, so the
+# source's rows are computed by one statement over its own tables, never row by row.
+def contributed_obligations_sql(select):
+    return ("INSERT INTO arrear_obligation (person_id, payer_code, period, kind, expected) "
+            "SELECT person_id, payer_code, period, kind, expected "
+            f"FROM ({select}) AS source")
+
+
 # The fixed monthly obligations of registered activities: every person with an activity
 # that overlaps the month owes the month's fixed amount of its payer type (from the
 # calculator, in ``arrear_fixed``). One join for every person and month at once.

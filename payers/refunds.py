@@ -16,7 +16,9 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .ledger import _check_scope, _reversal, standing_amount
+from osms.core.services import lock_for_change, require_scope, save_audited
+
+from .ledger import _reversal, standing_amount
 from .models import Payment, RefundApplication
 from .validators import bin_problem, iin_problem
 
@@ -33,14 +35,11 @@ def _pending_total(payment, exclude=None):
 
 
 def _save(application, acting_user, reason):
-    application._history_user = acting_user
-    application._change_reason = reason
-    application.save()
-    return application
+    return save_audited(application, acting_user=acting_user, action="change", reason=reason)
 
 
-def _locked(application, status):
-    application = RefundApplication.objects.select_for_update().get(pk=application.pk)
+def _locked(application, status, acting_user):
+    application = lock_for_change(RefundApplication, application.pk, acting_user=acting_user)
     if application.status not in status:
         raise ValidationError(_("The application is %(status)s: this step does not apply.")
                               % {"status": application.get_status_display()})
@@ -51,8 +50,7 @@ def _locked(application, status):
 def refund_apply(*, payment: Payment, applicant_code: str, amount, reason: str,
                  submitted_on: datetime.date | None = None, acting_user=None
                  ) -> RefundApplication:
-    payment = Payment.objects.select_for_update().get(pk=payment.pk)
-    _check_scope(payment, acting_user, "view")
+    payment = lock_for_change(Payment, payment.pk, acting_user=acting_user, action="view")
     if payment.reverses_id is not None:
         raise ValidationError({"payment": _("A reversing entry cannot be refunded.")})
     if applicant_code != payment.payer_code:
@@ -74,14 +72,16 @@ def refund_apply(*, payment: Payment, applicant_code: str, amount, reason: str,
         payment=payment, applicant_code=applicant_code, amount=amount, reason=reason,
         submitted_on=submitted_on or timezone.localdate(),
     )
-    return _save(application, acting_user, _("Application submitted"))
+    require_scope(application, acting_user, "add")
+    return save_audited(application, acting_user=acting_user, action="add",
+                        reason=_("Application submitted"))
 
 
 @transaction.atomic
 def refund_consent(*, application: RefundApplication, consent_on: datetime.date,
                    consent_document: str, acting_user=None) -> RefundApplication:
     """Record the consent of the person paid for (needed before any decision)."""
-    application = _locked(application, [Status.SUBMITTED])
+    application = _locked(application, [Status.SUBMITTED], acting_user)
     if not consent_document.strip():
         raise ValidationError({"consent_document": _("Name the consent document.")})
     if consent_on < application.submitted_on - datetime.timedelta(days=365):
@@ -98,7 +98,7 @@ def refund_decide(*, application: RefundApplication, approve: bool, acting_user=
                   ) -> RefundApplication:
     """Approve, or refuse with reasons. Refusing needs no consent; approving does."""
     allowed = [Status.CONSENTED] if approve else [Status.SUBMITTED, Status.CONSENTED]
-    application = _locked(application, allowed)
+    application = _locked(application, allowed, acting_user)
     if not approve and not refusal_reason.strip():
         raise ValidationError({"refusal_reason": _("A refusal must give its reasons.")})
     application.status = Status.APPROVED if approve else Status.REFUSED
@@ -112,7 +112,7 @@ def refund_decide(*, application: RefundApplication, approve: bool, acting_user=
 def refund_execute(*, application: RefundApplication, paid_on: datetime.date | None = None,
                    acting_user=None) -> Payment:
     """Post the refund as a reversing entry of the payment; returns the entry."""
-    application = _locked(application, [Status.APPROVED])
+    application = _locked(application, [Status.APPROVED], acting_user)
     payment = Payment.objects.select_for_update().get(pk=application.payment_id)
     if application.amount > standing_amount(payment):
         raise ValidationError(_("Less of the payment stands than the approved refund."))

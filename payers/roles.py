@@ -5,6 +5,8 @@ _REGISTRY = ("payers.person", "payers.organisation", "payers.activity", "payers.
 _RULES = ("payers.referencevalue", "payers.contributionrate", "payers.knpcode",
           "payers.penaltyrule")
 # The ledger and its workflows (payments are never changed nor deleted: reversals are "add").
+# Jobs that post money or rebuild a table have their own permission (recompute_arrear,
+# match_suspensepayment): head-office operators only, never the read-only roles.
 _LEDGER_READ = ("payers.payment", "payers.importrun", "payers.paymentreject", "payers.arrear",
                 "payers.refundapplication", "payers.suspensepayment")
 
@@ -15,7 +17,8 @@ ROLE_PERMISSIONS = {
         **{model: "view" for model in _LEDGER_READ},
         "payers.payment": "view,add",
         "payers.importrun": "view,add",
-        "payers.suspensepayment": "view,change",
+        "payers.suspensepayment": "view,change,match_suspensepayment",
+        "payers.arrear": "view,recompute_arrear",
         "payers.refundapplication": "view,add,change",
     },
     REGIONAL_OPERATOR: {

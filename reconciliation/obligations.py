@@ -5,10 +5,13 @@ An employer owes, for each employee and month it declared income for, the deduct
 that income (``reconciliation.terms``: the rate, the base capped at the schedule's
 maximum and raised to its minimum). ``payers.arrears`` compares them with the
 payments of that employer for that person and month, and charges the penalty for
-delay. Registered in ``ReconciliationConfig.ready`` (payers knows nothing of this app).
+delay. Contributed through ``payers.extensions.OBLIGATION_SOURCES`` (``arrear_obligations``
+below): payers knows nothing of this app and asks for one SELECT, it inserts the rows.
 Limitation: the cap is applied per employer (an employee's contributions across several
 employers are not summed against one cap).
 """
+
+from payers.extensions import ObligationSource
 
 from .models import Declaration
 from .terms import TermsError, employee_terms
@@ -27,31 +30,34 @@ def _terms_rows(periods):
     return rows
 
 
-def declared_obligations(cursor, *, periods):
-    """Insert the declared lines' expected 121/122 of ``periods`` into ``arrear_obligation``."""
+def declared_obligations(*, periods):
+    """``(sql, params)``: the declared lines' expected 121/122 for ``periods`` (person_id,
+    payer_code, period, kind, expected); ``("", [])`` when no schedule covers them."""
     rows = _terms_rows(periods)
     if not rows:
-        return
-    cursor.execute("DROP TABLE IF EXISTS arrear_declared_terms")
-    cursor.execute("CREATE TEMP TABLE arrear_declared_terms (period date, kind text, "
-                   "rate numeric(8,6), min_base numeric(14,2), max_base numeric(14,2))")
-    cursor.executemany("INSERT INTO arrear_declared_terms VALUES (%s, %s, %s, %s, %s)", rows)
-    capped = "CASE WHEN t.max_base IS NOT NULL AND d.income > t.max_base THEN t.max_base " \
-             "ELSE d.income END"
-    base = f"CASE WHEN t.min_base IS NOT NULL AND ({capped}) < t.min_base THEN t.min_base " \
-           f"ELSE ({capped}) END"
-    cursor.execute(f"""
-        INSERT INTO arrear_obligation (person_id, payer_code, period, kind, expected)
-        SELECT d.person_id, d.employer_bin, d.period, t.kind, ROUND(({base}) * t.rate, 2)
+        return "", []
+    # The month's terms as a VALUES list: typed once (a NULL bound is numeric, not text).
+    values = ", ".join(["(%s, %s, CAST(%s AS numeric), CAST(%s AS numeric), "
+                        "CAST(%s AS numeric))"] * len(rows))
+    capped = ("CASE WHEN t.max_base IS NOT NULL AND d.income > t.max_base THEN t.max_base "
+              "ELSE d.income END")
+    base = (f"CASE WHEN t.min_base IS NOT NULL AND ({capped}) < t.min_base THEN t.min_base "
+            f"ELSE ({capped}) END")
+    sql = f"""
+        WITH terms (period, kind, rate, min_base, max_base) AS (VALUES {values})
+        SELECT d.person_id AS person_id, d.employer_bin AS payer_code, d.period AS period,
+               t.kind AS kind, ROUND(({base}) * t.rate, 2) AS expected
         FROM {Declaration._meta.db_table} d
-        JOIN arrear_declared_terms t ON t.period = d.period
+        JOIN terms t ON t.period = d.period
         WHERE d.person_id IS NOT NULL AND d.income > 0
-    """)
-    cursor.execute("DROP TABLE arrear_declared_terms")
+    """
+    return sql, [value for row in rows for value in row]
 
 
-def _first_period():
+def first_declared_period():
     return Declaration.objects.order_by("period").values_list("period", flat=True).first()
 
 
-declared_obligations.first_period = _first_period
+arrear_obligations = [ObligationSource(
+    name="declared income (121/122)", select=declared_obligations,
+    first_period=first_declared_period)]

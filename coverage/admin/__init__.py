@@ -1,4 +1,6 @@
-"""Coverage admin: policy data, memberships and feeds, statuses, runs, reports."""
+"""Coverage admin: policy data, memberships and feeds, statuses, runs, reports.
 
-from . import computed, policy, reports  # noqa: F401
-from .panel import person_coverage_panel  # noqa: F401
+The person page's coverage section is ``panel.py`` (``payers.extensions.PERSON_PANELS``).
+"""
+
+from . import computed, policy, reports  # noqa: F401  (registers the model admins)

@@ -8,10 +8,16 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import TabularInline
 from unfold.decorators import action
 
-from osms.core.admin_mixins import OsmsModelAdmin, RegionScopedAdmin
+from osms.core.admin_mixins import (
+    OsmsModelAdmin,
+    OsmsTabularInline,
+    ReadOnlyAdminMixin,
+    RegionScopedAdmin,
+    confirmed_post,
+)
+from osms.core.admin_services import ServiceAdminMixin
 from osms.exports.admin import BackgroundExportMixin
 
 from .. import services
@@ -32,7 +38,7 @@ from .reports import uninsured_report_view
 
 
 @admin.register(CategoryMembership)
-class CategoryMembershipAdmin(BackgroundExportMixin, RegionScopedAdmin):
+class CategoryMembershipAdmin(ServiceAdminMixin, BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("person", "category", "starts_on", "ends_on", "source", "document")
     list_filter = ("category", "source", "person__region")
     search_fields = ("person__iin",)
@@ -40,21 +46,20 @@ class CategoryMembershipAdmin(BackgroundExportMixin, RegionScopedAdmin):
     list_select_related = ("person", "category")
     readonly_fields = ("feed_run", "changed_at")
 
-    def save_model(self, request, obj, form, change):
-        # The services check the region scope inside their transaction.
-        if change:
-            services.membership_end(membership=obj, ends_on=obj.ends_on, acting_user=request.user)
-            return
-        if obj.source == MembershipSource.TEMPORARY:
-            created = services.temporary_status_grant(
-                person=obj.person, category=obj.category, document=obj.document,
-                starts_on=obj.starts_on, acting_user=request.user)
-        else:
-            created = services.membership_create(
-                person=obj.person, category=obj.category, starts_on=obj.starts_on,
-                ends_on=obj.ends_on, document=obj.document, source=obj.source,
+    # The services check the region scope inside their transaction.
+    def service_create(self, request, values):
+        if values.get("source") == MembershipSource.TEMPORARY:
+            return services.temporary_status_grant(
+                person=values["person"], category=values["category"],
+                document=values.get("document", ""), starts_on=values.get("starts_on"),
                 acting_user=request.user)
-        obj.pk = created.pk
+        return services.membership_create(acting_user=request.user, **values)
+
+    def service_update(self, request, obj, changes):
+        return services.membership_update(membership=obj, acting_user=request.user, **changes)
+
+    def service_delete(self, request, obj):
+        services.membership_delete(membership=obj, acting_user=request.user)
 
 
 class FeedUploadForm(forms.Form):
@@ -63,7 +68,7 @@ class FeedUploadForm(forms.Form):
     file = forms.FileField(label=_("file (CSV)"))
 
 
-class RejectInline(TabularInline):
+class RejectInline(OsmsTabularInline):
     model = CategoryFeedReject
     extra = 0
     fields = ("row_number", "field", "reason", "raw")
@@ -133,19 +138,8 @@ class RiskFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(CoverageStatus)
-class CoverageStatusAdmin(ReadOnlyMixin, BackgroundExportMixin, RegionScopedAdmin):
+class CoverageStatusAdmin(ReadOnlyAdminMixin, BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("person", "insured", "basis", "valid_until", "category_code",
                     "last_paid_period", "as_of", "person__region")
     list_filter = (RiskFilter, "insured", "basis", "person__region")
@@ -166,14 +160,14 @@ class CoverageStatusAdmin(ReadOnlyMixin, BackgroundExportMixin, RegionScopedAdmi
 
 
 @admin.register(CoverageHistory)
-class CoverageHistoryAdmin(ReadOnlyMixin, BackgroundExportMixin, RegionScopedAdmin):
+class CoverageHistoryAdmin(ReadOnlyAdminMixin, BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("person", "changed_on", "reason", "insured", "basis", "valid_until", "run")
     list_filter = ("reason", "changed_on")
     search_fields = ("person__iin",)
     list_select_related = ("person",)
 
 
-class ChunkInline(TabularInline):
+class ChunkInline(OsmsTabularInline):
     model = RecomputeChunk
     extra = 0
     fields = ("lo", "hi", "done_at", "persons", "changed", "transitions")
@@ -183,7 +177,7 @@ class ChunkInline(TabularInline):
 
 
 @admin.register(RecomputeRun)
-class RecomputeRunAdmin(ReadOnlyMixin, OsmsModelAdmin):
+class RecomputeRunAdmin(ReadOnlyAdminMixin, OsmsModelAdmin):
     list_display = ("id", "on", "mode", "status", "progress", "persons", "changed",
                     "duration_seconds", "started_at", "finished_at")
     list_filter = ("mode", "status")
@@ -195,9 +189,10 @@ class RecomputeRunAdmin(ReadOnlyMixin, OsmsModelAdmin):
     def progress(self, obj):
         return obj.progress
 
+    # A job over the whole population: head office, with its own permission (coverage.roles).
     def has_start_permission(self, request):
-        return request.user.has_perm("coverage.view_recomputerun") and (
-            request.user.is_superuser or request.user.region_id is None)
+        return (request.user.has_perm("coverage.start_recomputerun")
+                and request.user.is_head_office)
 
     def _start(self, request, full):
         from ..tasks import recompute_statuses_task
@@ -210,10 +205,16 @@ class RecomputeRunAdmin(ReadOnlyMixin, OsmsModelAdmin):
 
     @action(description=_("Recompute now (incremental)"), url_path="start", icon="sync",
             permissions=["start"])
+    @confirmed_post(question=_("Recompute the statuses of the persons whose data changed "
+                               "since the last run?"), confirm_label=_("Recompute"))
     def start_incremental(self, request):
         return self._start(request, full=False)
 
     @action(description=_("Recompute everyone"), url_path="start-full", icon="refresh",
             permissions=["start"])
+    @confirmed_post(question=_("Recompute the status of every person?"),
+                    details=[_("A full run reads the whole registry and ledger; it takes "
+                               "long on the national population.")],
+                    confirm_label=_("Recompute everyone"))
     def start_full(self, request):
         return self._start(request, full=True)

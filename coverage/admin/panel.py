@@ -1,11 +1,9 @@
-"""The coverage section of the person page (``payers.admin.PERSON_PANELS``)."""
+"""The coverage section of the person page (``payers.extensions.PERSON_PANELS``)."""
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-
-from payers.admin import PERSON_PANELS
 
 from ..facts import PolicyMissing
 from ..models import Basis, CoverageStatus
@@ -28,5 +26,4 @@ def person_coverage_panel(request, person):
     }, request=request) or _("No coverage data.")
 
 
-if person_coverage_panel not in PERSON_PANELS:
-    PERSON_PANELS.append(person_coverage_panel)
+person_panels = [person_coverage_panel]

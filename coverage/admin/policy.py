@@ -1,14 +1,13 @@
 """Admin of the policy data: categories with their terms, status policy, residency rules."""
 
 from django.contrib import admin
-from unfold.admin import TabularInline
 
-from osms.core.admin_mixins import OsmsModelAdmin
+from osms.core.admin_mixins import OsmsModelAdmin, OsmsTabularInline
 
 from ..models import BenefitCategory, CategoryTerm, ResidencyRule, StatusPolicy
 
 
-class CategoryTermInline(TabularInline):
+class CategoryTermInline(OsmsTabularInline):
     model = CategoryTerm
     extra = 0
     fields = ("valid_from", "valid_to", "payer", "partner", "documents", "legal_basis")

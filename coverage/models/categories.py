@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from osms.core import bounds
 from osms.core.changes import ChangeLocked
 from osms.core.dated import EffectiveDatedQuerySet, dates_ordered
 from osms.core.scoping import RegionScopedQuerySet
@@ -208,6 +209,18 @@ class CategoryMembership(ChangeLocked, models.Model):
         return f"{self.category.code}: {self.person_id} {self.starts_on}–{self.ends_on or '…'}"
 
     def clean(self):
+        # An operator's or a service's entry: dates within plausible bounds
+        # (osms.core.bounds); partner feeds check their rows without ``full_clean``.
+        errors = {}
+        for field, label, years_ahead in (
+                ("starts_on", _("The start date"), bounds.MAX_START_YEARS_AHEAD),
+                ("ends_on", _("The end date"), bounds.MAX_YEARS_AHEAD)):
+            problem = bounds.date_problem(getattr(self, field), label=label,
+                                          years_ahead=years_ahead)
+            if problem:
+                errors[field] = problem
+        if errors:
+            raise ValidationError(errors)
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The end date is before the start date.")})
         if self.source == MembershipSource.TEMPORARY and not self.document.strip():

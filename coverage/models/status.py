@@ -84,6 +84,8 @@ class RecomputeRun(models.Model):
     class Meta:
         verbose_name = _("status recomputation run")
         verbose_name_plural = _("status recomputation runs")
+        # Starting a run is a job over the whole population (coverage.roles).
+        permissions = [("start_recomputerun", _("Can start a status recomputation"))]
         ordering = ["-id"]
 
     def __str__(self):

@@ -8,6 +8,7 @@ from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationFo
 
 from .admin_mixins import OsmsModelAdmin
 from .models import Region, User
+from .scoping import user_region_id
 
 admin.site.unregister(Group)
 
@@ -25,9 +26,14 @@ class PermissionChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, permission):
         model = permission.content_type.model_class()
         action, _sep, _rest = permission.codename.partition("_")
-        if model is None or action not in ACTION_LABELS:
+        if model is None:
             return str(permission)
         meta = model._meta
+        custom = dict(meta.permissions).get(permission.codename)  # Meta.permissions, lazy
+        if custom:
+            return f"{meta.app_config.verbose_name} | {custom}"
+        if action not in ACTION_LABELS:
+            return str(permission)
         return f"{meta.app_config.verbose_name} | {ACTION_LABELS[action]}: {meta.verbose_name}"
 
 
@@ -61,6 +67,12 @@ class UserAdmin(TranslatedPermissionsMixin, BaseUserAdmin, OsmsModelAdmin):
     add_fieldsets = (
         (None, {"fields": ("username", "password1", "password2", "region", "groups")}),
     )
+
+    def get_queryset(self, request):
+        # A regional user sees (and picks, in user autocompletes) only their region's users.
+        queryset = super().get_queryset(request)
+        region_id = user_region_id(request.user)
+        return queryset if region_id is None else queryset.filter(region_id=region_id)
 
 
 @admin.register(Group)

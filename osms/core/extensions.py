@@ -37,7 +37,10 @@ class ExtensionPoint:
         found = []
         for config in project_app_configs():
             module_name = f"{config.name}.{self.module}"
-            if util.find_spec(module_name) is None:
+            try:
+                if util.find_spec(module_name) is None:
+                    continue
+            except ModuleNotFoundError:  # a dotted ``module`` whose parent is not a package
                 continue
             value = getattr(import_module(module_name), self.attribute, None)
             if value is None:

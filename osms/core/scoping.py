@@ -5,7 +5,7 @@
 - head office (no region) or superuser → everything;
 - a regional user → rows whose ``Model.region_lookup`` is the user's region.
 
-The admin mixin (``osms.core.admin``), the API base viewset (``osms.core.api``)
+The admin bases (``osms.core.admin_mixins``), the API base viewset (``osms.core.api``)
 and the selectors all call this, so a rule changed here changes everywhere.
 """
 

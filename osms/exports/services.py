@@ -2,7 +2,9 @@
 
 ``export_request`` is what the admin's Export button calls; it validates the
 list's filters, records an ``ExportJob`` and either runs it at once (small
-lists, ``EXPORTS_SYNC_MAX_ROWS``) or queues ``export_run_task``. Both paths
+lists, ``EXPORTS_SYNC_MAX_ROWS``) or hands it to the ``queue`` its caller gives
+(the view passes ``tasks.export_queue``: the tasks import this module, never the
+reverse). Both paths
 end in ``export_run``, which streams the list from a server-side cursor into
 the file and writes progress into the job row.
 """
@@ -69,8 +71,12 @@ def _file_name(job, extension):
     return f"{conf.directory()}/{job.user_id}/{token}/{title}-{stamp}.{extension}"
 
 
-def export_request(*, acting_user, model_admin, querystring, file_format, path="/"):
-    """Record an export of the list as ``acting_user`` sees it; run or queue it."""
+def export_request(*, acting_user, model_admin, querystring, file_format, path="/", queue=None):
+    """Record an export of the list as ``acting_user`` sees it; run or queue it.
+
+    ``queue(job_id)`` sends a large list's job to a worker and returns the task id; without
+    one (a command, a test) the job runs at once whatever its size.
+    """
     if file_format not in SINKS:
         raise ExportError(_("Unknown file format %(format)s.") % {"format": file_format})
     querystring = clean_querystring(querystring)
@@ -79,7 +85,7 @@ def export_request(*, acting_user, model_admin, querystring, file_format, path="
         raise PermissionDenied(_("You may not export this list."))
     queryset = changelist_queryset(model_admin, request)
     count, exact = bounded_count(queryset, limit=conf.sync_max_rows())
-    run_now = exact and count <= conf.sync_max_rows()
+    run_now = queue is None or (exact and count <= conf.sync_max_rows())
     with transaction.atomic():
         job = ExportJob.objects.create(
             user=acting_user,
@@ -93,18 +99,15 @@ def export_request(*, acting_user, model_admin, querystring, file_format, path="
             ran_synchronously=run_now,
         )
         if not run_now:
-            from .tasks import export_run_task
-
-            transaction.on_commit(lambda: _enqueue(job.pk, export_run_task))
+            transaction.on_commit(lambda: _record_task(job.pk, queue(job.pk)))
     if run_now:
         export_run(job_id=job.pk)
     job.refresh_from_db()
     return job
 
 
-def _enqueue(job_id, task):
-    result = task.delay(job_id)
-    ExportJob.objects.filter(pk=job_id, celery_task_id="").update(celery_task_id=result.id or "")
+def _record_task(job_id, task_id):
+    ExportJob.objects.filter(pk=job_id, celery_task_id="").update(celery_task_id=task_id or "")
 
 
 def _claim(job_id):

@@ -11,6 +11,12 @@ def export_run_task(job_id):
     services.export_run(job_id=job_id)
 
 
+def export_queue(job_id):
+    """Send one export to a worker; the task id (what ``services.export_request`` is given
+    as its ``queue``)."""
+    return export_run_task.delay(job_id).id
+
+
 @shared_task(name="exports.exports_cleanup", ignore_result=True)
 def exports_cleanup_task():
     """Hourly: delete expired files, close jobs whose worker died."""

@@ -29,6 +29,7 @@ from .changelist import (
 from .models import ExportJob
 from .selectors import export_download_url, export_job_of, export_progress
 from .services import export_request
+from .tasks import export_queue
 from .writers import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
 
@@ -53,6 +54,7 @@ def export_confirm_view(request, model_admin):
                 querystring=querystring,
                 file_format=request.POST.get("file_format", ExportJob.Format.XLSX),
                 path=list_url,
+                queue=export_queue,
             )
         except ExportError as exc:
             messages.error(request, str(exc))

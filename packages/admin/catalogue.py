@@ -2,9 +2,8 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import TabularInline
 
-from osms.core.admin_mixins import OsmsModelAdmin
+from osms.core.admin_mixins import OsmsModelAdmin, OsmsTabularInline
 
 from ..models import CareType, DiseaseList, DiseaseListItem, Icd10Code
 
@@ -43,7 +42,7 @@ class Icd10CodeAdmin(OsmsModelAdmin):
         return False
 
 
-class DiseaseListItemInline(TabularInline):
+class DiseaseListItemInline(OsmsTabularInline):
     model = DiseaseListItem
     extra = 0
     fields = ("number", "code", "name_ru", "name_kk", "name_en", "icd10_ranges")

@@ -1,4 +1,4 @@
-"""The package section of the person page (``payers.admin.PERSON_PANELS``): the version in
+"""The package section of the person page (``payers.extensions.PERSON_PANELS``): the version in
 force today and a link to the eligibility tool filled in for this person."""
 
 from django.urls import reverse
@@ -6,8 +6,6 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-
-from payers.admin import PERSON_PANELS
 
 from ..selectors import version_on
 
@@ -26,5 +24,4 @@ def person_package_panel(request, person):
     )
 
 
-if person_package_panel not in PERSON_PANELS:
-    PERSON_PANELS.append(person_package_panel)
+person_panels = [person_package_panel]

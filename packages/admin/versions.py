@@ -4,16 +4,15 @@ a version into a draft and publishing it.
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import TabularInline
 from unfold.decorators import action
 
-from osms.core.admin_mixins import OsmsModelAdmin
+from osms.core.admin_mixins import OsmsModelAdmin, OsmsTabularInline, confirmed_post
+from osms.core.errors import admin_call, form_call
 from payers.models import Citizenship
 
 from .. import services
@@ -25,7 +24,7 @@ from .forms import CompareForm, CopyVersionForm, EligibilityForm
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class PackageRuleInline(TabularInline):
+class PackageRuleInline(OsmsTabularInline):
     model = PackageRule
     extra = 0
     fields = ("order", "care_type", "disease_list", "funding_source", "entitlement",
@@ -71,15 +70,12 @@ class PackageVersionAdmin(OsmsModelAdmin):
         return self.has_add_permission(request)
 
     def has_publish_permission(self, request, object_id=None):
-        return self.has_change_permission(request)
+        # Publishing changes every eligibility answer from its date: its own permission.
+        return request.user.has_perm("packages.publish_packageversion")
 
     def _context(self, request, title, **extra):
         return {**self.admin_site.each_context(request), "title": title,
                 "opts": self.model._meta, **extra}
-
-    def _confirm(self, request, title, note):
-        return TemplateResponse(request, "packages/form.html", self._context(
-            request, title, form=None, note=note, submit=_("Confirm")))
 
     @action(description=_("Check eligibility"), url_path="eligibility", icon="fact_check",
             permissions=["view"])
@@ -124,16 +120,12 @@ class PackageVersionAdmin(OsmsModelAdmin):
     @action(description=_("Copy as a new version"), url_path="copy", icon="content_copy",
             permissions=["copy"])
     def copy_version(self, request, object_id):
-        source = get_object_or_404(PackageVersion, pk=object_id)
+        source = scoped_version(request, object_id)
         form = CopyVersionForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            try:
-                copy = services.package_version_copy(source=source, acting_user=request.user,
-                                                     **form.cleaned_data)
-            except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
-            else:
+            copy = form_call(form, services.package_version_copy, source=source,
+                             acting_user=request.user, **form.cleaned_data)
+            if copy is not None:
                 messages.success(request, _("Draft version %(code)s created: edit its rules, "
                                             "then publish it.") % {"code": copy.code})
                 return redirect(reverse("admin:packages_packageversion_change", args=[copy.pk]))
@@ -143,29 +135,39 @@ class PackageVersionAdmin(OsmsModelAdmin):
 
     @action(description=_("Publish"), url_path="publish", icon="publish",
             permissions=["publish"])
+    @confirmed_post(
+        question=lambda model_admin, request, object_id: _("Publish version %(code)s?") % {
+            "code": scoped_version(request, object_id).code},
+        details=[_("From its start date it answers eligibility checks; the open-ended "
+                   "version before it is closed the day before.")],
+        confirm_label=_("Publish"))
     def publish_version(self, request, object_id):
-        version = get_object_or_404(PackageVersion, pk=object_id)
-        if request.method != "POST":
-            return self._confirm(request, _("Publish version %(code)s?") % {"code": version.code},
-                                 _("From its start date it answers eligibility checks; the "
-                                   "open-ended version before it is closed the day before."))
-        try:
-            services.package_version_publish(version=version, acting_user=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Version %(code)s is published.") % {"code": version.code})
+        version = scoped_version(request, object_id)
+        admin_call(request, services.package_version_publish,
+                   _("Version %(code)s is published.") % {"code": version.code},
+                   version=version, acting_user=request.user)
         return redirect(reverse("admin:packages_packageversion_change", args=[version.pk]))
 
     @action(description=_("Withdraw"), url_path="unpublish", icon="unpublished",
             permissions=["publish"])
+    @confirmed_post(
+        question=lambda model_admin, request, object_id: _("Withdraw version %(code)s?") % {
+            "code": scoped_version(request, object_id).code},
+        details=[_("Its dates will answer no eligibility check until a version is "
+                   "published for them.")],
+        confirm_label=_("Withdraw"))
     def unpublish_version(self, request, object_id):
-        version = get_object_or_404(PackageVersion, pk=object_id)
-        if request.method != "POST":
-            return self._confirm(request, _("Withdraw version %(code)s?") % {"code": version.code},
-                                 _("Its dates will answer no eligibility check until a version "
-                                   "is published for them."))
-        services.package_version_unpublish(version=version, acting_user=request.user)
-        messages.warning(request, _("Version %(code)s no longer answers eligibility checks.")
-                         % {"code": version.code})
+        version = scoped_version(request, object_id)
+        if admin_call(request, services.package_version_unpublish, version=version,
+                      acting_user=request.user):
+            messages.warning(request, _("Version %(code)s no longer answers eligibility "
+                                        "checks.") % {"code": version.code})
         return redirect(reverse("admin:packages_packageversion_change", args=[version.pk]))
+
+
+def scoped_version(request, object_id):
+    """The version of a detail action; 404 for a missing or malformed id."""
+    try:
+        return PackageVersion.objects.get(pk=int(object_id))
+    except (ValueError, PackageVersion.DoesNotExist):
+        raise Http404(_("No such package version.")) from None

@@ -140,6 +140,8 @@ class PackageVersion(EffectiveDated, _Named):
         ordering = ["-valid_from"]
         verbose_name = _("package version")
         verbose_name_plural = _("package versions")
+        # Publishing changes every eligibility answer from its date (packages.roles).
+        permissions = [("publish_packageversion", _("Can publish and withdraw package versions"))]
         constraints = [dates_ordered("packageversion_dates_ordered")]
 
 

@@ -114,6 +114,8 @@ class SuspensePayment(models.Model):
     class Meta:
         verbose_name = _("payment in suspense")
         verbose_name_plural = _("payments in suspense")
+        # Matching posts money to the ledger: its own permission (payers.roles).
+        permissions = [("match_suspensepayment", _("Can match suspense payments and post them"))]
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(

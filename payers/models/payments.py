@@ -12,6 +12,8 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from osms.core import bounds
+from osms.core.locks import xact_lock
 from osms.core.scoping import RegionScopedQuerySet
 
 from .registry import Person
@@ -227,11 +229,24 @@ class Payment(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValidationError(_("A posted payment is immutable: post a reversing entry."))
-        from ..ledger import ledger_write_lock
-
         with transaction.atomic():
-            ledger_write_lock()
+            # The ledger's write lock (payers.ledger.settled_payment_watermark).
+            xact_lock("ledger_write", shared=True)
             super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("A posted payment cannot be deleted: post a reversing entry."))
+
+    def clean(self):
+        # A manual entry (the admin, payers.ledger): dates within plausible bounds
+        # (osms.core.bounds); bulk imports check their rows without ``full_clean``.
+        errors = {}
+        for field, label, kwargs in (
+                ("paid_on", _("The payment date"), {"not_future": True}),
+                ("period", _("The period"), {"years_ahead": bounds.MAX_START_YEARS_AHEAD})):
+            problem = bounds.date_problem(getattr(self, field), label=label,
+                                          earliest=bounds.EARLIEST_PAYMENT_DATE, **kwargs)
+            if problem:
+                errors[field] = problem
+        if errors:
+            raise ValidationError(errors)

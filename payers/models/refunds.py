@@ -96,6 +96,8 @@ class Arrear(models.Model):
     class Meta:
         verbose_name = _("arrear")
         verbose_name_plural = _("arrears and penalties")
+        # Rebuilding the table is a job, not an edit: its own permission (payers.roles).
+        permissions = [("recompute_arrear", _("Can recompute the arrears and penalties"))]
         ordering = ["-period", "person"]
         constraints = [
             models.UniqueConstraint(

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from osms.core import bounds
 from osms.core.changes import ChangeLocked
 from osms.core.dated import RegionScopedDatedQuerySet
 from osms.core.models import Region
@@ -94,10 +95,18 @@ class Person(ChangeLocked, models.Model):
     def clean(self):
         super().clean()
         self.derive_from_iin()
-        if self.death_date and self.birth_date and self.death_date < self.birth_date:
-            raise ValidationError(
-                {"death_date": _("The date of death is before the birth date in the IIN.")}
-            )
+        errors = {}
+        if self.birth_date and self.birth_date > bounds.today():
+            errors["iin"] = _("The IIN encodes a birth date in the future (%(day)s).") % {
+                "day": self.birth_date.strftime("%d.%m.%Y")}
+        death = bounds.date_problem(self.death_date, label=_("The date of death"),
+                                    not_future=True)
+        if death:
+            errors["death_date"] = death
+        elif self.death_date and self.birth_date and self.death_date < self.birth_date:
+            errors["death_date"] = _("The date of death is before the birth date in the IIN.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Organisation(models.Model):

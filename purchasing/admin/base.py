@@ -1,8 +1,11 @@
 """Shared admin helpers: service errors as messages, read-only inlines."""
 
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from unfold.admin import TabularInline
+
+from osms.core.admin_mixins import LogEntryHistoryMixin, OsmsTabularInline
+
+__all__ = ["LogEntryHistoryMixin", "ReadOnlyInline", "report", "validation_messages"]
 
 
 def report(request, func, success_message, **kwargs):
@@ -30,7 +33,7 @@ def validation_messages(exc):
     return _flatten(exc)
 
 
-class ReadOnlyInline(TabularInline):
+class ReadOnlyInline(OsmsTabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
@@ -43,13 +46,3 @@ class ReadOnlyInline(TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-class LogEntryHistoryMixin:
-    """For append-only audit rows without HistoricalRecords: Django's own history page
-    (simple-history's would fail on a model it does not track)."""
-
-    object_history_template = "admin/object_history.html"
-
-    def history_view(self, request, object_id, extra_context=None):
-        return admin.ModelAdmin.history_view(self, request, object_id, extra_context)

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import TabularInline
 
+from osms.core.admin_mixins import OsmsTabularInline as TabularInline  # scoped rows and choices
 from osms.core.admin_mixins import RegionScopedAdmin
 from osms.exports.admin import BackgroundExportMixin
 

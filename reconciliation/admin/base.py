@@ -1,14 +1,5 @@
-"""Admin bases of this app."""
+"""Admin bases of this app (the history mixin is core's; the old name is kept for imports)."""
 
-from django.contrib import admin
+from osms.core.admin_mixins import LogEntryHistoryMixin as PlainHistoryMixin
 
-
-class PlainHistoryMixin:
-    """Django's own history page (admin log) for models without simple-history tables.
-
-    Bulk-written tables keep run records and events instead of history rows;
-    SimpleHistoryAdmin's page would fail on them.
-    """
-
-    def history_view(self, request, object_id, extra_context=None):
-        return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+__all__ = ["PlainHistoryMixin"]

@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import TabularInline
 from unfold.decorators import action
 
 from osms.core.admin_mixins import OsmsModelAdmin, RegionScopedAdmin
+from osms.core.admin_mixins import OsmsTabularInline as TabularInline  # scoped rows and choices
 from osms.exports.admin import BackgroundExportMixin
 
 from ..importer import declarations_import

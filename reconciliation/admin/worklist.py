@@ -8,9 +8,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import TabularInline
 from unfold.decorators import action
 
+from osms.core.admin_mixins import OsmsTabularInline as TabularInline  # scoped rows and choices
 from osms.core.admin_mixins import RegionScopedAdmin
 from osms.core.scoping import user_region_id
 from osms.exports.admin import BackgroundExportMixin

@@ -70,7 +70,7 @@ def test_operator_copies_and_publishes_2027_in_the_admin(hq_client):
     assert confirm.status_code == 200
     draft.refresh_from_db()
     assert draft.is_published is False  # a GET only asks for confirmation
-    hq_client.post(BASE + f"{draft.pk}/publish/")
+    hq_client.post(BASE + f"{draft.pk}/publish/", {"confirmed": "yes"})
     draft.refresh_from_db()
     v2026.refresh_from_db()
     assert draft.is_published is True
@@ -118,3 +118,28 @@ def test_person_page_links_to_the_eligibility_tool(hq_client, hq_operator, rf, m
     page = hq_client.get(BASE + f"eligibility/?iin={person.iin}&date=2026-05-01")
     assert page.context["form"].initial == {"iin": person.iin, "date": "2026-05-01"}
     assert hq_client.get(f"/admin/payers/person/{person.pk}/change/").status_code == 200
+
+
+@pytest.mark.parametrize("role", ["auditor", "analyst", "almaty_operator"])
+@pytest.mark.parametrize("step", ["publish", "unpublish"])
+def test_publishing_is_refused_to_other_roles(client, db, role, step, request):
+    draft = PackageVersion.objects.get(code="2026")
+    client.force_login(request.getfixturevalue(role))
+    assert client.get(BASE + f"{draft.pk}/{step}/").status_code == 403
+    assert client.post(BASE + f"{draft.pk}/{step}/", {"confirmed": "yes"}).status_code == 403
+    draft.refresh_from_db()
+    assert draft.is_published is True
+
+
+def test_an_unconfirmed_post_only_asks(hq_client):
+    v2026 = PackageVersion.objects.get(code="2026")
+    assert hq_client.post(BASE + f"{v2026.pk}/unpublish/").status_code == 200
+    v2026.refresh_from_db()
+    assert v2026.is_published is True
+    assert hq_client.post(BASE + f"{v2026.pk}/unpublish/", {"confirmed": "yes"}).status_code == 302
+    v2026.refresh_from_db()
+    assert v2026.is_published is False
+
+
+def test_a_malformed_version_id_is_404(hq_client):
+    assert hq_client.get(BASE + "abc/publish/").status_code == 404

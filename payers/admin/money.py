@@ -6,22 +6,27 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
-from osms.core.admin_mixins import OsmsModelAdmin, RegionScopedAdmin
+from osms.core.admin_mixins import (
+    OsmsModelAdmin,
+    ReadOnlyAdminMixin,
+    RegionScopedAdmin,
+    confirmed_post,
+)
+from osms.core.errors import form_call
 from osms.core.models import Region
 from osms.exports.admin import BackgroundExportMixin
 
-from . import refunds
-from .admin_ledger import ReadOnlyMixin, errors_of, form_page
-from .api_contributions import parse_period
-from .calculator import CalculationError, calculate
-from .models import (
+from .. import refunds
+from ..api_contributions import parse_period
+from ..calculator import CalculationError, calculate
+from ..models import (
     Arrear,
     ContributionRate,
     KnpCode,
@@ -31,6 +36,7 @@ from .models import (
     ReferenceValue,
     RefundApplication,
 )
+from .common import form_page, scoped_object
 
 
 class ConfirmedMixin:
@@ -162,29 +168,26 @@ class RefundApplicationAdmin(BackgroundExportMixin, RegionScopedAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
+        # Applications change only through the workflow steps below. A ValidationError
+        # shows on the re-displayed form (OsmsModelAdmin).
         if change:
             return
         data = form.cleaned_data
-        try:
-            saved = refunds.refund_apply(
-                payment=data["payment"], applicant_code=data["applicant_code"],
-                amount=data["amount"], reason=data["reason"],
-                submitted_on=data["submitted_on"], acting_user=request.user)
-        except ValidationError as exc:
-            raise PermissionDenied(errors_of(exc)) from exc
+        saved = refunds.refund_apply(
+            payment=data["payment"], applicant_code=data["applicant_code"],
+            amount=data["amount"], reason=data["reason"],
+            submitted_on=data["submitted_on"], acting_user=request.user)
         obj.pk = saved.pk
 
-    def _step(self, request, object_id, form_class, title, run):
-        application = get_object_or_404(self.get_queryset(request), pk=object_id)
+    def _step(self, request, object_id, form_class, title, service):
+        """One workflow step: its form, then ``service(application=…, **form data)``."""
+        application = scoped_object(self, request, object_id)
         if not self.has_change_permission(request, application):
             raise PermissionDenied
         form = form_class(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            try:
-                run(application, form.cleaned_data)
-            except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, errors_of(exc))
-            else:
+            if form_call(form, service, application=application, acting_user=request.user,
+                         **form.cleaned_data):
                 self.message_user(request, _("Saved."), messages.SUCCESS)
                 return redirect(reverse("admin:payers_refundapplication_change",
                                         args=[application.pk]))
@@ -197,22 +200,18 @@ class RefundApplicationAdmin(BackgroundExportMixin, RegionScopedAdmin):
             permissions=["refund_step"])
     def record_consent(self, request, object_id):
         return self._step(request, object_id, ConsentForm, _("Consent of the person paid for"),
-                          lambda a, d: refunds.refund_consent(application=a,
-                                                              acting_user=request.user, **d))
+                          refunds.refund_consent)
 
     @action(description=_("Decide"), url_path="decide", icon="gavel",
             permissions=["refund_step"])
     def decide(self, request, object_id):
         return self._step(request, object_id, DecisionForm, _("Decision"),
-                          lambda a, d: refunds.refund_decide(application=a,
-                                                             acting_user=request.user, **d))
+                          refunds.refund_decide)
 
     @action(description=_("Refund"), url_path="execute", icon="payments",
             permissions=["refund_step"])
     def execute(self, request, object_id):
-        return self._step(request, object_id, ExecuteForm, _("Refund"),
-                          lambda a, d: refunds.refund_execute(application=a,
-                                                              acting_user=request.user, **d))
+        return self._step(request, object_id, ExecuteForm, _("Refund"), refunds.refund_execute)
 
 
 class DebtFilter(admin.SimpleListFilter):
@@ -231,7 +230,7 @@ class DebtFilter(admin.SimpleListFilter):
 
 
 @admin.register(Arrear)
-class ArrearAdmin(ReadOnlyMixin, BackgroundExportMixin, RegionScopedAdmin):
+class ArrearAdmin(ReadOnlyAdminMixin, BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("person", "payer_code", "period", "kind", "expected", "paid", "debt",
                     "due_on", "days_overdue", "penalty", "as_of")
     list_filter = (DebtFilter, "kind", "period", "person__region")
@@ -244,14 +243,18 @@ class ArrearAdmin(ReadOnlyMixin, BackgroundExportMixin, RegionScopedAdmin):
                       "days_overdue", "penalty", "as_of"]
     actions_list = ["recompute"]
 
+    # A rebuild of the whole table: head office, with its own permission (payers.roles).
     def has_recompute_permission(self, request):
-        return request.user.has_perm("payers.view_arrear") and (
-            request.user.is_superuser or request.user.region_id is None)
+        return request.user.has_perm("payers.recompute_arrear") and request.user.is_head_office
 
     @action(description=_("Recompute as of today"), url_path="recompute", icon="sync",
             permissions=["recompute"])
+    @confirmed_post(question=_("Recompute every arrear and penalty as of today?"),
+                    details=[_("The arrears table is rebuilt in the background; the list "
+                               "shows the previous state until the job ends.")],
+                    confirm_label=_("Recompute"))
     def recompute(self, request):
-        from .tasks import arrears_recompute_task
+        from ..tasks import arrears_recompute_task
 
         arrears_recompute_task.delay()
         self.message_user(request, _("The arrears are being recomputed."), messages.SUCCESS)

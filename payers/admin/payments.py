@@ -6,69 +6,29 @@ deleted here; reversals, matches and returns go through the services.
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
-from osms.core.admin_mixins import OsmsModelAdmin, RegionScopedAdmin
+from osms.core.admin_mixins import (
+    LogEntryHistoryMixin,
+    OsmsModelAdmin,
+    ReadOnlyAdminMixin,
+    RegionScopedAdmin,
+    confirmed_post,
+)
+from osms.core.errors import admin_call, form_call
 from osms.exports.admin import BackgroundExportMixin
 
-from . import ledger
-from .admin import PERSON_PANELS
-from .imports import import_run_create
-from .models import ImportRun, Payment, PaymentReject, SuspensePayment
-
-
-class PlainHistoryMixin:
-    """Django's own history page (admin log) for models without simple-history records."""
-
-    def history_view(self, request, object_id, extra_context=None):
-        return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
-
-
-class ReadOnlyMixin(PlainHistoryMixin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-def form_page(model_admin, request, form, *, title, intro="", submit=None, help_text=""):
-    context = {**model_admin.admin_site.each_context(request), "form": form,
-               "opts": model_admin.opts, "title": title, "intro": intro, "submit": submit,
-               "help": help_text}
-    return TemplateResponse(request, "payers/form_page.html", context)
-
-
-def errors_of(exc):
-    return "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-
-
-def person_payments_panel(request, person):
-    """The person page's payments section: the last 12 payments and the arrears."""
-    from django.db.models import Sum
-
-    from .models import Arrear
-
-    arrears = Arrear.objects.filter(person=person).aggregate(
-        debt=Sum("debt"), penalty=Sum("penalty"))
-    as_of = Arrear.objects.filter(person=person).values_list("as_of", flat=True).first()
-    return render_to_string("payers/person_payments_panel.html", {
-        "payments": person.payments.order_by("-period", "-id")[:12],
-        "debt": arrears["debt"], "penalty": arrears["penalty"], "as_of": as_of})
-
-
-PERSON_PANELS.append(person_payments_panel)
+from .. import ledger
+from ..imports import import_run_create
+from ..models import ImportRun, Payment, PaymentReject, Person, SuspensePayment
+from .common import form_page, scoped_object
 
 
 class PaymentForm(forms.ModelForm):
@@ -86,7 +46,7 @@ class ReverseForm(forms.Form):
 
 
 @admin.register(Payment)
-class PaymentAdmin(PlainHistoryMixin, BackgroundExportMixin, RegionScopedAdmin):
+class PaymentAdmin(LogEntryHistoryMixin, BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("id", "iin", "payer_code", "period", "kind", "knp", "amount", "paid_on",
                     "document_no", "reverses", "posted_at")
     list_filter = ("kind", "knp", "period", "person__region")
@@ -114,15 +74,13 @@ class PaymentAdmin(PlainHistoryMixin, BackgroundExportMixin, RegionScopedAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
+        # A ValidationError shows on the re-displayed form (OsmsModelAdmin).
         data = form.cleaned_data
-        try:
-            saved = ledger.payment_post(
-                person=data["person"], payer_code=data["payer_code"], period=data["period"],
-                knp=data["knp"], amount=data["amount"], paid_on=data["paid_on"],
-                document_no=data["document_no"], note=data.get("note", ""),
-                acting_user=request.user)
-        except ValidationError as exc:
-            raise PermissionDenied(errors_of(exc)) from exc
+        saved = ledger.payment_post(
+            person=data["person"], payer_code=data["payer_code"], period=data["period"],
+            knp=data["knp"], amount=data["amount"], paid_on=data["paid_on"],
+            document_no=data["document_no"], note=data.get("note", ""),
+            acting_user=request.user)
         obj.pk = saved.pk
 
     def has_reverse_payment_permission(self, request, obj=None):
@@ -131,16 +89,13 @@ class PaymentAdmin(PlainHistoryMixin, BackgroundExportMixin, RegionScopedAdmin):
     @action(description=_("Reverse"), url_path="reverse", icon="undo",
             permissions=["reverse_payment"])
     def reverse_payment(self, request, object_id):
-        payment = get_object_or_404(self.get_queryset(request), pk=object_id)
+        payment = scoped_object(self, request, object_id)
         form = ReverseForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            try:
-                entry = ledger.payment_reverse(
-                    payment=payment, amount=form.cleaned_data["amount"],
-                    reason=form.cleaned_data["reason"], acting_user=request.user)
-            except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, errors_of(exc))
-            else:
+            entry = form_call(form, ledger.payment_reverse, payment=payment,
+                              amount=form.cleaned_data["amount"],
+                              reason=form.cleaned_data["reason"], acting_user=request.user)
+            if entry is not None:
                 self.message_user(request, _("Reversing entry #%(id)s posted.")
                                   % {"id": entry.pk}, messages.SUCCESS)
                 return redirect(reverse("admin:payers_payment_change", args=[entry.pk]))
@@ -155,7 +110,7 @@ class UploadForm(forms.Form):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(PlainHistoryMixin, OsmsModelAdmin):
+class ImportRunAdmin(LogEntryHistoryMixin, OsmsModelAdmin):
     list_display = ("id", "file_name", "source", "status", "progress", "rows_total", "loaded",
                     "duplicates", "rejected", "suspense", "duration", "created_by",
                     "created_at")
@@ -197,7 +152,7 @@ class ImportRunAdmin(PlainHistoryMixin, OsmsModelAdmin):
         return redirect("admin:payers_importrun_upload")
 
     def upload_view(self, request):
-        from .tasks import payment_import_task
+        from ..tasks import payment_import_task
 
         if not self.has_add_permission(request):
             raise PermissionDenied
@@ -219,7 +174,7 @@ class ImportRunAdmin(PlainHistoryMixin, OsmsModelAdmin):
 
 
 @admin.register(PaymentReject)
-class PaymentRejectAdmin(ReadOnlyMixin, BackgroundExportMixin, OsmsModelAdmin):
+class PaymentRejectAdmin(ReadOnlyAdminMixin, BackgroundExportMixin, OsmsModelAdmin):
     list_display = ("import_run", "line_no", "reason", "payer_id", "iin", "period", "knp",
                     "amount", "paid_on", "document_no")
     list_filter = ("reason", "import_run")
@@ -250,15 +205,16 @@ class SuspensePaymentAdmin(BackgroundExportMixin, OsmsModelAdmin):
 
     @admin.display(description=_("IIN registered"), boolean=True)
     def registered(self, obj):
-        from .models import Person
-
         return Person.objects.filter(iin=obj.iin).exists()
 
-    @admin.action(description=_("Match to the person registered under the IIN"),
-                  permissions=["change"])
-    def match_selected(self, request, queryset):
-        from .models import Person
+    # Matching posts money to the ledger: its own permission (payers.roles), never a
+    # read-only role's.
+    def has_match_permission(self, request, obj=None):
+        return request.user.has_perm("payers.match_suspensepayment")
 
+    @admin.action(description=_("Match to the person registered under the IIN"),
+                  permissions=["match"])
+    def match_selected(self, request, queryset):
         done = 0
         for suspense in queryset.filter(status=SuspensePayment.Status.OPEN):
             person = Person.objects.filter(iin=suspense.iin).first()
@@ -266,16 +222,17 @@ class SuspensePaymentAdmin(BackgroundExportMixin, OsmsModelAdmin):
                 self.message_user(request, _("IIN %(iin)s is not in the registry yet.")
                                   % {"iin": suspense.iin}, messages.WARNING)
                 continue
-            ledger.suspense_match(suspense=suspense, person=person, acting_user=request.user)
-            done += 1
+            if admin_call(request, ledger.suspense_match, suspense=suspense, person=person,
+                          acting_user=request.user) is not None:
+                done += 1
         self.message_user(request, _("%(n)d payments matched and posted.") % {"n": done},
                           messages.SUCCESS)
 
-    def has_match_all_registered_permission(self, request):
-        return request.user.has_perm("payers.change_suspensepayment")
-
     @action(description=_("Match every registered IIN"), url_path="match-registered",
-            icon="link", permissions=["match_all_registered"])
+            icon="link", permissions=["match"])
+    @confirmed_post(question=_("Post every open suspense payment whose IIN is now in the "
+                               "registry to that person?"),
+                    confirm_label=_("Match and post"))
     def match_all_registered(self, request):
         count = ledger.suspense_match_registered(acting_user=request.user)
         self.message_user(request, _("%(n)d payments matched and posted.") % {"n": count},
@@ -288,20 +245,13 @@ class SuspensePaymentAdmin(BackgroundExportMixin, OsmsModelAdmin):
     @action(description=_("Return to the payer"), url_path="return", icon="undo",
             permissions=["return_to_payer"])
     def return_to_payer(self, request, object_id):
-        suspense = get_object_or_404(SuspensePayment, pk=object_id)
+        suspense = scoped_object(self, request, object_id)
         form = ReturnForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            try:
-                ledger.suspense_return(suspense=suspense, note=form.cleaned_data["note"],
-                                       acting_user=request.user)
-            except ValidationError as exc:
-                form.add_error(None, errors_of(exc))
-            else:
+            if form_call(form, ledger.suspense_return, suspense=suspense,
+                         note=form.cleaned_data["note"], acting_user=request.user):
                 self.message_user(request, _("Marked as returned to the payer."),
                                   messages.SUCCESS)
                 return redirect("admin:payers_suspensepayment_changelist")
         return form_page(self, request, form, title=_("Return %(s)s") % {"s": suspense},
                          submit=_("Return"))
-
-
-__all__ = ["ReadOnlyMixin", "errors_of", "form_page"]
