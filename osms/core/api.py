@@ -8,13 +8,19 @@ another region (NetBox's pattern).
 """
 
 from django.db import transaction
-from rest_framework import viewsets
-from rest_framework.exceptions import PermissionDenied
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
 
-from .drf import IdCursorPagination, ModelPermissions
+from .drf import IdCursorPagination, ModelPermissions, TokenRateThrottle
 from .scoping import object_in_scope, scope_queryset
+from .security import lockout_message
 
-__all__ = ["IdCursorPagination", "ModelPermissions", "RegionScopedViewSet"]
+__all__ = ["IdCursorPagination", "ModelPermissions", "RegionScopedViewSet", "TokenView"]
 
 METHOD_ACTIONS = {
     "GET": "view",
@@ -45,3 +51,29 @@ class RegionScopedViewSet(viewsets.ModelViewSet):
         with transaction.atomic():
             serializer.save()
             self._check_saved_in_scope(serializer.instance, "change")
+
+
+class TokenView(ObtainAuthToken):
+    """``POST /api/v1/auth/token/``: a token for a username and password.
+
+    Throttled per client address (``token`` rate) and guarded by the login lockout: after
+    ``LOGIN_FAILURE_LIMIT`` failures for one username from one address the pair answers 429
+    with the lockout message until the cool-off ends or an administrator unlocks it.
+    """
+
+    throttle_classes = [TokenRateThrottle]
+
+    @extend_schema(request=AuthTokenSerializer, responses={
+        200: inline_serializer("Token", {"token": serializers.CharField()}),
+        400: OpenApiResponse(description="Wrong username or password."),
+        429: OpenApiResponse(description="Locked out or throttled."),
+    })
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        valid = serializer.is_valid()
+        if getattr(request, "axes_locked_out", False):
+            return Response({"detail": lockout_message()}, status=429)
+        if not valid:
+            raise ValidationError(serializer.errors)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})

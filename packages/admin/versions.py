@@ -18,7 +18,12 @@ from payers.models import Citizenship
 
 from .. import services
 from ..compare import compare_versions, comparison_xlsx
-from ..eligibility import EligibilityError, check_eligibility
+from ..eligibility import (
+    EligibilityError,
+    check_eligibility,
+    may_check_eligibility,
+    subject_in_scope,
+)
 from ..models import CareType, PackageRule, PackageVersion
 from .forms import CompareForm, CopyVersionForm, EligibilityForm
 
@@ -81,12 +86,20 @@ class PackageVersionAdmin(OsmsModelAdmin):
         return TemplateResponse(request, "packages/form.html", self._context(
             request, title, form=None, note=note, submit=_("Confirm")))
 
+    def has_eligibility_permission(self, request, object_id=None):
+        return may_check_eligibility(request.user)
+
     @action(description=_("Check eligibility"), url_path="eligibility", icon="fact_check",
-            permissions=["view"])
+            permissions=["eligibility"])
     def eligibility_tool(self, request):
         initial = {key: request.GET[key] for key in ("iin", "date") if key in request.GET}
         form = EligibilityForm(request.POST or None, initial=initial)
         result = None
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            if not subject_in_scope(user=request.user, iin=data["iin"]):
+                # The status API's 404: another region and "not registered" look the same.
+                form.add_error("iin", _("No person with this IIN in your region."))
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
