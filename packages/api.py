@@ -5,9 +5,9 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from osms.core.drf import ScopedRateThrottle
 from payers.validators import iin_problem
 
 from .eligibility import (

@@ -20,7 +20,10 @@ from .drf import IdCursorPagination, ModelPermissions, TokenRateThrottle
 from .scoping import object_in_scope, scope_queryset
 from .security import lockout_message
 
-__all__ = ["IdCursorPagination", "ModelPermissions", "RegionScopedViewSet", "TokenView"]
+__all__ = [
+    "IdCursorPagination", "ModelPermissions", "RegionScopedReadOnlyViewSet",
+    "RegionScopedViewSet", "TokenView",
+]
 
 METHOD_ACTIONS = {
     "GET": "view",
@@ -33,7 +36,7 @@ METHOD_ACTIONS = {
 }
 
 
-class RegionScopedViewSet(viewsets.ModelViewSet):
+class RegionScopedMixin:
     def get_queryset(self):
         action = METHOD_ACTIONS.get(self.request.method, "view")
         return scope_queryset(super().get_queryset(), self.request.user, action)
@@ -51,6 +54,15 @@ class RegionScopedViewSet(viewsets.ModelViewSet):
         with transaction.atomic():
             serializer.save()
             self._check_saved_in_scope(serializer.instance, "change")
+
+
+class RegionScopedViewSet(RegionScopedMixin, viewsets.ModelViewSet):
+    """Read and write; narrow the verbs with ``http_method_names`` (the schema follows)."""
+
+
+class RegionScopedReadOnlyViewSet(RegionScopedMixin, viewsets.ReadOnlyModelViewSet):
+    """List and detail only (plus the ``@action`` routes a viewset declares): no create,
+    update or delete is routed, so the schema advertises no operation that answers 405."""
 
 
 class TokenView(ObtainAuthToken):
