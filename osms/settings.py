@@ -250,6 +250,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "osms.core.drf.error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "DiscrepancyStatusEnum": "reconciliation.models.discrepancies.Discrepancy.Status",
     },

@@ -28,3 +28,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
 ]
+
+handler404 = "osms.core.api.api_not_found"
+handler500 = "osms.core.api.api_server_error"

@@ -89,3 +89,23 @@ class TokenView(ObtainAuthToken):
             raise ValidationError(serializer.errors)
         token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key})
+
+
+def api_not_found(request, exception):
+    """``handler404``: a JSON body under /api/ (clients parse JSON), the admin's page elsewhere."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)
+
+
+def api_server_error(request):
+    """``handler500``: a JSON body under /api/ with no detail of the failure (it is logged)."""
+    from django.http import JsonResponse
+    from django.views.defaults import server_error
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Server error."}, status=500)
+    return server_error(request)

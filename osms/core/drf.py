@@ -64,3 +64,39 @@ class SchemaAccess(permissions.BasePermission):
         if getattr(settings, "API_SCHEMA_PUBLIC", False):
             return True
         return bool(request.user and request.user.is_authenticated)
+
+
+_ERROR_CODES = {
+    "400": "The request is invalid; the body names each field and the reason.",
+    "401": "Not signed in (no or a bad token).",
+    "403": "Signed in, but not allowed to do this.",
+    "404": "No such row (or one of another region), or an invalid page cursor.",
+    "409": "The row is referenced by others and cannot be deleted.",
+    "429": "Too many requests (throttled) or sign-in locked out.",
+}
+
+
+def error_responses(result, generator, request, public):
+    """drf-spectacular post-processing hook: every operation documents the error answers the
+    project's handlers give (``osms.core.errors.drf_exception_handler``, the throttles,
+    the JSON 404 of ``api_not_found``), with their JSON body."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = {
+        "type": "object",
+        "description": "{\"detail\": message} or {field: [messages]}",
+        "additionalProperties": True,
+    }
+    body = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path, item in result.get("paths", {}).items():
+        for method, operation in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            codes = ["400", "401", "403", "429"]
+            if "{" in path or method == "get":
+                codes.append("404")
+            if method == "delete":
+                codes.append("409")
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                responses.setdefault(code, {"description": _ERROR_CODES[code], "content": body})
+    return result
