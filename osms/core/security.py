@@ -5,7 +5,7 @@ Django 5.2 has no CSP of its own; the policy is ``settings.CONTENT_SECURITY_POLI
 """
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
@@ -41,3 +41,34 @@ def lockout_response(request, original_response=None, credentials=None):
         return JsonResponse({"detail": message}, status=429)
     return TemplateResponse(request, "osms/locked_out.html", {"message": message},
                             status=429).render()
+
+
+class RejectNulMiddleware:
+    """400 for a request whose query string, form fields or JSON body carry a NUL character.
+
+    PostgreSQL text cannot hold NUL: a ``?status=%00`` filter or a form field with one
+    otherwise reaches the database and fails there as a 500. No legitimate input has one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": _("Text may not contain NUL characters.")},
+                                    status=400)
+            return HttpResponseBadRequest(_("Text may not contain NUL characters."))
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request):
+        if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.path:
+            return True
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if request.method in ("POST", "PUT", "PATCH") and (
+                content_type.startswith("application/x-www-form-urlencoded")
+                or content_type.startswith("application/json")):
+            body = request.body  # small bodies only: uploads are multipart
+            return b"%00" in body or b"\\u0000" in body or b"\x00" in body
+        return False

@@ -116,3 +116,21 @@ def test_media_is_never_served(client, hq_operator, settings, tmp_path, debug):
     assert response.status_code == 404
     assert b"871008401427" not in b"".join(getattr(response, "streaming_content", [])
                                            or [response.content])
+
+
+def test_nul_characters_answer_400_not_500(client, hq_operator):
+    """Schemathesis found PATCH /api/v1/persons/<iin>/ with a NUL in a field → 500."""
+    from tests.factories import PersonFactory
+
+    person = PersonFactory()
+    api = APIClient()
+    api.force_authenticate(hq_operator)
+    response = api.patch(f"/api/v1/persons/{person.iin}/",
+                         "region=%C3%80%004&first_name=A%00B",
+                         content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert api.patch(f"/api/v1/persons/{person.iin}/", {"first_name": "A\x00B"},
+                     format="json").status_code == 400
+    client.force_login(hq_operator)
+    assert client.get("/admin/payers/person/", {"region__id__exact": "\x00"}).status_code == 400
+    assert client.get("/admin/payers/person/").status_code == 200
