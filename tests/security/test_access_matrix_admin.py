@@ -11,6 +11,7 @@ regional user with every permission so that only the region stops it):
 - an Almaty user never reaches an Astana row (403/404) and no page shows an Astana
   ИИН, БИН or name;
 - a GET never writes (the tables' write counters are compared before and after);
+- no page links a file under /media/ (uploads and exports are never served from there);
 - a confirmed POST to another region's row changes nothing.
 Holes being fixed in other branches are marked ``xfail(strict=True)`` per URL in
 ``tests/security/matrix/known.py``, so a fix turns them into failures until the mark goes.
@@ -93,6 +94,8 @@ def _check(route, data, signed_in):
                 problems.append(said)
             if writes:
                 problems.append(f"{said} wrote {writes}")
+            if b"/media/" in response.content:
+                problems.append(f"{said} links a file under /media/ (never served)")
             if regional and data.leaks(response.content):
                 problems.append(f"{said} shows Astana data {data.leaks(response.content)[:3]}")
             if where == "other" and status not in DENIED:
