@@ -22,7 +22,6 @@ from ..eligibility import (
     EligibilityError,
     check_eligibility,
     may_check_eligibility,
-    subject_in_scope,
 )
 from ..models import CareType, PackageRule, PackageVersion
 from .forms import CompareForm, CopyVersionForm, EligibilityForm
@@ -93,13 +92,8 @@ class PackageVersionAdmin(OsmsModelAdmin):
             permissions=["eligibility"])
     def eligibility_tool(self, request):
         initial = {key: request.GET[key] for key in ("iin", "date") if key in request.GET}
-        form = EligibilityForm(request.POST or None, initial=initial)
+        form = EligibilityForm(request.POST or None, initial=initial, user=request.user)
         result = None
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            if not subject_in_scope(user=request.user, iin=data["iin"]):
-                # The status API's 404: another region and "not registered" look the same.
-                form.add_error("iin", _("No person with this IIN in your region."))
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
