@@ -49,7 +49,7 @@ def signed_in(data, django_db_blocker):
         return clients(data)
 
 
-def test_every_model_has_rows(data):
+def test_every_model_has_rows(data, db):  # "db": ordered with the other db tests
     """A new model is covered without editing the matrix, if a row of it can be made."""
     missing = {model._meta.label_lower: data.failures.get(model._meta.label_lower, "no row")
                for (model, where), row in data.rows.items() if row is None}
