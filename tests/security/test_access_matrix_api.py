@@ -22,18 +22,10 @@ from osms.core.scoping import is_region_scoped
 from .matrix.checks import DENIED
 from .matrix.dataset import REGIONAL_USERS, shared_dataset
 from .matrix.known import marks_for
+from .matrix.routes import api_operations
 from .matrix.state import watch
 
-OPERATIONS = None
-
-
-def _operations():
-    from .matrix.routes import api_operations
-
-    return api_operations()
-
-
-OPERATIONS = _operations()
+OPERATIONS = api_operations()
 # A path parameter names the row it takes; these views have no queryset to tell.
 PARAMETER_MODELS = {"iin": "payers.Person", "bin": "payers.Organisation"}
 
