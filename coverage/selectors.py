@@ -59,6 +59,15 @@ def coverage_on(*, iin: str, on: datetime.date) -> CoverageResult | None:
     return person_coverage(person=person, on=on)
 
 
+def person_for_status(*, user, iin: str) -> Person | None:
+    """The person whose insured status ``user`` may learn: the coverage view permission and
+    the person's region in the user's scope (the status API and the eligibility check
+    answer alike). None otherwise, so "another region" and "not registered" look the same.
+    """
+    return (Person.objects.for_user(user, "view", permission_of=CoverageStatus)
+            .filter(iin=iin).first())
+
+
 def status_history(*, person: Person):
     return CoverageHistory.objects.filter(person=person).select_related("run").order_by(
         "-changed_on", "-id")

@@ -5,6 +5,7 @@ eagerly in-process, DEBUG on, Russian admin; scripts/quickstart adds a real work
 a filesystem broker (the "Quick start" block below).
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI / Redoc served from our static files (no CDN)
+    "axes",
     "import_export",
     "simple_history",
     "django_celery_beat",
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "osms.core.security.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "osms.core.middleware.FundLocaleMiddleware",
@@ -64,6 +67,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "osms.core.security.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "osms.urls"
@@ -97,6 +103,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://osms")}
+
+# The lockout backend first: it refuses a locked-out username+address before the password is
+# checked (django-axes).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -144,6 +157,43 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Addresses or networks of the reverse proxy in front of gunicorn. X-Forwarded-For is believed
+# only on connections from these (osms/core/clientip.py): throttles and the login lockout key
+# on the real client, and a client rotating the header changes nothing.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# Login lockout (django-axes): after LOGIN_FAILURE_LIMIT failed sign-ins for one username from
+# one address, that pair is refused for LOGIN_LOCKOUT_MINUTES (admin login and the API token
+# alike). Unlock sooner: `manage.py axes_reset_username <username>` (README, "Security").
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "osms.core.clientip.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "osms.core.security.lockout_response"
+AXES_VERBOSE = False
+
+# Content-Security-Policy (osms/core/security.py). Scripts only from our own static files
+# (Unfold's Alpine.js evaluates its attribute expressions, hence 'unsafe-eval'); the admin's
+# inline style attributes need 'unsafe-inline' for styles; no framing, no plugins.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'unsafe-eval'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+
+# The OpenAPI schema and its docs page: open to anybody only in DEBUG (or when this says so);
+# in production they need a signed-in user.
+API_SCHEMA_PUBLIC = env.bool("API_SCHEMA_PUBLIC", default=DEBUG)
 
 # --- Celery ------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -197,9 +247,21 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "osms.core.errors.drf_exception_handler",
+    # Every endpoint is throttled: these by default, stricter scopes on the public ones.
+    # Clients are told apart by osms.core.clientip (X-Forwarded-For only from TRUSTED_PROXIES);
+    # NUM_PROXIES=0 keeps DRF's own classes from believing the header at all.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "osms.core.drf.AnonRateThrottle",
+        "osms.core.drf.UserRateThrottle",
+    ],
+    "NUM_PROXIES": 0,
     "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_ANON_THROTTLE", default="30/min"),
+        "user": env("API_USER_THROTTLE", default="6000/min"),
         "public": env("API_PUBLIC_THROTTLE", default="60/min"),
         "partner": env("API_PARTNER_THROTTLE", default="6000/min"),
+        "eligibility": env("API_ELIGIBILITY_THROTTLE", default="600/min"),
+        "token": env("API_TOKEN_THROTTLE", default="20/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -209,9 +271,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The docs page works without internet: its assets come from drf-spectacular-sidecar.
+    "SERVE_PERMISSIONS": ["osms.core.drf.SchemaAccess"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "osms.core.drf.error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "DiscrepancyStatusEnum": "reconciliation.models.discrepancies.Discrepancy.Status",
     },
@@ -241,7 +308,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "axes": {"level": "WARNING"},  # a lockout is a warning; each sign-in is not news
+    },
 }
 
 # --- Exports (osms.exports, see docs/exports.md) --------------------------------

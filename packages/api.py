@@ -1,22 +1,27 @@
 """REST endpoints: the eligibility check and the care catalogue."""
 
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .eligibility import EligibilityError, check_eligibility
+from osms.core.drf import ScopedRateThrottle
+from payers.validators import iin_problem
+
+from .eligibility import (
+    EligibilityError,
+    check_eligibility,
+    may_check_eligibility,
+    subject_in_scope,
+)
 from .models import CareType
 
 
 class CanCheckEligibility(permissions.BasePermission):
-    """Any user who may view package versions may ask the engine."""
-
     def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated
-                    and user.has_perm("packages.view_packageversion"))
+        return may_check_eligibility(request.user)
 
 
 class EligibilityInput(serializers.Serializer):
@@ -50,16 +55,30 @@ class EligibilityAPI(APIView):
     """Is this care covered for this person on this date, and by ГОБМП or ОСМС?
 
     400 names the field and the reason: unknown care code, malformed ICD-10 code,
-    a date outside every published package version, an invalid ИИН.
+    a date outside every published package version, an invalid ИИН. Answered as the
+    status API answers: 403 without the coverage view permission, 404 for an ИИН not in
+    the registry or of another region; throttled (``eligibility`` rate).
     """
 
     permission_classes = [CanCheckEligibility]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "eligibility"
 
-    @extend_schema(request=EligibilityInput, responses={200: EligibilityOutput})
+    @extend_schema(request=EligibilityInput, responses={
+        200: EligibilityOutput,
+        404: OpenApiResponse(description="No person with this IIN in the caller's scope."),
+    })
     def post(self, request):
         given = EligibilityInput(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
+        iin = data["iin"].strip()
+        problem = iin_problem(iin)
+        if problem:
+            raise ValidationError({"iin": [str(problem)]})
+        # Like the status API: a person of another region and an unknown ИИН look the same.
+        if not subject_in_scope(user=request.user, iin=iin):
+            raise NotFound(_("No person with this IIN."))
         try:
             result = check_eligibility(iin=data["iin"], on=data["date"],
                                        care_type=data["care_type"], icd10=data["icd10"])

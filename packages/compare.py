@@ -9,8 +9,9 @@ the rules reference, so «arterial_hypertension» of the 2025 ГОБМП list an
 import io
 from dataclasses import dataclass
 
-import xlsxwriter
 from django.utils.translation import gettext as _
+
+from osms.core.workbooks import new_workbook
 
 from .models import CareType, Entitlement
 
@@ -116,7 +117,7 @@ def compare_versions(*, before, after):
 def comparison_xlsx(comparison):
     """The comparison as an Excel workbook (bytes): sheets «Care» and «Diseases»."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = new_workbook(buffer, {"in_memory": True})
     bold = book.add_format({"bold": True})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     a, b = comparison.before.code, comparison.after.code

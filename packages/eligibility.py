@@ -14,6 +14,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from osms.core.dated import in_force_q
+from osms.core.scoping import user_has_model_permission
 from payers.models import Citizenship
 from payers.selectors import registered_person
 from payers.validators import iin_problem
@@ -167,6 +168,23 @@ def rules_in_force(*, care_code, on):
         .prefetch_related("disease_list__items")
         .order_by("order")
     )
+
+
+def may_check_eligibility(user):
+    """The answer tells whether a person is insured, why, and their citizenship: whoever asks
+    needs the package view permission and the coverage one, as for the status API."""
+    from coverage.models import CoverageStatus
+
+    return (user_has_model_permission(user, PackageVersion, "view")
+            and user_has_model_permission(user, CoverageStatus, "view"))
+
+
+def subject_in_scope(*, user, iin):
+    """Is the person with this ИИН one whose status ``user`` may learn (registered, in the
+    user's region)? The status API's rule: another region and "not registered" look alike."""
+    from coverage.selectors import person_for_status
+
+    return person_for_status(user=user, iin=str(iin or "").strip()) is not None
 
 
 def check_eligibility(*, iin, on, care_type, icd10, insured=None):

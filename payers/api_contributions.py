@@ -9,9 +9,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from osms.core.drf import ScopedRateThrottle
 from osms.core.models import Region
 
 from .calculator import CalculationError, calculate, clean_income

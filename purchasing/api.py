@@ -8,12 +8,12 @@ explanations), protocols, contracts (with items) and execution acts. Writes:
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import permissions, serializers, status
+from rest_framework import permissions, serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from osms.core.api import RegionScopedViewSet
+from osms.core.api import RegionScopedReadOnlyViewSet, RegionScopedViewSet
 from osms.core.scoping import scope_queryset
 
 from . import services
@@ -204,14 +204,10 @@ class AdjustInput(serializers.Serializer):
     reason = serializers.CharField(min_length=10)
 
 
-class AllocationLineViewSet(ServiceActionMixin, RegionScopedViewSet):
+class AllocationLineViewSet(ServiceActionMixin, RegionScopedReadOnlyViewSet):
     queryset = AllocationLine.objects.select_related("provider")
     serializer_class = LineSerializer
-    http_method_names = [*READ, "post"]
     service_actions = ("adjust",)
-
-    def create(self, request, *args, **kwargs):
-        return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
 
     @action(detail=True, methods=["post"])
     def adjust(self, request, pk=None):
@@ -228,14 +224,10 @@ class VoteInput(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ProtocolViewSet(ServiceActionMixin, RegionScopedViewSet):
+class ProtocolViewSet(ServiceActionMixin, RegionScopedReadOnlyViewSet):
     queryset = Protocol.objects.select_related("campaign")
     serializer_class = ProtocolSerializer
-    http_method_names = [*READ, "post"]
     service_actions = ("vote", "approve")
-
-    def create(self, request, *args, **kwargs):
-        return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
 
     @action(detail=True, methods=["post"])
     def vote(self, request, pk=None):

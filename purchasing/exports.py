@@ -5,10 +5,11 @@ import logging
 from decimal import Decimal
 from pathlib import Path
 
-import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
+
+from osms.core.workbooks import new_workbook
 
 from .explain import explain_line
 from .services.allocations import protocol_tally
@@ -73,7 +74,7 @@ def columns():
 def protocol_xlsx(protocol):
     content = protocol_content(protocol)
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = new_workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet(_("Protocol")[:31])
     bold = book.add_format({"bold": True})
     money = book.add_format({"num_format": "#,##0.00"})

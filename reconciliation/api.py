@@ -4,10 +4,10 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import permissions, serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import MethodNotAllowed, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from osms.core.api import RegionScopedViewSet
+from osms.core.api import RegionScopedReadOnlyViewSet
 from osms.core.scoping import scope_queryset
 
 from . import services
@@ -16,7 +16,8 @@ from .models import CollectionSummary, Discrepancy
 
 class DiscrepancySerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="kato", read_only=True)
-    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True,
+                                            allow_null=True)
 
     class Meta:
         model = Discrepancy
@@ -36,18 +37,7 @@ class CanChangeDiscrepancy(permissions.BasePermission):
         return request.user.has_perm("reconciliation.change_discrepancy")
 
 
-class ReadOnlyScoped(RegionScopedViewSet):
-    def create(self, request, *args, **kwargs):
-        raise MethodNotAllowed(request.method)
-
-    def update(self, request, *args, **kwargs):
-        raise MethodNotAllowed(request.method)
-
-    def destroy(self, request, *args, **kwargs):
-        raise MethodNotAllowed(request.method)
-
-
-class DiscrepancyViewSet(ReadOnlyScoped):
+class DiscrepancyViewSet(RegionScopedReadOnlyViewSet):
     queryset = Discrepancy.objects.select_related("region", "assignee").order_by("id")
     serializer_class = DiscrepancySerializer
     filterset_fields = ["period", "status", "type", "kind", "employer_bin", "iin"]
@@ -89,7 +79,7 @@ class CollectionSummarySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CollectionSummaryViewSet(ReadOnlyScoped):
+class CollectionSummaryViewSet(RegionScopedReadOnlyViewSet):
     queryset = CollectionSummary.objects.select_related("region").order_by("id")
     serializer_class = CollectionSummarySerializer
     filterset_fields = ["period", "payer_type"]

@@ -9,10 +9,11 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
-import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
+
+from osms.core.workbooks import new_workbook
 
 from .models import DiscrepancyType
 from .models.discrepancies import ContributionKind
@@ -107,7 +108,7 @@ def notice_pdf(notice):
 def notice_xlsx(notice):
     """The notice's lines as an Excel sheet (bytes)."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
+    workbook = new_workbook(buffer, {"constant_memory": True, "in_memory": True})
     sheet = workbook.add_worksheet(notice.number[:31])
     bold = workbook.add_format({"bold": True})
     money = workbook.add_format({"num_format": "# ##0.00"})
@@ -135,7 +136,7 @@ def summary_xlsx(rows):
     from payers.models import PaymentKind
 
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
+    workbook = new_workbook(buffer, {"constant_memory": True, "in_memory": True})
     sheet = workbook.add_worksheet(_("Collections")[:31])
     bold = workbook.add_format({"bold": True})
     money = workbook.add_format({"num_format": "# ##0.00"})

@@ -2,13 +2,13 @@
 
 import io
 
-import xlsxwriter
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from osms.core.models import Region
+from osms.core.workbooks import new_workbook
 
 from ..selectors import PAYER_TYPES, uninsured_by_region_and_payer_type
 
@@ -32,7 +32,7 @@ def report_rows(*, user, on):
 
 def uninsured_report_xlsx(rows):
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = new_workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet(_("Uninsured")[:31])
     bold = book.add_format({"bold": True})
     labels = payer_type_labels()

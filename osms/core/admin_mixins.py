@@ -27,7 +27,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
@@ -42,6 +41,7 @@ from .scoping import (
     scope_queryset,
     user_region_id,
 )
+from .workbooks import SafeCSV, SafeXLSX
 
 
 def scoped_choices(related, request):
@@ -212,7 +212,8 @@ class OsmsModelAdmin(ScopedChoicesMixin, SimpleHistoryAdmin, ModelAdmin):
 class OsmsImportExportAdmin(ImportExportModelAdmin, OsmsModelAdmin):
     """Import with a dry-run preview and per-row errors; CSV and XLSX only."""
 
-    formats = (base_formats.CSV, base_formats.XLSX)
+    # Text stays text in what the admin exports (osms/core/workbooks.py).
+    formats = (SafeCSV, SafeXLSX)
     import_form_class = ImportForm
     export_form_class = ExportForm
 

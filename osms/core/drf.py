@@ -1,7 +1,9 @@
 """DRF defaults named in settings (kept apart from viewsets to avoid an import cycle)."""
 
-from rest_framework import permissions
+from rest_framework import permissions, throttling
 from rest_framework.pagination import CursorPagination
+
+from .clientip import client_ip
 
 
 class ModelPermissions(permissions.DjangoModelPermissions):
@@ -21,3 +23,80 @@ class IdCursorPagination(CursorPagination):
     ordering = "id"
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+
+class _ClientIpMixin:
+    """Anonymous callers are told apart by ``client_ip`` (X-Forwarded-For only from our
+    proxy), never by a header the caller may rotate."""
+
+    def get_ident(self, request):
+        return client_ip(request)
+
+
+class AnonRateThrottle(_ClientIpMixin, throttling.AnonRateThrottle):
+    """Default for anonymous callers (``anon`` rate), per client address."""
+
+
+class UserRateThrottle(_ClientIpMixin, throttling.UserRateThrottle):
+    """Default for signed-in callers (``user`` rate), per user."""
+
+
+class ScopedRateThrottle(_ClientIpMixin, throttling.ScopedRateThrottle):
+    """A view's own rate (``throttle_scope``): per user, or per client address."""
+
+
+class TokenRateThrottle(_ClientIpMixin, throttling.SimpleRateThrottle):
+    """The token endpoint: per client address, whatever username is tried."""
+
+    scope = "token"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class SchemaAccess(permissions.BasePermission):
+    """The OpenAPI schema and docs: anybody when ``API_SCHEMA_PUBLIC`` (DEBUG by default),
+    else a signed-in user."""
+
+    def has_permission(self, request, view):
+        from django.conf import settings
+
+        if getattr(settings, "API_SCHEMA_PUBLIC", False):
+            return True
+        return bool(request.user and request.user.is_authenticated)
+
+
+_ERROR_CODES = {
+    "400": "The request is invalid; the body names each field and the reason.",
+    "401": "Not signed in (no or a bad token).",
+    "403": "Signed in, but not allowed to do this.",
+    "404": "No such row (or one of another region), or an invalid page cursor.",
+    "409": "The row is referenced by others and cannot be deleted.",
+    "429": "Too many requests (throttled) or sign-in locked out.",
+}
+
+
+def error_responses(result, generator, request, public):
+    """drf-spectacular post-processing hook: every operation documents the error answers the
+    project's handlers give (``osms.core.errors.drf_exception_handler``, the throttles,
+    the JSON 404 of ``api_not_found``), with their JSON body."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = {
+        "type": "object",
+        "description": "{\"detail\": message} or {field: [messages]}",
+        "additionalProperties": True,
+    }
+    body = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path, item in result.get("paths", {}).items():
+        for method, operation in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            codes = ["400", "401", "403", "429"]
+            if "{" in path or method == "get":
+                codes.append("404")
+            if method == "delete":
+                codes.append("409")
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                responses.setdefault(code, {"description": _ERROR_CODES[code], "content": body})
+    return result

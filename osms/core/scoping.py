@@ -40,10 +40,14 @@ def user_has_model_permission(user, model, action):
     return action == "view" and user.has_perm(permission_codename(model, "change"))
 
 
-def scope_queryset(queryset, user, action="view"):
-    """Filter any queryset of a region-owned model to what ``user`` may ``action``."""
+def scope_queryset(queryset, user, action="view", *, permission_of=None):
+    """Filter any queryset of a region-owned model to what ``user`` may ``action``.
+
+    ``permission_of`` names another model whose permission gates the rows (the status
+    check shows persons to whoever may view coverage statuses, in their region).
+    """
     model = queryset.model
-    if not user_has_model_permission(user, model, action):
+    if not user_has_model_permission(user, permission_of or model, action):
         return queryset.none()
     region_id = user_region_id(user)
     if region_id is None or not is_region_scoped(model):
@@ -71,5 +75,5 @@ def object_region_id(obj):
 
 
 class RegionScopedQuerySet(models.QuerySet):
-    def for_user(self, user, action="view"):
-        return scope_queryset(self, user, action)
+    def for_user(self, user, action="view", *, permission_of=None):
+        return scope_queryset(self, user, action, permission_of=permission_of)

@@ -17,13 +17,15 @@ from django.db.models.functions import Cast, Concat, Left
 from django.db.models.lookups import In
 from django.utils import timezone
 
+from osms.core.workbooks import FORMULA_START
+
 from . import conf
 from .columns import BOOLEAN, DATETIME, TEXT
 from .exports_sql import copy_csv_sql
 
 # A related table up to this size is turned into a CASE (regions, kinds, codes…).
 SMALL_RELATED_ROWS = 2000
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # as writers._FORMULA_START
+_FORMULA_START = FORMULA_START
 _NULL = Value(None, output_field=TextField())
 
 

@@ -11,6 +11,8 @@ import re
 
 from django.utils import timezone
 
+from osms.core.workbooks import FORMULA_START
+
 from . import conf
 from .columns import BOOLEAN, DATETIME, TEXT
 from .xlsx import XlsxStreamWriter
@@ -19,7 +21,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 # A csv cell starting with one of these is read as a formula by spreadsheets.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = FORMULA_START
 _FORMULA_LINE = re.compile("(?:^|\n)[=+\\-@\t\r]")
 
 

@@ -3,6 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from payers.validators import iin_problem
+
+from ..eligibility import subject_in_scope
 from ..models import CareType, PackageVersion
 
 
@@ -17,6 +20,20 @@ class EligibilityForm(forms.Form):
     icd10 = forms.CharField(label=_("ICD-10 code"), max_length=10)
     insured = forms.ChoiceField(label=_("insured status"), choices=INSURED_CHOICES,
                                 required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_iin(self):
+        iin = self.cleaned_data["iin"].strip()
+        problem = iin_problem(iin)
+        if problem:
+            raise forms.ValidationError(problem)
+        if not subject_in_scope(user=self.user, iin=iin):
+            # The status API's 404: another region and "not registered" look the same.
+            raise forms.ValidationError(_("No person with this IIN in your region."))
+        return iin
 
     def insured_value(self):
         value = self.cleaned_data.get("insured")

@@ -17,7 +17,11 @@ from payers.models import Citizenship
 
 from .. import services
 from ..compare import compare_versions, comparison_xlsx
-from ..eligibility import EligibilityError, check_eligibility
+from ..eligibility import (
+    EligibilityError,
+    check_eligibility,
+    may_check_eligibility,
+)
 from ..models import CareType, PackageRule, PackageVersion
 from .forms import CompareForm, CopyVersionForm, EligibilityForm
 
@@ -77,11 +81,14 @@ class PackageVersionAdmin(OsmsModelAdmin):
         return {**self.admin_site.each_context(request), "title": title,
                 "opts": self.model._meta, **extra}
 
+    def has_eligibility_permission(self, request, object_id=None):
+        return may_check_eligibility(request.user)
+
     @action(description=_("Check eligibility"), url_path="eligibility", icon="fact_check",
-            permissions=["view"])
+            permissions=["eligibility"])
     def eligibility_tool(self, request):
         initial = {key: request.GET[key] for key in ("iin", "date") if key in request.GET}
-        form = EligibilityForm(request.POST or None, initial=initial)
+        form = EligibilityForm(request.POST or None, initial=initial, user=request.user)
         result = None
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data

@@ -1,4 +1,4 @@
-"""Makers of one region-owned reconciliation row, for tests/test_region_matrix.py."""
+"""Makers of one region-owned reconciliation row (for the access matrix)."""
 
 import datetime
 from decimal import Decimal
