@@ -7,13 +7,7 @@ passes, the strict mark fails, and the lead removes the entry at merge.
 import pytest
 from django.contrib import admin
 
-_GET_STARTS_JOBS = ("owner: writepath1 (issue 17.2): a GET starts the job and writes; "
-                    "needs confirmed_post and a permission")
-KNOWN = {
-    "coverage_recomputerun_start_full": _GET_STARTS_JOBS,
-    "coverage_recomputerun_start_incremental": _GET_STARTS_JOBS,
-    "payers_arrear_recompute": _GET_STARTS_JOBS,
-}
+KNOWN = {}
 
 # simple-history's "history/<id>/" form view is routed for every OsmsModelAdmin
 # (osms/core/admin_mixins.py) and answers 500 on a model it does not track.
