@@ -108,9 +108,12 @@ REQUEST_EXPORT = """
 from django.contrib import admin
 from osms.core.models import User
 from osms.exports.services import export_request
+from osms.exports.tasks import export_queue
 from payers.models import Person
 job = export_request(acting_user=User.objects.get(username="{user}"),
-                     model_admin=admin.site._registry[Person], querystring="", file_format="xlsx")
+                     model_admin=admin.site._registry[Person], querystring="", file_format="xlsx",
+                     queue=export_queue)
+job.refresh_from_db()
 print("JOB", job.pk, job.status, job.celery_task_id)
 """
 
