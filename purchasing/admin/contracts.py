@@ -1,17 +1,17 @@
 """Contracts, amendments, monthly acts, quality deductions; the execution monitoring page."""
 
-import datetime
-
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from osms.core.admin_mixins import RegionScopedAdmin
+from osms.core.admin_mixins import LogEntryHistoryMixin, RegionScopedAdmin, confirmed_post
+from osms.core.bounds import year_problem
+from osms.core.errors import admin_call, form_call
 from osms.exports.admin import BackgroundExportMixin
 
 from .. import selectors, services
@@ -22,7 +22,8 @@ from ..models import (
     ExecutionAct,
     QualityDeduction,
 )
-from .base import LogEntryHistoryMixin, ReadOnlyInline, report
+from .base import ReadOnlyInline
+from .campaigns import selection_question
 
 
 class ItemInline(ReadOnlyInline):
@@ -57,22 +58,40 @@ class ContractAdmin(BackgroundExportMixin, RegionScopedAdmin):
         return format_html('<a href="{}">{}</a>', url, _("Execution against plan"))
 
     @admin.action(description=_("Sign"), permissions=["change"])
+    @confirmed_post(question=selection_question(_(
+        "Sign %(n)d contracts today? Their volumes and sums become binding.")),
+        confirm_label=_("Sign"))
     def sign(self, request, queryset):
         for contract in queryset:
-            report(request, services.contract_sign, _("%(c)s: signed") % {"c": contract.number},
-                   contract=contract, signed_on=timezone.localdate(), acting_user=request.user)
+            admin_call(request, services.contract_sign,
+                       _("%(c)s: signed") % {"c": contract.number}, contract=contract,
+                       signed_on=timezone.localdate(), acting_user=request.user)
 
     def get_urls(self):
         return [path("monitoring/", self.admin_site.admin_view(self.monitoring_view),
                      name="purchasing_contract_monitoring"), *super().get_urls()]
 
+    def _year(self, request):
+        """The ``?year=`` asked for; a bad one is said and the current year shown."""
+        this_year = timezone.localdate().year
+        asked = request.GET.get("year")
+        if not asked:
+            return this_year
+        try:
+            year = int(asked)
+        except ValueError:
+            problem = _("The year %(y)s is not a number.") % {"y": asked[:20]}
+        else:
+            problem = year_problem(year, label=_("The year"))
+        if problem:
+            messages.error(request, problem)
+            return this_year
+        return year
+
     def monitoring_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        try:
-            year = int(request.GET.get("year") or timezone.localdate().year)
-        except ValueError:
-            year = timezone.localdate().year
+        year = self._year(request)
         by_provider = selectors.execution_report(user=request.user, year=year)
         by_region = selectors.execution_report(user=request.user, year=year,
                                                group_by=("contract__region__name_ru",))
@@ -109,12 +128,9 @@ class AmendmentForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        item, volume = data.get("item"), data.get("new_volume")
-        if item is not None and volume is not None:
-            accepted = sum(a.amount_accepted for a in item.acts.all())
-            if item.unit_price * volume < accepted:
-                raise ValidationError({"new_volume": _("Below the sum already accepted (%(a)s).")
-                                       % {"a": accepted}})
+        if data.get("item") is not None:
+            form_call(self, services.amendment_check, item=data["item"],
+                      new_volume=data.get("new_volume"), reason=data.get("reason"))
         return data
 
 
@@ -139,25 +155,11 @@ class ActForm(forms.ModelForm):
         model = ExecutionAct
         fields = ("item", "period", "volume_delivered")
 
-    def clean_period(self):
-        period = self.cleaned_data["period"]
-        if period.day != 1:
-            raise ValidationError(_("A period is the first day of a month."))
-        return period
-
     def clean(self):
         data = super().clean()
-        item, period = data.get("item"), data.get("period")
-        if item is not None and period is not None:
-            if item.contract.status != Contract.Status.SIGNED:
-                raise ValidationError({"item": _("The contract is not signed.")})
-            if period.year != item.contract.year:
-                raise ValidationError({"period": _("Not a month of the contract year.")})
-            if item.acts.filter(period__gt=period).exists():
-                raise ValidationError({"period": _("Acts of later months exist.")})
-            if item.acts.filter(period=period).exclude(status="draft").exclude(
-                    pk=self.instance.pk).exists():
-                raise ValidationError({"period": _("This month's act is already approved.")})
+        if data.get("item") is not None and data.get("period") is not None:
+            form_call(self, services.act_check, item=data["item"],
+                      period=data["period"])
         return data
 
 
@@ -192,16 +194,21 @@ class ExecutionActAdmin(BackgroundExportMixin, RegionScopedAdmin):
         obj.pk = act.pk
 
     @admin.action(description=_("Approve: payment due"), permissions=["change"])
+    @confirmed_post(question=selection_question(_(
+        "Approve %(n)d acts? Their accepted sums become due for payment.")),
+        confirm_label=_("Approve"))
     def approve(self, request, queryset):
         for act in queryset:
-            report(request, services.act_approve, _("%(a)s: approved") % {"a": act},
-                   act=act, acting_user=request.user)
+            admin_call(request, services.act_approve, _("%(a)s: approved") % {"a": act},
+                       act=act, acting_user=request.user)
 
     @admin.action(description=_("Mark as paid today"), permissions=["change"])
+    @confirmed_post(question=selection_question(_(
+        "Mark %(n)d approved acts as paid today?")), confirm_label=_("Mark as paid"))
     def mark_paid(self, request, queryset):
         for act in queryset:
-            report(request, services.act_mark_paid, _("%(a)s: paid") % {"a": act},
-                   act=act, paid_on=datetime.date.today(), acting_user=request.user)
+            admin_call(request, services.act_mark_paid, _("%(a)s: paid") % {"a": act},
+                       act=act, paid_on=timezone.localdate(), acting_user=request.user)
 
 
 class DeductionForm(forms.ModelForm):
@@ -211,13 +218,9 @@ class DeductionForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        act, amount = data.get("act"), data.get("amount")
-        if act is not None and amount is not None:
-            if act.status != ExecutionAct.Status.DRAFT:
-                raise ValidationError({"act": _("The act is already approved.")})
-            if amount <= 0 or act.quality_deductions + amount > act.amount_accepted:
-                raise ValidationError({"amount": _(
-                    "A positive sum, at most the accepted sum less earlier deductions.")})
+        if data.get("act") is not None:
+            form_call(self, services.deduction_check, act=data["act"],
+                      amount=data.get("amount"))
         return data
 
 

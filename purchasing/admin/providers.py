@@ -6,7 +6,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 
-from osms.core.admin_mixins import OsmsModelAdmin, RegionScopedAdmin
+from osms.core.admin_mixins import (
+    OsmsModelAdmin,
+    ReadOnlyAdminMixin,
+    RegionScopedAdmin,
+    confirmed_post,
+)
+from osms.core.errors import admin_call
 from osms.exports.admin import BackgroundExportMixin
 
 from .. import services
@@ -22,7 +28,7 @@ from ..models import (
     RatingComponent,
     RatingScore,
 )
-from .base import LogEntryHistoryMixin, ReadOnlyInline, report
+from .base import ReadOnlyInline
 
 
 @admin.register(CoExecutionCap)
@@ -107,13 +113,21 @@ class ProviderAdmin(BackgroundExportMixin, RegionScopedAdmin):
         return format_html("<div>{} {}: <b>{}</b></div><table>{}</table>",
                            _("Score"), rating.year, rating.score, rows)
 
+    def save_model(self, request, obj, form, change):
+        services.provider_save(provider=obj, acting_user=request.user)
+
     @admin.action(description=_("Check the inclusion criteria"), permissions=["change"])
+    @confirmed_post(
+        question=lambda admin, request, queryset: _(
+            "Check the inclusion criteria of %(n)d providers today? Each is included in or "
+            "refused from the database of health subjects.") % {"n": queryset.count()},
+        confirm_label=_("Check"))
     def check_inclusion(self, request, queryset):
         today = timezone.localdate()
         for provider in queryset:
-            report(request, services.provider_check_inclusion,
-                   _("%(p)s: checked") % {"p": provider.name},
-                   provider=provider, on=today, acting_user=request.user)
+            admin_call(request, services.provider_check_inclusion,
+                       _("%(p)s: checked") % {"p": provider.name},
+                       provider=provider, on=today, acting_user=request.user)
 
 
 class RatingScoreInline(ReadOnlyInline):
@@ -135,18 +149,12 @@ class ProviderRatingAdmin(BackgroundExportMixin, RegionScopedAdmin):
 
 
 @admin.register(InclusionCheck)
-class InclusionCheckAdmin(LogEntryHistoryMixin, RegionScopedAdmin):
+class InclusionCheckAdmin(ReadOnlyAdminMixin, RegionScopedAdmin):
     list_display = ("provider", "checked_on", "included", "reason")
     list_filter = ("included", "provider__region")
     readonly_fields = ("provider", "checked_on", "included", "criteria_table", "reason",
                        "checked_by")
     exclude = ("criteria",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("criteria"))
     def criteria_table(self, obj):

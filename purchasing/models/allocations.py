@@ -5,10 +5,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from osms.core.bounds import check_fields
 from osms.core.scoping import RegionScopedQuerySet
 
 from .campaigns import MONEY, Application, Campaign
 from .commissions import Meeting
+from .limits import LONG_TEXT
 from .providers import Provider
 
 
@@ -116,6 +118,10 @@ class AllocationAdjustment(models.Model):
 
     def __str__(self):
         return f"{self.line.provider.name}: {self.old_volume} → {self.new_volume}"
+
+    def clean(self):
+        super().clean()
+        check_fields(self, texts={"reason": LONG_TEXT})
 
 
 class Protocol(models.Model):

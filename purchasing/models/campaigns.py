@@ -6,9 +6,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from osms.core.bounds import check_fields
 from osms.core.models import Region
 from osms.core.scoping import RegionScopedQuerySet
 
+from .limits import EVENT, LONG_TEXT, PLANNED, YEAR
 from .providers import Provider
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -68,6 +70,13 @@ class Campaign(models.Model):
 
     def clean(self):
         super().clean()
+        check_fields(self, years={"year": YEAR},
+                     dates={"announced_on": EVENT, "applications_deadline": PLANNED,
+                            "review_deadline": PLANNED})
+        if (self.review_deadline and self.applications_deadline
+                and self.review_deadline < self.applications_deadline):
+            raise ValidationError({"review_deadline": _(
+                "The review deadline is before the applications deadline.")})
         if self.commission_id and self.commission.region_id != self.region_id:
             raise ValidationError({"commission": _("The commission belongs to another region.")})
         if self.announced_on and self.applications_deadline < self.announced_on:
@@ -114,3 +123,7 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.provider.name}: {self.requested_volume}"
+
+    def clean(self):
+        super().clean()
+        check_fields(self, texts={"coexecutors": LONG_TEXT})

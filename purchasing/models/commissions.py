@@ -6,9 +6,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from osms.core.bounds import check_fields
 from osms.core.models import Region
 from osms.core.scoping import RegionScopedQuerySet
 
+from .limits import EVENT, LONG_TEXT
 from .rules import CommissionKind
 
 
@@ -56,6 +58,7 @@ class Commission(models.Model):
 
     def clean(self):
         super().clean()
+        check_fields(self, dates={"formed_on": EVENT})
         if self.kind == CommissionKind.REGIONAL and not self.region_id:
             raise ValidationError({"region": _("A regional commission needs its region.")})
         if self.kind == CommissionKind.REPUBLICAN and self.region_id:
@@ -127,6 +130,10 @@ class ConflictDeclaration(models.Model):
     def __str__(self):
         return f"{self.member.full_name} ↔ {self.provider.name}"
 
+    def clean(self):
+        super().clean()
+        check_fields(self, dates={"declared_on": EVENT}, texts={"nature": LONG_TEXT})
+
 
 class Meeting(models.Model):
     class Status(models.TextChoices):
@@ -155,6 +162,10 @@ class Meeting(models.Model):
     def __str__(self):
         return f"{self.commission} {self.held_on}"
 
+    def clean(self):
+        super().clean()
+        check_fields(self, dates={"held_on": EVENT})
+
 
 class Vote(models.Model):
     class Choice(models.TextChoices):
@@ -182,3 +193,7 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.member.full_name}: {self.get_choice_display()}"
+
+    def clean(self):
+        super().clean()
+        check_fields(self, texts={"comment": LONG_TEXT})

@@ -1,16 +1,17 @@
 """Purchase contracts: items by type of care, amendments, monthly acts, deductions."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from osms.core.bounds import check_fields
 from osms.core.models import Region
 from osms.core.scoping import RegionScopedQuerySet
 
 from .allocations import Protocol
 from .campaigns import MONEY
+from .limits import EVENT, LONG_TEXT, PLANNED, YEAR
 from .providers import Provider
 
 
@@ -46,6 +47,10 @@ class Contract(models.Model):
 
     def __str__(self):
         return f"№ {self.number} · {self.provider.name}"
+
+    def clean(self):
+        super().clean()
+        check_fields(self, years={"year": YEAR}, dates={"signed_on": EVENT})
 
 
 class ContractItem(models.Model):
@@ -107,6 +112,10 @@ class ContractAmendment(models.Model):
     def __str__(self):
         return f"{self.contract.number} / {self.number}"
 
+    def clean(self):
+        super().clean()
+        check_fields(self, dates={"signed_on": EVENT}, texts={"reason": LONG_TEXT})
+
 
 class ExecutionAct(models.Model):
     """A month's delivered volume for an item and what the Fund pays for it.
@@ -153,8 +162,8 @@ class ExecutionAct(models.Model):
 
     def clean(self):
         super().clean()
-        if self.period and self.period.day != 1:
-            raise ValidationError({"period": _("A period is the first day of a month.")})
+        # The month rules (first day, the contract's year, in order) are act_check's.
+        check_fields(self, dates={"period": PLANNED, "paid_on": EVENT})
 
 
 class QualityDeduction(models.Model):
@@ -180,3 +189,7 @@ class QualityDeduction(models.Model):
 
     def __str__(self):
         return f"{self.indicator}: {self.amount}"
+
+    def clean(self):
+        super().clean()
+        check_fields(self, texts={"reason": LONG_TEXT})

@@ -9,10 +9,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from osms.core.bounds import check_fields
 from osms.core.models import Region
 from osms.core.scoping import RegionScopedQuerySet
 from payers.validators import validate_bin
 
+from .limits import EVENT, HAPPENED, VALID_UNTIL, YEAR
 from .rules import Locality, RatingComponent
 
 KATO_VALIDATOR = RegexValidator(r"^\d{9}$", _("A KATO code has 9 digits."))
@@ -71,6 +73,7 @@ class Provider(models.Model):
 
     def clean(self):
         super().clean()
+        check_fields(self, dates={"accredited_until": VALID_UNTIL})
         if self.organisation_id:
             org = self.organisation
             if org.kind != "provider":
@@ -104,6 +107,12 @@ class ProviderLicence(models.Model):
     def __str__(self):
         return f"{self.number}: {self.care_type}"
 
+    def clean(self):
+        super().clean()
+        check_fields(self, dates={"issued_on": HAPPENED, "valid_until": VALID_UNTIL})
+        if self.issued_on and self.valid_until and self.valid_until < self.issued_on:
+            raise ValidationError({"valid_until": _("The licence ends before it was issued.")})
+
     def valid_on(self, on):
         return self.issued_on <= on and (self.valid_until is None or self.valid_until >= on)
 
@@ -131,6 +140,10 @@ class ProviderCapacity(models.Model):
     def __str__(self):
         return f"{self.care_type} {self.year}: {self.annual_volume}"
 
+    def clean(self):
+        super().clean()
+        check_fields(self, years={"year": YEAR})
+
 
 class ProviderBeds(models.Model):
     """Beds by profile, as approved by the local executive body."""
@@ -153,6 +166,10 @@ class ProviderBeds(models.Model):
 
     def __str__(self):
         return f"{self.profile}: {self.beds}"
+
+    def clean(self):
+        super().clean()
+        check_fields(self, dates={"approved_on": HAPPENED})
 
 
 class InclusionCheck(models.Model):
@@ -203,6 +220,10 @@ class ProviderRating(models.Model):
 
     def __str__(self):
         return f"{self.provider.name} {self.year}: {self.score}"
+
+    def clean(self):
+        super().clean()
+        check_fields(self, years={"year": YEAR}, dates={"computed_on": EVENT})
 
 
 class RatingScore(models.Model):
