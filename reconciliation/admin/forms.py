@@ -32,7 +32,7 @@ def parse_period(value):
 
 
 class PeriodForm(forms.Form):
-    period = forms.CharField(label=_("Period (YYYY-MM)"), max_length=10)
+    period = forms.CharField(label=_("Period (YYYY-MM)"))
 
     def clean_period(self):
         return parse_period(self.cleaned_data["period"])
