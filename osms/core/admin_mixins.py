@@ -8,7 +8,9 @@ this mixin covers all of them (see STYLE.md, "One region scope").
 from functools import wraps
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -84,6 +86,14 @@ class RegionScopedAdminMixin:
         super().save_model(request, obj, form, change)
 
 
+def refuse_nul(params):
+    """A NUL character can be in no filter (PostgreSQL refuses it in any string): raise the
+    admin's own "bad filter" error (a redirect with ?e=1), not let it become a server error."""
+    if any("\x00" in key or any("\x00" in value for value in values)
+           for key, values in params.lists()):
+        raise IncorrectLookupParameters(_("A filter contains a NUL character."))
+
+
 class OsmsModelAdmin(SimpleHistoryAdmin, ModelAdmin):
     """Base for every admin of ours: Unfold look, history, no full COUNT."""
 
@@ -103,9 +113,17 @@ class OsmsModelAdmin(SimpleHistoryAdmin, ModelAdmin):
         return "simple_history/object_history.html" if self._tracks_history() else None
 
     def history_view(self, request, object_id, extra_context=None):
+        try:  # /admin/app/model/abc/history/: no such object, not a server error
+            self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            raise Http404(_("No such object.")) from None
         if self._tracks_history():
             return super().history_view(request, object_id, extra_context)
         return super(SimpleHistoryAdmin, self).history_view(request, object_id, extra_context)
+
+    def get_changelist_instance(self, request):
+        refuse_nul(request.GET)
+        return super().get_changelist_instance(request)
 
 
 class OsmsImportExportAdmin(ImportExportModelAdmin, OsmsModelAdmin):

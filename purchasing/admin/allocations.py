@@ -121,7 +121,8 @@ class AllocationAdmin(BackgroundExportMixin, RegionScopedAdmin):
     def _handle_post(self, request, run, protocol):
         action = request.POST.get("action")
         if action == "adjust":
-            line = run.lines.filter(pk=request.POST.get("line") or None).first()
+            line_id = request.POST.get("line", "")
+            line = run.lines.filter(pk=line_id).first() if line_id.isdigit() else None
             if line is None:
                 messages.error(request, _("No such line in this allocation."))
                 return

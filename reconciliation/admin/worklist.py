@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
@@ -180,7 +179,7 @@ class EmployerNoticeAdmin(ReadOnlyAdminMixin, BackgroundExportMixin, RegionScope
     actions_row = ["download_pdf"]
 
     def _notice(self, request, object_id):
-        return get_object_or_404(self.get_queryset(request), pk=object_id)
+        return self.get_object(request, object_id)  # 404: missing, malformed, another region
 
     @action(description=_("PDF"), url_path="pdf", icon="picture_as_pdf")
     def download_pdf(self, request, object_id):
