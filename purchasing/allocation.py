@@ -1,4 +1,4 @@
-"""Automated allocation of a campaign's volume among eligible applicants (DOMAIN.md §7).
+"""Automated allocation of a campaign's volume among eligible applicants (docs/domain.md §7).
 
 A pure module: no database, no clock, no randomness. The same ``Campaign``
 facts and ``Candidate`` list (in any order) always give the same ``Share`` list.

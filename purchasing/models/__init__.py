@@ -1,4 +1,4 @@
-"""Purchasing models (DOMAIN.md §7), split by subject."""
+"""Purchasing models (docs/domain.md §7), split by subject."""
 
 from .allocations import Allocation, AllocationAdjustment, AllocationLine, Protocol
 from .campaigns import Application, Campaign

@@ -15,7 +15,7 @@ from .rules import CommissionKind
 
 
 class MemberBody(models.TextChoices):
-    """Bodies commission members come from (DOMAIN.md §7)."""
+    """Bodies commission members come from (docs/domain.md §7)."""
 
     FUND = "fund", _("Social Health Insurance Fund")
     HEALTH_DEPARTMENT = "health_department", _("Regional health department")

@@ -2,7 +2,7 @@
 
 One ``Declaration`` is one employer's declared figures for one employee and one
 month: income paid, ОСМС deductions (КНП 121) and contributions (122), and the
-other lines the Fund compares — ИПН, social tax, ОПВ, СО (DOMAIN.md §8).
+other lines the Fund compares — ИПН, social tax, ОПВ, СО (docs/domain.md §8).
 The natural key (employer БИН, ИИН, period) makes imports idempotent: a later
 file (a corrective declaration) replaces the figures of the same key.
 """
