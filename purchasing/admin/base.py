@@ -1,10 +1,60 @@
-"""Shared admin pieces of purchasing: read-only inlines of service-written rows.
+"""Shared admin pieces of purchasing: forms that show a service's rule, read-only inlines.
 
 Service errors are shown with ``osms.core.errors.admin_call`` / ``form_call``; history
 pages of untracked rows come from ``osms.core.admin_mixins.LogEntryHistoryMixin``.
 """
 
+from django import forms
+from django.contrib import admin
+from django.utils import timezone
 from unfold.admin import TabularInline
+
+from osms.core.admin_mixins import LogEntryHistoryMixin, RegionScopedAdmin, confirmed_post
+from osms.core.errors import admin_call, form_call
+from osms.exports.admin import BackgroundExportMixin
+
+
+def row_action(service, *, target, description, question, confirm_label, done, today=None):
+    """A changelist action that asks first (``confirmed_post``), then calls ``service`` for
+    each selected row: ``service(<target>=row, acting_user=…)``, plus ``<today>=`` today's
+    date when named. Each row's success (``done % {"row": row}``) or the service's refusal is
+    shown; ``question`` may name the number of rows (``%(n)d``). Needs the change permission.
+    Its uses read alike by design: one declaration per action, each naming its own service.
+    """
+
+    @admin.action(description=description, permissions=["change"])
+    @confirmed_post(question=lambda model_admin, request, queryset: question % {
+        "n": queryset.count()}, confirm_label=confirm_label)
+    def action(model_admin, request, queryset):
+        dated = {today: timezone.localdate()} if today else {}
+        for row in queryset:
+            admin_call(request, service, done % {"row": row}, acting_user=request.user,
+                       **{target: row}, **dated)
+
+    return action
+
+
+class ServiceCheckedForm(forms.ModelForm):
+    """A model form whose rules are a service's check, shown as field errors (``form_call``).
+
+    ``check``: the service's check function; ``check_fields``: the form fields it takes
+    (by the same keyword); ``check_needs``: the fields without which there is nothing to
+    check yet (their own errors are already shown). The rule stays written once, in the
+    service the save goes through.
+    """
+
+    check = None
+    check_fields = ()
+    check_needs = ()
+
+    def check_arguments(self, data):
+        return {name: data.get(name) for name in self.check_fields}
+
+    def clean(self):
+        data = super().clean()
+        if all(data.get(name) is not None for name in self.check_needs):
+            form_call(self, type(self).check, **self.check_arguments(data))
+        return data
 
 
 class ReadOnlyInline(TabularInline):
@@ -20,3 +70,11 @@ class ReadOnlyInline(TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class AddedByServiceAdmin(LogEntryHistoryMixin, BackgroundExportMixin, RegionScopedAdmin):
+    """Rows an operator adds through a service and never edits (amendments, deductions):
+    the add page saves through ``save_model`` (the service); a saved row is read-only."""
+
+    def has_change_permission(self, request, obj=None):
+        return False if obj is not None else super().has_change_permission(request, obj)

@@ -23,12 +23,7 @@ from ..models import (
     Vote,
 )
 from ..services.campaigns import FROZEN_AFTER_DRAFT
-from .base import ReadOnlyInline
-
-
-def selection_question(text):
-    """A confirmation question naming how many rows the action will change."""
-    return lambda admin, request, queryset: text % {"n": queryset.count()}
+from .base import ReadOnlyInline, ServiceCheckedForm, row_action
 
 
 class CampaignForm(forms.ModelForm):
@@ -98,39 +93,28 @@ class CampaignAdmin(RegionScopedAdmin):
         url = reverse("admin:purchasing_allocation_review", args=[run.pk])
         return format_html('<a href="{}">{} #{}</a>', url, _("Review"), run.version)
 
-    @admin.action(description=_("Announce"), permissions=["change"])
-    @confirmed_post(question=selection_question(_(
-        "Announce %(n)d campaigns today? Providers may then apply until the deadline.")),
-        confirm_label=_("Announce"))
-    def announce(self, request, queryset):
-        for campaign in queryset:
-            admin_call(request, services.campaign_announce,
-                       _("%(c)s: announced") % {"c": campaign}, campaign=campaign,
-                       announced_on=timezone.localdate(), acting_user=request.user)
-
-    @admin.action(description=_("Close applications"), permissions=["change"])
-    @confirmed_post(question=selection_question(_(
-        "Close the applications of %(n)d campaigns? No provider can apply afterwards.")),
-        confirm_label=_("Close applications"))
-    def close_applications(self, request, queryset):
-        for campaign in queryset:
-            admin_call(request, services.campaign_close, _("%(c)s: closed") % {"c": campaign},
-                       campaign=campaign, acting_user=request.user)
-
-    @admin.action(description=_("Run the allocation"), permissions=["change"])
-    @confirmed_post(question=selection_question(_(
-        "Run the allocation of %(n)d campaigns? Earlier proposals under review are "
-        "superseded.")), confirm_label=_("Run the allocation"))
-    def run_allocation(self, request, queryset):
-        for campaign in queryset:
-            admin_call(request, services.allocation_run,
-                       _("%(c)s: allocation proposed") % {"c": campaign},
-                       campaign=campaign, acting_user=request.user)
+    announce = row_action(
+        services.campaign_announce, target="campaign", today="announced_on",
+        description=_("Announce"), confirm_label=_("Announce"), done=_("%(row)s: announced"),
+        question=_("Announce %(n)d campaigns today? Providers may then apply until the "
+                   "deadline."))
+    close_applications = row_action(
+        services.campaign_close, target="campaign", description=_("Close applications"),
+        confirm_label=_("Close applications"), done=_("%(row)s: closed"),
+        question=_("Close the applications of %(n)d campaigns? No provider can apply "
+                   "afterwards."))
+    run_allocation = row_action(
+        services.allocation_run, target="campaign", description=_("Run the allocation"),
+        confirm_label=_("Run the allocation"), done=_("%(row)s: allocation proposed"),
+        question=_("Run the allocation of %(n)d campaigns? Earlier proposals under review "
+                   "are superseded."))
 
     @admin.action(description=_("Create contracts from the approved protocol"),
                   permissions=["change"])
-    @confirmed_post(question=selection_question(_(
-        "Prepare the contracts of %(n)d campaigns from their approved protocols?")),
+    @confirmed_post(
+        question=lambda admin, request, queryset: _(
+            "Prepare the contracts of %(n)d campaigns from their approved protocols?") % {
+            "n": queryset.count()},
         confirm_label=_("Prepare the contracts"))
     def make_contracts(self, request, queryset):
         for campaign in queryset:
@@ -188,19 +172,21 @@ class ApplicationAdmin(BackgroundExportMixin, RegionScopedAdmin):
         obj.submitted_at = saved.submitted_at
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(ServiceCheckedForm):
     """A seat on a commission: the user account must be of the commission's region."""
+
+    check = services.member_check
 
     class Meta:
         model = CommissionMember
         fields = ("commission", "full_name", "organisation_name", "body", "position",
                   "is_deputy_head_or_above", "role", "user", "active")
 
-    def clean(self):
-        data = super().clean()
-        commission = data.get("commission") or getattr(self.instance, "commission", None)
-        form_call(self, services.member_check, commission=commission, user=data.get("user"))
-        return data
+    def check_arguments(self, data):
+        # In the members inline the commission is the page's (possibly unsaved) one.
+        return {"commission": data.get("commission") or getattr(self.instance, "commission",
+                                                                 None),
+                "user": data.get("user")}
 
 
 class MemberInline(TabularInline):
@@ -237,15 +223,12 @@ class CommissionAdmin(RegionScopedAdmin):
         for member in members:
             services.member_save(member=member, acting_user=request.user)
 
-    @admin.action(description=_("Check the composition and form"), permissions=["change"])
-    @confirmed_post(question=selection_question(_(
-        "Check the composition of %(n)d commissions and form those that are lawful?")),
-        confirm_label=_("Check and form"))
-    def form_commission(self, request, queryset):
-        for commission in queryset:
-            admin_call(request, services.commission_form,
-                       _("%(c)s: formed") % {"c": commission}, commission=commission,
-                       formed_on=timezone.localdate(), acting_user=request.user)
+    form_commission = row_action(
+        services.commission_form, target="commission", today="formed_on",
+        description=_("Check the composition and form"), confirm_label=_("Check and form"),
+        done=_("%(row)s: formed"),
+        question=_("Check the composition of %(n)d commissions and form those that are "
+                   "lawful?"))
 
 
 @admin.register(CommissionMember)
@@ -267,15 +250,13 @@ class CommissionMemberAdmin(RegionScopedAdmin):
             services.member_delete(member=member, acting_user=request.user)
 
 
-class ConflictForm(forms.ModelForm):
+class ConflictForm(ServiceCheckedForm):
+    check = services.conflict_check
+    check_fields = ("nature",)
+
     class Meta:
         model = ConflictDeclaration
         fields = ("member", "provider", "nature", "declared_on")
-
-    def clean(self):
-        data = super().clean()
-        form_call(self, services.conflict_check, nature=data.get("nature"))
-        return data
 
 
 @admin.register(ConflictDeclaration)
@@ -295,17 +276,17 @@ class VoteInline(ReadOnlyInline):
     show_change_link = False
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(ServiceCheckedForm):
+    check = services.meeting_check
+    check_needs = ("campaign",)
+
     class Meta:
         model = Meeting
         fields = ("commission", "campaign", "held_on", "present", "status")
 
-    def clean(self):
-        data = super().clean()
-        if data.get("campaign") is not None:
-            form_call(self, services.meeting_check, campaign=data["campaign"],
-                      commission=data.get("commission"), present=data.get("present") or [])
-        return data
+    def check_arguments(self, data):
+        return {"campaign": data["campaign"], "commission": data.get("commission"),
+                "present": data.get("present") or []}
 
 
 @admin.register(Meeting)

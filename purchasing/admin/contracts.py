@@ -1,6 +1,5 @@
 """Contracts, amendments, monthly acts, quality deductions; the execution monitoring page."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
@@ -9,9 +8,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from osms.core.admin_mixins import LogEntryHistoryMixin, RegionScopedAdmin, confirmed_post
+from osms.core.admin_mixins import RegionScopedAdmin
 from osms.core.bounds import year_problem
-from osms.core.errors import admin_call, form_call
 from osms.exports.admin import BackgroundExportMixin
 
 from .. import selectors, services
@@ -22,8 +20,7 @@ from ..models import (
     ExecutionAct,
     QualityDeduction,
 )
-from .base import ReadOnlyInline
-from .campaigns import selection_question
+from .base import AddedByServiceAdmin, ReadOnlyInline, ServiceCheckedForm, row_action
 
 
 class ItemInline(ReadOnlyInline):
@@ -57,15 +54,10 @@ class ContractAdmin(BackgroundExportMixin, RegionScopedAdmin):
         url = reverse("admin:purchasing_contract_monitoring") + f"?year={obj.year}"
         return format_html('<a href="{}">{}</a>', url, _("Execution against plan"))
 
-    @admin.action(description=_("Sign"), permissions=["change"])
-    @confirmed_post(question=selection_question(_(
-        "Sign %(n)d contracts today? Their volumes and sums become binding.")),
-        confirm_label=_("Sign"))
-    def sign(self, request, queryset):
-        for contract in queryset:
-            admin_call(request, services.contract_sign,
-                       _("%(c)s: signed") % {"c": contract.number}, contract=contract,
-                       signed_on=timezone.localdate(), acting_user=request.user)
+    sign = row_action(
+        services.contract_sign, target="contract", today="signed_on", description=_("Sign"),
+        confirm_label=_("Sign"), done=_("%(row)s: signed"),
+        question=_("Sign %(n)d contracts today? Their volumes and sums become binding."))
 
     def get_urls(self):
         return [path("monitoring/", self.admin_site.admin_view(self.monitoring_view),
@@ -121,27 +113,21 @@ class ContractItemAdmin(BackgroundExportMixin, RegionScopedAdmin):
         return False  # items come from a protocol; volumes change by amendment
 
 
-class AmendmentForm(forms.ModelForm):
+class AmendmentForm(ServiceCheckedForm):
+    check = services.amendment_check
+    check_fields = ("item", "new_volume", "reason")
+    check_needs = ("item",)
+
     class Meta:
         model = ContractAmendment
         fields = ("item", "new_volume", "reason", "signed_on")
 
-    def clean(self):
-        data = super().clean()
-        if data.get("item") is not None:
-            form_call(self, services.amendment_check, item=data["item"],
-                      new_volume=data.get("new_volume"), reason=data.get("reason"))
-        return data
-
 
 @admin.register(ContractAmendment)
-class ContractAmendmentAdmin(LogEntryHistoryMixin, BackgroundExportMixin, RegionScopedAdmin):
+class ContractAmendmentAdmin(AddedByServiceAdmin):
     form = AmendmentForm
     list_display = ("contract", "number", "signed_on", "old_volume", "new_volume", "new_amount")
     list_filter = ("contract__region",)
-
-    def has_change_permission(self, request, obj=None):
-        return False if obj is not None else super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         amendment = services.contract_amend(
@@ -150,17 +136,13 @@ class ContractAmendmentAdmin(LogEntryHistoryMixin, BackgroundExportMixin, Region
         obj.pk = amendment.pk
 
 
-class ActForm(forms.ModelForm):
+class ActForm(ServiceCheckedForm):
+    check = services.act_check
+    check_fields = check_needs = ("item", "period")
+
     class Meta:
         model = ExecutionAct
         fields = ("item", "period", "volume_delivered")
-
-    def clean(self):
-        data = super().clean()
-        if data.get("item") is not None and data.get("period") is not None:
-            form_call(self, services.act_check, item=data["item"],
-                      period=data["period"])
-        return data
 
 
 class DeductionInline(ReadOnlyInline):
@@ -193,45 +175,31 @@ class ExecutionActAdmin(BackgroundExportMixin, RegionScopedAdmin):
                                   volume_delivered=obj.volume_delivered, acting_user=request.user)
         obj.pk = act.pk
 
-    @admin.action(description=_("Approve: payment due"), permissions=["change"])
-    @confirmed_post(question=selection_question(_(
-        "Approve %(n)d acts? Their accepted sums become due for payment.")),
-        confirm_label=_("Approve"))
-    def approve(self, request, queryset):
-        for act in queryset:
-            admin_call(request, services.act_approve, _("%(a)s: approved") % {"a": act},
-                       act=act, acting_user=request.user)
-
-    @admin.action(description=_("Mark as paid today"), permissions=["change"])
-    @confirmed_post(question=selection_question(_(
-        "Mark %(n)d approved acts as paid today?")), confirm_label=_("Mark as paid"))
-    def mark_paid(self, request, queryset):
-        for act in queryset:
-            admin_call(request, services.act_mark_paid, _("%(a)s: paid") % {"a": act},
-                       act=act, paid_on=timezone.localdate(), acting_user=request.user)
+    approve = row_action(
+        services.act_approve, target="act", description=_("Approve: payment due"),
+        confirm_label=_("Approve"), done=_("%(row)s: approved"),
+        question=_("Approve %(n)d acts? Their accepted sums become due for payment."))
+    mark_paid = row_action(
+        services.act_mark_paid, target="act", today="paid_on",
+        description=_("Mark as paid today"), confirm_label=_("Mark as paid"),
+        done=_("%(row)s: paid"), question=_("Mark %(n)d approved acts as paid today?"))
 
 
-class DeductionForm(forms.ModelForm):
+class DeductionForm(ServiceCheckedForm):
+    check = services.deduction_check
+    check_fields = ("act", "amount")
+    check_needs = ("act",)
+
     class Meta:
         model = QualityDeduction
         fields = ("act", "indicator", "amount", "reason")
 
-    def clean(self):
-        data = super().clean()
-        if data.get("act") is not None:
-            form_call(self, services.deduction_check, act=data["act"],
-                      amount=data.get("amount"))
-        return data
-
 
 @admin.register(QualityDeduction)
-class QualityDeductionAdmin(LogEntryHistoryMixin, BackgroundExportMixin, RegionScopedAdmin):
+class QualityDeductionAdmin(AddedByServiceAdmin):
     form = DeductionForm
     list_display = ("act", "indicator", "amount", "created_by")
     list_filter = ("act__item__contract__region",)
-
-    def has_change_permission(self, request, obj=None):
-        return False if obj is not None else super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         deduction = services.deduction_add(act=obj.act, indicator=obj.indicator,

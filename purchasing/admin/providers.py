@@ -1,7 +1,6 @@
 """Admin of the provider registry and the effective-dated purchasing rules."""
 
 from django.contrib import admin
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
@@ -10,9 +9,7 @@ from osms.core.admin_mixins import (
     OsmsModelAdmin,
     ReadOnlyAdminMixin,
     RegionScopedAdmin,
-    confirmed_post,
 )
-from osms.core.errors import admin_call
 from osms.exports.admin import BackgroundExportMixin
 
 from .. import services
@@ -28,7 +25,7 @@ from ..models import (
     RatingComponent,
     RatingScore,
 )
-from .base import ReadOnlyInline
+from .base import ReadOnlyInline, row_action
 
 
 @admin.register(CoExecutionCap)
@@ -116,18 +113,12 @@ class ProviderAdmin(BackgroundExportMixin, RegionScopedAdmin):
     def save_model(self, request, obj, form, change):
         services.provider_save(provider=obj, acting_user=request.user)
 
-    @admin.action(description=_("Check the inclusion criteria"), permissions=["change"])
-    @confirmed_post(
-        question=lambda admin, request, queryset: _(
-            "Check the inclusion criteria of %(n)d providers today? Each is included in or "
-            "refused from the database of health subjects.") % {"n": queryset.count()},
-        confirm_label=_("Check"))
-    def check_inclusion(self, request, queryset):
-        today = timezone.localdate()
-        for provider in queryset:
-            admin_call(request, services.provider_check_inclusion,
-                       _("%(p)s: checked") % {"p": provider.name},
-                       provider=provider, on=today, acting_user=request.user)
+    check_inclusion = row_action(
+        services.provider_check_inclusion, target="provider", today="on",
+        description=_("Check the inclusion criteria"), confirm_label=_("Check"),
+        done=_("%(row)s: checked"),
+        question=_("Check the inclusion criteria of %(n)d providers today? Each is included "
+                   "in or refused from the database of health subjects."))
 
 
 class RatingScoreInline(ReadOnlyInline):

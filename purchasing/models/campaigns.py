@@ -4,19 +4,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from osms.core.bounds import check_fields
 from osms.core.models import Region
-from osms.core.scoping import RegionScopedQuerySet
 
+from .base import TrackedRecord
 from .limits import EVENT, LONG_TEXT, PLANNED, YEAR
 from .providers import Provider
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
-class Campaign(models.Model):
+class Campaign(TrackedRecord):
     """A purchase of one type of care for one region and year: volume, price, budget."""
 
     class Status(models.TextChoices):
@@ -49,9 +47,10 @@ class Campaign(models.Model):
                                    related_name="campaigns")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    history = HistoricalRecords()
-    objects = RegionScopedQuerySet.as_manager()
     region_lookup = "region"
+    date_bounds = {"announced_on": EVENT, "applications_deadline": PLANNED,
+                   "review_deadline": PLANNED}
+    year_bounds = {"year": YEAR}
 
     class Meta:
         verbose_name = _("purchase campaign")
@@ -70,9 +69,6 @@ class Campaign(models.Model):
 
     def clean(self):
         super().clean()
-        check_fields(self, years={"year": YEAR},
-                     dates={"announced_on": EVENT, "applications_deadline": PLANNED,
-                            "review_deadline": PLANNED})
         if (self.review_deadline and self.applications_deadline
                 and self.review_deadline < self.applications_deadline):
             raise ValidationError({"review_deadline": _(
@@ -84,7 +80,7 @@ class Campaign(models.Model):
                 "The deadline is before the announcement.")})
 
 
-class Application(models.Model):
+class Application(TrackedRecord):
     """A provider's application for volume in a campaign, validated on submission."""
 
     class Status(models.TextChoices):
@@ -110,9 +106,8 @@ class Application(models.Model):
                                      on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+")
 
-    history = HistoricalRecords()
-    objects = RegionScopedQuerySet.as_manager()
     region_lookup = "campaign__region"
+    text_bounds = {"coexecutors": LONG_TEXT}
 
     class Meta:
         verbose_name = _("application")
@@ -123,7 +118,3 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.provider.name}: {self.requested_volume}"
-
-    def clean(self):
-        super().clean()
-        check_fields(self, texts={"coexecutors": LONG_TEXT})

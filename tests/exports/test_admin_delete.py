@@ -4,23 +4,10 @@ The delete page (GET) changes nothing; only the owner's confirmed POST deletes t
 its file, through ``export_delete``; another user's export looks missing and stays.
 """
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
 from osms.exports.models import ExportJob
-from tests.factories import PersonFactory
-
-EXPORT_URL = "/admin/payers/person/background-export/"
-
-
-@pytest.fixture
-def finished_job(analyst, almaty):
-    PersonFactory(region=almaty)
-    client = Client()
-    client.force_login(analyst)
-    client.post(EXPORT_URL, {"file_format": "xlsx"})
-    return ExportJob.objects.get(user=analyst)
 
 
 def test_only_the_owners_confirmed_post_deletes_an_export(finished_job, analyst, auditor,
