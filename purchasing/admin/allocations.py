@@ -63,6 +63,9 @@ class AllocationAdmin(BackgroundExportMixin, RegionScopedAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a run is the record of a proposal; a later run supersedes it
+
     @admin.display(description=_("review"))
     def review(self, obj):
         url = reverse("admin:purchasing_allocation_review", args=[obj.pk])
@@ -180,6 +183,9 @@ class ProtocolAdmin(RegionScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the allocation's review page needs its protocol
 
     @admin.display(description=_("export"))
     def downloads(self, obj):

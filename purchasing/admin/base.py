@@ -6,6 +6,7 @@ pages of untracked rows come from ``osms.core.admin_mixins.LogEntryHistoryMixin`
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from unfold.admin import TabularInline
 
@@ -78,3 +79,31 @@ class AddedByServiceAdmin(LogEntryHistoryMixin, BackgroundExportMixin, RegionSco
 
     def has_change_permission(self, request, obj=None):
         return False if obj is not None else super().has_change_permission(request, obj)
+
+
+class DeletedByServiceMixin:
+    """Deletes go through ``delete_service`` (taking ``<delete_target>=`` and
+    ``acting_user=``), which refuses what its rule forbids; ``delete_check`` (the same rule)
+    keeps the delete button off a row the rule protects. A bulk delete reports each refusal."""
+
+    delete_service = delete_check = None
+    delete_target = None
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        if obj is None:
+            return True
+        try:
+            type(self).delete_check(**{self.delete_target: obj})
+        except ValidationError:
+            return False
+        return True
+
+    def delete_model(self, request, obj):
+        type(self).delete_service(**{self.delete_target: obj}, acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for row in queryset:
+            admin_call(request, type(self).delete_service, **{self.delete_target: row},
+                       acting_user=request.user)

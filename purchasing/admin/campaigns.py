@@ -23,7 +23,7 @@ from ..models import (
     Vote,
 )
 from ..services.campaigns import FROZEN_AFTER_DRAFT
-from .base import ReadOnlyInline, ServiceCheckedForm, row_action
+from .base import DeletedByServiceMixin, ReadOnlyInline, ServiceCheckedForm, row_action
 
 
 class CampaignForm(forms.ModelForm):
@@ -66,8 +66,10 @@ class ApplicationInline(ReadOnlyInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(RegionScopedAdmin):
+class CampaignAdmin(DeletedByServiceMixin, RegionScopedAdmin):
     form = CampaignForm
+    delete_service, delete_check = services.campaign_delete, services.campaign_delete_check
+    delete_target = "campaign"
     list_display = ("__str__", "year", "region", "care_type", "status", "planned_volume",
                     "budget", "applications_deadline", "review_link")
     list_filter = ("year", "region", "care_type", "status")

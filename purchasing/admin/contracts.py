@@ -20,7 +20,13 @@ from ..models import (
     ExecutionAct,
     QualityDeduction,
 )
-from .base import AddedByServiceAdmin, ReadOnlyInline, ServiceCheckedForm, row_action
+from .base import (
+    AddedByServiceAdmin,
+    DeletedByServiceMixin,
+    ReadOnlyInline,
+    ServiceCheckedForm,
+    row_action,
+)
 
 
 class ItemInline(ReadOnlyInline):
@@ -36,7 +42,9 @@ class AmendmentInline(ReadOnlyInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(BackgroundExportMixin, RegionScopedAdmin):
+class ContractAdmin(DeletedByServiceMixin, BackgroundExportMixin, RegionScopedAdmin):
+    delete_service, delete_check = services.contract_delete, services.contract_delete_check
+    delete_target = "contract"
     list_display = ("number", "provider", "region", "year", "status", "signed_on")
     list_filter = ("year", "region", "status")
     search_fields = ("number", "provider__name", "provider__bin")
@@ -112,6 +120,12 @@ class ContractItemAdmin(BackgroundExportMixin, RegionScopedAdmin):
     def has_add_permission(self, request):
         return False  # items come from a protocol; volumes change by amendment
 
+    def has_delete_permission(self, request, obj=None):
+        # Only with their contract, while it is a draft (services.contract_delete's rule).
+        if obj is not None and obj.contract.status != Contract.Status.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 class AmendmentForm(ServiceCheckedForm):
     check = services.amendment_check
@@ -152,8 +166,10 @@ class DeductionInline(ReadOnlyInline):
 
 
 @admin.register(ExecutionAct)
-class ExecutionActAdmin(BackgroundExportMixin, RegionScopedAdmin):
+class ExecutionActAdmin(DeletedByServiceMixin, BackgroundExportMixin, RegionScopedAdmin):
     form = ActForm
+    delete_service, delete_check = services.act_delete, services.act_delete_check
+    delete_target = "act"
     list_display = ("item", "period", "volume_delivered", "amount_claimed", "amount_accepted",
                     "over_execution_withheld", "quality_deductions", "amount_due", "status")
     list_filter = ("status", "item__contract__region", "period")

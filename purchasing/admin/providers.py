@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 
 from osms.core.admin_mixins import (
+    LogEntryHistoryMixin,
     OsmsModelAdmin,
-    ReadOnlyAdminMixin,
     RegionScopedAdmin,
 )
 from osms.exports.admin import BackgroundExportMixin
@@ -138,14 +138,24 @@ class ProviderRatingAdmin(BackgroundExportMixin, RegionScopedAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False  # computed by services.provider_rate from the component values
+
 
 @admin.register(InclusionCheck)
-class InclusionCheckAdmin(ReadOnlyAdminMixin, RegionScopedAdmin):
+class InclusionCheckAdmin(LogEntryHistoryMixin, RegionScopedAdmin):
     list_display = ("provider", "checked_on", "included", "reason")
     list_filter = ("included", "provider__region")
     readonly_fields = ("provider", "checked_on", "included", "criteria_table", "reason",
                        "checked_by")
     exclude = ("criteria",)
+
+    # Written by services.provider_check_inclusion; deleted only with their provider.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     @admin.display(description=_("criteria"))
     def criteria_table(self, obj):

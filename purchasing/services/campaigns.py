@@ -85,6 +85,22 @@ def campaign_save(*, campaign, acting_user=None, reason=""):
     return save_audited(campaign, acting_user=acting_user, action="change", reason=reason)
 
 
+def campaign_delete_check(*, campaign):
+    if campaign.status != Campaign.Status.DRAFT:
+        raise field_error("status", _("Only a draft campaign can be deleted; this one is "
+                                      "“%(status)s”.") % {"status": campaign.get_status_display()})
+
+
+@transaction.atomic
+def campaign_delete(*, campaign, acting_user=None):
+    """Delete a campaign still being planned (an announced one has applications and a trail)."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    require_scope(campaign, acting_user, "delete")
+    campaign_delete_check(campaign=campaign)
+    campaign._history_user = acting_user
+    campaign.delete()
+
+
 def _set_status(campaign, status, *, allowed_from, acting_user, reason, **fields):
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     require_scope(campaign, acting_user, "change")

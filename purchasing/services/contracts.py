@@ -99,6 +99,22 @@ def amendment_check(*, item, new_volume, reason):
                                           "accepted.") % {"new": new_amount, "acc": accepted})
 
 
+def contract_delete_check(*, contract):
+    if contract.status != Contract.Status.DRAFT:
+        raise field_error("status", _("A signed contract is not deleted: amend or "
+                                      "terminate it."))
+
+
+@transaction.atomic
+def contract_delete(*, contract, acting_user=None):
+    """Delete a contract prepared from a protocol but not signed (its items go with it)."""
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    require_scope(contract, acting_user, "delete")
+    contract_delete_check(contract=contract)
+    contract._history_user = acting_user
+    contract.delete()
+
+
 @transaction.atomic
 def contract_amend(*, item, new_volume, reason, signed_on, acting_user=None):
     """An additional agreement: new volume and sum; never below what was already accepted."""
@@ -195,6 +211,21 @@ def deduction_add(*, act, indicator, amount, reason, acting_user=None):
     save_audited(act, acting_user=acting_user, action="change",
                  reason=_("Quality deduction: %(i)s") % {"i": indicator})
     return deduction
+
+
+def act_delete_check(*, act):
+    if act.status != ExecutionAct.Status.DRAFT:
+        raise field_error("status", _("Only a draft act can be deleted; this one is "
+                                      "“%(status)s”.") % {"status": act.get_status_display()})
+
+
+@transaction.atomic
+def act_delete(*, act, acting_user=None):
+    act = ExecutionAct.objects.select_for_update().get(pk=act.pk)
+    require_scope(act, acting_user, "delete")
+    act_delete_check(act=act)
+    act._history_user = acting_user
+    act.delete()
 
 
 @transaction.atomic

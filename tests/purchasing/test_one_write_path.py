@@ -198,3 +198,42 @@ def test_a_campaign_added_in_the_admin_takes_its_price_from_the_service(client, 
     assert (campaign.budget, campaign.tariff_source) == (Decimal("1000.00"),
                                                          "entered by the operator")
     assert campaign.history.first().history_user == hq_operator
+
+
+def test_deletes_go_through_the_services_and_keep_what_is_binding(client, signed_item,
+                                                                   hq_operator):
+    act = services.act_record(item=signed_item, period=datetime.date(2026, 1, 1),
+                              volume_delivered=10)
+    services.act_approve(act=act)
+    draft = services.act_record(item=signed_item, period=datetime.date(2026, 2, 1),
+                                volume_delivered=5)
+    client.force_login(hq_operator)
+    for model, row in (("executionact", act), ("contract", signed_item.contract),
+                       ("campaign", Campaign.objects.get(pk=signed_item.protocol.campaign_id))):
+        url = reverse(f"admin:purchasing_{model}_delete", args=[row.pk])
+        assert client.get(url).status_code == 403, model
+        assert client.post(url, {"post": "yes"}).status_code == 403, model
+        assert type(row).objects.filter(pk=row.pk).exists()
+    with pytest.raises(ValidationError, match="Only a draft act"):
+        services.act_delete(act=act, acting_user=hq_operator)
+    changelist = reverse("admin:purchasing_executionact_changelist")
+    both = {"action": "delete_selected", "post": "yes", "_selected_action": [act.pk, draft.pk]}
+    assert client.post(changelist, both).status_code == 403  # the approved act is kept
+    assert ExecutionAct.objects.count() == 2
+    response = client.post(changelist, {**both, "_selected_action": [draft.pk]})
+    assert response.status_code == 302
+    assert list(ExecutionAct.objects.values_list("pk", flat=True)) == [act.pk]
+    record = ExecutionAct.history.filter(id=draft.pk).first()
+    assert (record.history_type, record.history_user) == ("-", hq_operator)
+
+
+def test_a_draft_contract_is_deleted_with_its_items(client, almaty_scenario, hq_operator):
+    s = almaty_scenario
+    vote_all(s)
+    services.protocol_approve(protocol=s.protocol, acting_user=s.chair)
+    item = services.contracts_from_protocol(protocol=s.protocol)[0]
+    client.force_login(hq_operator)
+    url = reverse("admin:purchasing_contract_delete", args=[item.contract_id])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not type(item).objects.filter(pk=item.pk).exists()
