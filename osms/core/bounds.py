@@ -11,6 +11,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 # The earliest date a record of the Fund can carry: contributions started 1 July 2017, but
@@ -93,8 +94,6 @@ def check_fields(obj, *, dates=None, years=None, texts=None):
     ``dates``/``years``: {field name: keyword arguments of ``date_problem``/``year_problem``
     (``{}`` for the defaults)}; ``texts``: {field name: maximum length}.
     """
-    from django.utils.text import capfirst
-
     def label(name):
         return capfirst(obj._meta.get_field(name).verbose_name)
 
