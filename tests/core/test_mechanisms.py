@@ -30,7 +30,7 @@ def test_every_lock_has_a_distinct_key():
     assert len(keys) == len(set(keys))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.postgresql
 def test_try_lock_sees_a_lock_held_elsewhere():
     import psycopg
