@@ -13,7 +13,7 @@ from osms.core.services import require_scope, save_audited
 
 from .. import tariffs
 from ..models import Application, Campaign, CoExecutionCap, Provider, ProviderCapacity
-from .common import field_error
+from .common import delete_checked, field_error, only_draft
 
 
 def year_start(year):
@@ -86,19 +86,14 @@ def campaign_save(*, campaign, acting_user=None, reason=""):
 
 
 def campaign_delete_check(*, campaign):
-    if campaign.status != Campaign.Status.DRAFT:
-        raise field_error("status", _("Only a draft campaign can be deleted; this one is "
-                                      "“%(status)s”.") % {"status": campaign.get_status_display()})
+    only_draft(campaign, _("Only a draft campaign can be deleted; this one is “%(status)s”."))
 
 
 @transaction.atomic
 def campaign_delete(*, campaign, acting_user=None):
     """Delete a campaign still being planned (an announced one has applications and a trail)."""
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    require_scope(campaign, acting_user, "delete")
-    campaign_delete_check(campaign=campaign)
-    campaign._history_user = acting_user
-    campaign.delete()
+    delete_checked(campaign, acting_user=acting_user,
+                   check=lambda row: campaign_delete_check(campaign=row))
 
 
 def _set_status(campaign, status, *, allowed_from, acting_user, reason, **fields):

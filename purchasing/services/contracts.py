@@ -23,7 +23,7 @@ from ..models import (
     Protocol,
     QualityDeduction,
 )
-from .common import field_error
+from .common import delete_checked, field_error, only_draft
 
 CENT = Decimal("0.01")
 
@@ -100,19 +100,14 @@ def amendment_check(*, item, new_volume, reason):
 
 
 def contract_delete_check(*, contract):
-    if contract.status != Contract.Status.DRAFT:
-        raise field_error("status", _("A signed contract is not deleted: amend or "
-                                      "terminate it."))
+    only_draft(contract, _("A signed contract is not deleted: amend or terminate it."))
 
 
 @transaction.atomic
 def contract_delete(*, contract, acting_user=None):
     """Delete a contract prepared from a protocol but not signed (its items go with it)."""
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
-    require_scope(contract, acting_user, "delete")
-    contract_delete_check(contract=contract)
-    contract._history_user = acting_user
-    contract.delete()
+    delete_checked(contract, acting_user=acting_user,
+                   check=lambda row: contract_delete_check(contract=row))
 
 
 @transaction.atomic
@@ -214,18 +209,12 @@ def deduction_add(*, act, indicator, amount, reason, acting_user=None):
 
 
 def act_delete_check(*, act):
-    if act.status != ExecutionAct.Status.DRAFT:
-        raise field_error("status", _("Only a draft act can be deleted; this one is "
-                                      "“%(status)s”.") % {"status": act.get_status_display()})
+    only_draft(act, _("Only a draft act can be deleted; this one is “%(status)s”."))
 
 
 @transaction.atomic
 def act_delete(*, act, acting_user=None):
-    act = ExecutionAct.objects.select_for_update().get(pk=act.pk)
-    require_scope(act, acting_user, "delete")
-    act_delete_check(act=act)
-    act._history_user = acting_user
-    act.delete()
+    delete_checked(act, acting_user=acting_user, check=lambda row: act_delete_check(act=row))
 
 
 @transaction.atomic
