@@ -4,13 +4,14 @@ Reads: providers, campaigns, applications, allocations (with lines and their
 explanations), protocols, contracts (with items) and execution acts. Writes:
 ``POST applications/`` (submit), ``POST allocation-lines/{id}/adjust/``,
 ``POST protocols/{id}/vote/``, ``POST protocols/{id}/approve/``, ``POST acts/``.
+A service's ``ValidationError`` / ``PermissionDenied`` is answered 400 / 403 by the project's
+DRF exception handler (``osms.core.errors``), with the service's own words.
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import permissions, serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from osms.core.api import RegionScopedReadOnlyViewSet, RegionScopedViewSet
@@ -29,17 +30,6 @@ from .models import (
     Protocol,
     Provider,
 )
-
-
-def call(func, **kwargs):
-    """Run a service; Django errors become DRF 400 / 403 answers naming the field."""
-    try:
-        return func(**kwargs)
-    except DjangoValidationError as exc:
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict")
-                              else exc.messages) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc) or None) from exc
 
 
 class ProviderSerializer(serializers.ModelSerializer):
@@ -79,8 +69,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
         return fields
 
     def create(self, validated_data):
-        return call(services.application_submit, acting_user=self.context["request"].user,
-                    **validated_data)
+        return services.application_submit(acting_user=self.context["request"].user,
+                                           **validated_data)
 
 
 class LineSerializer(serializers.ModelSerializer):
@@ -147,8 +137,8 @@ class ActSerializer(serializers.ModelSerializer):
         return fields
 
     def create(self, validated_data):
-        return call(services.act_record, acting_user=self.context["request"].user,
-                    **validated_data)
+        return services.act_record(acting_user=self.context["request"].user,
+                                   **validated_data)
 
 
 class ServiceActionMixin:
@@ -200,8 +190,10 @@ class AllocationViewSet(RegionScopedViewSet):
 
 
 class AdjustInput(serializers.Serializer):
-    volume = serializers.IntegerField(min_value=0)
-    reason = serializers.CharField(min_length=10)
+    """The input of an adjustment; its rules (limits, a written reason) are line_adjust's."""
+
+    volume = serializers.IntegerField()
+    reason = serializers.CharField(allow_blank=True, default="")
 
 
 class AllocationLineViewSet(ServiceActionMixin, RegionScopedReadOnlyViewSet):
@@ -214,8 +206,8 @@ class AllocationLineViewSet(ServiceActionMixin, RegionScopedReadOnlyViewSet):
         line = self.get_object()
         data = AdjustInput(data=request.data)
         data.is_valid(raise_exception=True)
-        line = call(services.line_adjust, line=line, new_volume=data.validated_data["volume"],
-                    reason=data.validated_data["reason"], acting_user=request.user)
+        line = services.line_adjust(line=line, new_volume=data.validated_data["volume"],
+                                    reason=data.validated_data["reason"], acting_user=request.user)
         return Response(LineSerializer(line).data)
 
 
@@ -236,16 +228,16 @@ class ProtocolViewSet(ServiceActionMixin, RegionScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         meeting = protocol.campaign.meetings.filter(status="open").order_by("-held_on").first()
         if meeting is None:
-            raise ValidationError({"meeting": ["No open meeting for this campaign."]})
-        vote = call(services.vote_cast, meeting=meeting, user=request.user,
-                    choice=data.validated_data["choice"],
-                    comment=data.validated_data["comment"])
+            raise ValidationError({"meeting": [_("No open meeting for this campaign.")]})
+        vote = services.vote_cast(meeting=meeting, user=request.user,
+                                  choice=data.validated_data["choice"],
+                                  comment=data.validated_data["comment"])
         return Response({"member": vote.member.full_name, "choice": vote.choice})
 
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        protocol = call(services.protocol_approve, protocol=self.get_object(),
-                        acting_user=request.user)
+        protocol = services.protocol_approve(protocol=self.get_object(),
+                                             acting_user=request.user)
         return Response(ProtocolSerializer(protocol).data)
 
 

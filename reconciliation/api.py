@@ -1,10 +1,7 @@
 """REST endpoints: the worklist (read, and workflow transitions) and the summaries."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import permissions, serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from osms.core.api import RegionScopedReadOnlyViewSet
@@ -55,17 +52,11 @@ class DiscrepancyViewSet(RegionScopedReadOnlyViewSet):
         discrepancy = self.get_object()
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            updated = services.discrepancy_set_status(
-                discrepancy=discrepancy, status=data.validated_data["status"],
-                note=data.validated_data["note"], acting_user=request.user,
-            )
-        except DjangoValidationError as exc:
-            raise ValidationError(
-                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-            ) from exc
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
+        # A service error is answered 400 / 403 by the project's DRF exception handler.
+        updated = services.discrepancy_set_status(
+            discrepancy=discrepancy, status=data.validated_data["status"],
+            note=data.validated_data["note"], acting_user=request.user,
+        )
         return Response(DiscrepancySerializer(updated).data)
 
 

@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from osms.core.bounds import MAX_LONG_TEXT, text_problem
 from osms.core.scoping import object_in_scope
-from payers.selectors import persons_by_id
+from payers.selectors import organisations_by_id, persons_by_id
 
 from .models import Discrepancy, DiscrepancyEvent, DiscrepancyType, EmployerNotice
 
@@ -53,19 +54,60 @@ def _event(discrepancy, *, action, acting_user, old="", new="", note=""):
     )
 
 
+def status_check(*, discrepancy, status, note=""):
+    """The workflow rule: new → notified → resolved / written off; writing off needs a reason.
+
+    The admin form and the API ask this same function (through the services below).
+    """
+    if not status or status == discrepancy.status:
+        return
+    if status not in TRANSITIONS[discrepancy.status]:
+        raise ValidationError(
+            {"status": _("A discrepancy cannot go from “%(old)s” to “%(new)s”.")
+             % {"old": Status(discrepancy.status).label, "new": Status(status).label}}
+        )
+    if status == Status.WRITTEN_OFF and not (note or "").strip():
+        raise ValidationError({"notes": _("Writing off needs a reason in the note.")})
+
+
+def assignee_check(*, discrepancy, assignee):
+    """An assignee works in the discrepancy's region (head-office users anywhere)."""
+    if assignee is not None and assignee.region_id is not None and (
+        assignee.region_id != discrepancy.region_id
+    ):
+        raise ValidationError(
+            {"assignee": _("The assignee works in another region than the discrepancy.")}
+        )
+
+
+def note_check(*, note):
+    problem = text_problem(note, label=_("The note"), max_length=MAX_LONG_TEXT)
+    if problem:
+        raise ValidationError({"notes": problem})
+
+
+def update_check(*, discrepancy, status, assignee, note=""):
+    """Every rule of a worklist edit (status, assignee, note) at once, for a form."""
+    errors = {}
+    for check in (lambda: status_check(discrepancy=discrepancy, status=status, note=note),
+                  lambda: assignee_check(discrepancy=discrepancy, assignee=assignee),
+                  lambda: note_check(note=note)):
+        try:
+            check()
+        except ValidationError as exc:
+            exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def discrepancy_set_status(*, discrepancy, status, acting_user, note=""):
     """Move along new → notified → resolved / written off (writing off needs a reason)."""
     d = _locked(discrepancy, acting_user)
     if d.status == status:
         return d
-    if status not in TRANSITIONS[d.status]:
-        raise ValidationError(
-            {"status": _("A discrepancy cannot go from “%(old)s” to “%(new)s”.")
-             % {"old": Status(d.status).label, "new": Status(status).label}}
-        )
-    if status == Status.WRITTEN_OFF and not note.strip():
-        raise ValidationError({"notes": _("Writing off needs a reason in the note.")})
+    status_check(discrepancy=d, status=status, note=note)
+    note_check(note=note)
     old = d.status
     d.status = status
     d.updated_at = timezone.now()
@@ -80,12 +122,7 @@ def discrepancy_assign(*, discrepancy, assignee, acting_user):
     d = _locked(discrepancy, acting_user)
     if d.assignee_id == (assignee.pk if assignee else None):
         return d
-    if assignee is not None and assignee.region_id is not None and (
-        assignee.region_id != d.region_id
-    ):
-        raise ValidationError(
-            {"assignee": _("The assignee works in another region than the discrepancy.")}
-        )
+    assignee_check(discrepancy=d, assignee=assignee)
     old = d.assignee.get_username() if d.assignee_id else ""
     d.assignee = assignee
     d.updated_at = timezone.now()
@@ -100,6 +137,7 @@ def discrepancy_add_note(*, discrepancy, note, acting_user):
     note = note.strip()
     if not note:
         raise ValidationError({"notes": _("The note is empty.")})
+    note_check(note=note)
     d = _locked(discrepancy, acting_user)
     stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     who = acting_user.get_username() if acting_user else "system"
@@ -107,6 +145,21 @@ def discrepancy_add_note(*, discrepancy, note, acting_user):
     d.updated_at = timezone.now()
     d.save(update_fields=["notes", "updated_at"])
     _event(d, action=DiscrepancyEvent.Action.NOTE, acting_user=acting_user, note=note)
+    return d
+
+
+@transaction.atomic
+def discrepancy_update(*, discrepancy, status, assignee, note, acting_user):
+    """An operator's edit of the worklist row: assignee, a note, then the status."""
+    d = _locked(discrepancy, acting_user)
+    note = (note or "").strip()
+    update_check(discrepancy=d, status=status, assignee=assignee, note=note)
+    d = discrepancy_assign(discrepancy=d, assignee=assignee, acting_user=acting_user)
+    if note:
+        d = discrepancy_add_note(discrepancy=d, note=note, acting_user=acting_user)
+    if status:
+        d = discrepancy_set_status(discrepancy=d, status=status, acting_user=acting_user,
+                                   note=note)
     return d
 
 
@@ -124,6 +177,14 @@ def _notice_line(d):
         "amount": str(d.amount),
         "other_period": f"{d.other_period:%Y-%m}" if d.other_period else "",
     }
+
+
+def notice_targets(discrepancies):
+    """(employer, period) of the open discrepancies among ``discrepancies``, once each."""
+    pairs = sorted(set(discrepancies.filter(employer__isnull=False, status__in=OPEN)
+                       .values_list("employer_id", "period")))
+    employers = organisations_by_id(employer for employer, _period in pairs)
+    return [(employers[employer], period) for employer, period in pairs]
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ these bases cover all of them (docs/CONTRIBUTING.md, "The one way of doing each 
 from functools import wraps
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -144,6 +145,14 @@ class RegionScopedAdminMixin:
         super().save_model(request, obj, form, change)
 
 
+def refuse_nul(params):
+    """A NUL character can be in no filter (PostgreSQL refuses it in any string): raise the
+    admin's own "bad filter" error (a redirect with ?e=1), not let it become a server error."""
+    if any("\x00" in key or any("\x00" in value for value in values)
+           for key, values in params.lists()):
+        raise IncorrectLookupParameters(_("A filter contains a NUL character."))
+
+
 class OsmsModelAdmin(ScopedChoicesMixin, SimpleHistoryAdmin, ModelAdmin):
     """Base for every admin of ours: Unfold look, history, no full COUNT, scoped choices,
     service errors on the form, 400/404 instead of 500 on malformed parameters."""
@@ -207,6 +216,10 @@ class OsmsModelAdmin(ScopedChoicesMixin, SimpleHistoryAdmin, ModelAdmin):
 
         ServiceErrorForm.__name__ = form.__name__
         return ServiceErrorForm
+
+    def get_changelist_instance(self, request):
+        refuse_nul(request.GET)
+        return super().get_changelist_instance(request)
 
 
 class OsmsImportExportAdmin(ImportExportModelAdmin, OsmsModelAdmin):
@@ -287,23 +300,42 @@ class ReadOnlyAdminMixin(LogEntryHistoryMixin):
         return False
 
 
-def confirmed_post(*, question, confirm_label=None, details=None):
+def confirmed_post(*, question, confirm_label=None, details=None, form=None, permission=None):
     """For an admin view that changes state (starts a job, posts money, rebuilds a table).
 
     GET never changes anything: it shows a confirmation page whose button POSTs back (with
     the CSRF token the admin checks). Only the POST with ``confirmed=yes`` runs the view.
     ``question``/``details`` may be callables ``(model_admin, request, *args, **kwargs)``
-    (a detail action gets ``object_id``). The view still declares its own permission
-    (Unfold ``permissions=[...]`` or a check inside).
+    (a detail action gets ``object_id``, and Cancel goes back to the object's page).
+    The view declares its permission: Unfold ``permissions=[...]``, ``@admin.action``'s, or
+    ``permission`` here (a codename such as ``"app.approve_thing"``, or a callable
+    ``(model_admin, request) -> bool``), checked before the page is shown (403).
+
+    ``form``: a form class whose fields the confirmation page asks for (a period, a date);
+    it is bound to the query string on the first pass, so a bad value is shown as a field
+    error, and the view runs only with a valid form, passed as ``form=``. A changelist
+    action (``@admin.action``) works too: the selection the list posted is carried through
+    the confirmation page.
     """
 
     def decorate(view):
         @wraps(view)
         def wrapper(model_admin, request, *args, **kwargs):
-            if request.method == "POST" and request.POST.get("confirmed") == "yes":
-                return view(model_admin, request, *args, **kwargs)
+            if permission is not None and not (
+                request.user.has_perm(permission) if isinstance(permission, str)
+                else permission(model_admin, request)
+            ):
+                raise PermissionDenied
             if request.method not in ("GET", "HEAD", "POST"):
                 return HttpResponseNotAllowed(["GET", "POST"])
+            confirmed = request.method == "POST" and request.POST.get("confirmed") == "yes"
+            bound = None
+            if form is not None:
+                bound = form(request.POST) if confirmed else form(request.GET or None)
+            if confirmed and (bound is None or bound.is_valid()):
+                if bound is not None:
+                    kwargs["form"] = bound
+                return view(model_admin, request, *args, **kwargs)
 
             def resolve(value):
                 return value(model_admin, request, *args, **kwargs) if callable(value) else value
@@ -312,6 +344,7 @@ def confirmed_post(*, question, confirm_label=None, details=None):
             object_id = kwargs.get("object_id")
             cancel = (f"admin:{opts.app_label}_{opts.model_name}_change", [object_id]) \
                 if object_id else (f"admin:{opts.app_label}_{opts.model_name}_changelist", [])
+            asked = set(bound.fields) if bound is not None else set()
             context = {
                 **model_admin.admin_site.each_context(request),
                 "opts": opts,
@@ -319,7 +352,8 @@ def confirmed_post(*, question, confirm_label=None, details=None):
                 "question": resolve(question),
                 "details": resolve(details) or [],
                 "confirm_label": resolve(confirm_label),
-                "hidden": {k: v for k, v in request.GET.items() if k != "confirmed"},
+                "form": bound,
+                "hidden": _carried_fields(request, skip=asked),
                 "cancel_url": reverse(cancel[0], args=cancel[1]),
             }
             return TemplateResponse(request, "admin/osms/confirm_action.html", context)
@@ -328,3 +362,20 @@ def confirmed_post(*, question, confirm_label=None, details=None):
         return wrapper
 
     return decorate
+
+
+# Never carried into the confirmed POST: the token (the page has its own), the answer itself,
+# and the changelist's "index", whose absence routes the confirmed POST of a changelist
+# action into Django's "action with confirmation" branch.
+_NOT_CARRIED = {"csrfmiddlewaretoken", "confirmed", "index"}
+
+
+def _carried_fields(request, *, skip=()):
+    """(name, value) pairs of the query string and of a first POST, repeated names kept."""
+    pairs = []
+    for data in (request.GET, request.POST):
+        for name in data:
+            if name in _NOT_CARRIED or name in skip:
+                continue
+            pairs.extend((name, value) for value in data.getlist(name))
+    return pairs

@@ -11,6 +11,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .periods import add_years
@@ -66,3 +67,43 @@ def text_problem(value, *, label, max_length=MAX_TEXT):
         return _("%(label)s is %(length)s characters long; at most %(max)s are allowed.") % {
             "label": label, "length": len(value), "max": max_length}
     return None
+
+
+def year_problem(value, *, label, earliest=EARLIEST_PAYMENT_DATE.year,
+                 years_ahead=MAX_START_YEARS_AHEAD):
+    """The reason ``value`` is not a plausible year (a plan, a capacity, a contract), or None."""
+    if value is None:
+        return None
+    latest = today().year + years_ahead
+    if not earliest <= value <= latest:
+        return _("%(label)s %(value)s is not between %(earliest)s and %(latest)s.") % {
+            "label": label, "value": value, "earliest": earliest, "latest": latest}
+    return None
+
+
+def check_fields(obj, *, dates=None, years=None, texts=None):
+    """Raise ``ValidationError({field: reason, …})`` for every field of the model instance
+    ``obj`` out of its bounds (call it from the model's ``clean``; the field's verbose name
+    is the label).
+
+    ``dates``/``years``: {field name: keyword arguments of ``date_problem``/``year_problem``
+    (``{}`` for the defaults)}; ``texts``: {field name: maximum length}.
+    """
+    def label(name):
+        return capfirst(obj._meta.get_field(name).verbose_name)
+
+    errors = {}
+    for name, kwargs in (dates or {}).items():
+        problem = date_problem(getattr(obj, name), label=label(name), **kwargs)
+        if problem:
+            errors[name] = problem
+    for name, kwargs in (years or {}).items():
+        problem = year_problem(getattr(obj, name), label=label(name), **kwargs)
+        if problem:
+            errors[name] = problem
+    for name, max_length in (texts or {}).items():
+        problem = text_problem(getattr(obj, name), label=label(name), max_length=max_length)
+        if problem:
+            errors[name] = problem
+    if errors:
+        raise ValidationError(errors)

@@ -14,8 +14,9 @@ from django.urls import path, reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import ModelAdmin
 from unfold.enums import ActionVariant
+
+from osms.core.admin_mixins import OsmsModelAdmin
 
 from .changelist import can_export, clean_querystring
 from .models import ExportJob
@@ -90,7 +91,7 @@ _STATUS_COLOURS = {
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(ModelAdmin):
+class ExportJobAdmin(OsmsModelAdmin):
     """The download centre: the user's own exports, live progress, download links."""
 
     list_display = ("title", "file_format", "status_column", "progress_column", "size_column",

@@ -23,6 +23,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 
+from osms.core.admin_mixins import refuse_nul
+
 # Query-string keys that change the page, not the rows.
 PAGE_ONLY_KEYS = (PAGE_VAR, ERROR_FLAG, ALL_VAR, IS_POPUP_VAR, IS_FACETS_VAR, TO_FIELD_VAR,
                   "_changelist_filters")
@@ -104,6 +106,7 @@ def build_changelist(model_admin, request):
         # As ModelAdmin.get_changelist_instance: the ordering "o=2" counts this column.
         list_display = ["action_checkbox", *list_display]
     try:
+        refuse_nul(request.GET)
         changelist = changelist_class(
             request,
             model_admin.model,

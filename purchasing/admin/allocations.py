@@ -9,7 +9,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from osms.core.admin_mixins import RegionScopedAdmin
+from osms.core.admin_mixins import ReadOnlyAdminMixin, RegionScopedAdmin, confirmed_post
+from osms.core.errors import admin_call
 from osms.exports.admin import BackgroundExportMixin
 
 from .. import services
@@ -17,12 +18,14 @@ from ..explain import explain_line
 from ..exports import protocol_pdf, protocol_xlsx
 from ..models import Allocation, AllocationAdjustment, AllocationLine, Protocol, Vote
 from ..services.common import member_seat
-from .base import LogEntryHistoryMixin, ReadOnlyInline, report
+from .base import ReadOnlyInline
 
 
 class AdjustForm(forms.Form):
-    volume = forms.IntegerField(label=_("new volume"), min_value=0)
-    reason = forms.CharField(label=_("reason"), min_length=10, widget=forms.Textarea(
+    """The input of an adjustment; its rules (limits, a written reason) are line_adjust's."""
+
+    volume = forms.IntegerField(label=_("new volume"))
+    reason = forms.CharField(label=_("reason"), required=False, widget=forms.Textarea(
         attrs={"rows": 2}))
 
 
@@ -60,6 +63,9 @@ class AllocationAdmin(BackgroundExportMixin, RegionScopedAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a run is the record of a proposal; a later run supersedes it
+
     @admin.display(description=_("review"))
     def review(self, obj):
         url = reverse("admin:purchasing_allocation_review", args=[obj.pk])
@@ -67,13 +73,22 @@ class AllocationAdmin(BackgroundExportMixin, RegionScopedAdmin):
                            _("Open the review"))
 
     def get_urls(self):
-        return [path("<int:pk>/review/", self.admin_site.admin_view(self.review_view),
-                     name="purchasing_allocation_review"), *super().get_urls()]
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/review/", view(self.review_view), name="purchasing_allocation_review"),
+            path("<int:pk>/approve/", view(self.approve_view),
+                 name="purchasing_allocation_approve"),
+            *super().get_urls(),
+        ]
 
-    def review_view(self, request, pk):
+    def _run(self, request, pk):
         run = self.get_object(request, str(pk))  # 404 for another region's allocation
         if not self.has_view_permission(request, run):
             raise PermissionDenied
+        return run
+
+    def review_view(self, request, pk):
+        run = self._run(request, pk)
         campaign = run.campaign
         protocol = run.protocol
         seat = member_seat(user=request.user, commission=campaign.commission)
@@ -100,6 +115,7 @@ class AllocationAdmin(BackgroundExportMixin, RegionScopedAdmin):
             "vote_form": VoteForm(initial={"choice": my_vote.choice if my_vote else None}),
             "adjustments": AllocationAdjustment.objects.filter(line__allocation=run)
             .select_related("line__provider", "user"),
+            "approve_url": reverse("admin:purchasing_allocation_approve", args=[run.pk]),
             "xlsx_url": reverse("admin:purchasing_protocol_xlsx", args=[protocol.pk]),
             "pdf_url": reverse("admin:purchasing_protocol_pdf", args=[protocol.pk]),
         }
@@ -108,8 +124,8 @@ class AllocationAdmin(BackgroundExportMixin, RegionScopedAdmin):
     def _handle_post(self, request, run, protocol):
         action = request.POST.get("action")
         if action == "adjust":
-            line_id = request.POST.get("line")
-            line = run.lines.filter(pk=line_id).first()
+            line_id = request.POST.get("line", "")
+            line = run.lines.filter(pk=line_id).first() if line_id.isdigit() else None
             if line is None:
                 messages.error(request, _("No such line in this allocation."))
                 return
@@ -118,41 +134,40 @@ class AllocationAdmin(BackgroundExportMixin, RegionScopedAdmin):
                 for field, errors in form.errors.items():
                     messages.error(request, f"{line.provider.name} · {field}: {' '.join(errors)}")
                 return
-            report(request, services.line_adjust,
-                   _("%(p)s: volume changed to %(v)s") % {"p": line.provider.name,
-                                                          "v": form.cleaned_data["volume"]},
-                   line=line, new_volume=form.cleaned_data["volume"],
-                   reason=form.cleaned_data["reason"], acting_user=request.user)
+            admin_call(request, services.line_adjust,
+                       _("%(p)s: volume changed to %(v)s") % {"p": line.provider.name,
+                                                              "v": form.cleaned_data["volume"]},
+                       line=line, new_volume=form.cleaned_data["volume"],
+                       reason=form.cleaned_data["reason"], acting_user=request.user)
         elif action == "vote":
             form = VoteForm(request.POST)
             meeting = run.campaign.meetings.filter(status="open").order_by("-held_on").first()
             if not form.is_valid() or meeting is None:
                 messages.error(request, _("Choose a vote; the meeting must be open."))
                 return
-            report(request, services.vote_cast, _("Your vote is recorded."), meeting=meeting,
-                   user=request.user, choice=form.cleaned_data["choice"])
-        elif action == "approve":
-            report(request, services.protocol_approve, _("The protocol is approved."),
-                   protocol=protocol, acting_user=request.user)
+            admin_call(request, services.vote_cast, _("Your vote is recorded."), meeting=meeting,
+                       user=request.user, choice=form.cleaned_data["choice"])
         else:
             messages.error(request, _("Unknown action."))
 
+    @confirmed_post(
+        question=lambda admin, request, pk: _(
+            "Approve protocol %(n)s? The allocation becomes final and the meeting closes.")
+        % {"n": admin._run(request, pk).protocol.number},
+        confirm_label=_("Approve the protocol"), permission="purchasing.approve_protocol")
+    def approve_view(self, request, pk):
+        run = self._run(request, pk)
+        admin_call(request, services.protocol_approve, _("The protocol is approved."),
+                   protocol=run.protocol, acting_user=request.user)
+        return HttpResponseRedirect(reverse("admin:purchasing_allocation_review", args=[run.pk]))
+
 
 @admin.register(AllocationAdjustment)
-class AllocationAdjustmentAdmin(LogEntryHistoryMixin, BackgroundExportMixin, RegionScopedAdmin):
+class AllocationAdjustmentAdmin(ReadOnlyAdminMixin, BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("line", "old_volume", "new_volume", "reason", "user", "created_at")
     list_filter = ("line__allocation__campaign__region",)
     readonly_fields = ("line", "old_volume", "new_volume", "old_amount", "new_amount", "reason",
                        "user", "created_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Protocol)
@@ -168,6 +183,9 @@ class ProtocolAdmin(RegionScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the allocation's review page needs its protocol
 
     @admin.display(description=_("export"))
     def downloads(self, obj):

@@ -1,20 +1,18 @@
-"""Admin of campaigns, applications, commissions, meetings and votes."""
-
-from decimal import Decimal
+"""Admin of campaigns, applications, commissions, meetings and votes (saved by the services)."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from osms.core.admin_mixins import OsmsTabularInline as TabularInline  # scoped rows and choices
-from osms.core.admin_mixins import RegionScopedAdmin
+from osms.core.admin_mixins import RegionScopedAdmin, confirmed_post
+from osms.core.errors import admin_call, form_call
 from osms.exports.admin import BackgroundExportMixin
 
-from .. import services, tariffs
+from .. import services
 from ..models import (
     Application,
     Campaign,
@@ -24,9 +22,8 @@ from ..models import (
     Meeting,
     Vote,
 )
-from .base import ReadOnlyInline, report, validation_messages
-
-CENT = Decimal("0.01")
+from ..services.campaigns import FROZEN_AFTER_DRAFT
+from .base import DeletedByServiceMixin, ReadOnlyInline, ServiceCheckedForm, row_action
 
 
 class CampaignForm(forms.ModelForm):
@@ -43,28 +40,23 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("unit_price", "budget", "tariff_source"):
+        for name in ("unit_price", "budget"):
             if name in self.fields:
                 self.fields[name].required = False
 
     def clean(self):
+        # The price and budget rule is the service's (campaign_price), as for campaign_create.
         data = super().clean()
-        care_type, region, year = data.get("care_type"), data.get("region"), data.get("year")
-        if data.get("unit_price") is not None and not data.get("tariff_source"):
-            data["tariff_source"] = _("entered by the operator")
-            self.instance.tariff_source = data["tariff_source"]
-        if data.get("unit_price") is None and care_type and region and year:
-            try:
-                price, source = tariffs.unit_price(
-                    care_type=care_type, region=region,
-                    on=services.campaigns.year_start(year), tariff=data.get("tariff") or "")
-            except ValidationError as exc:
-                raise ValidationError(validation_messages(exc)) from exc
-            data["unit_price"], data["tariff_source"] = price, source
-            self.instance.unit_price, self.instance.tariff_source = price, source
-        if data.get("budget") is None and data.get("unit_price") and data.get("planned_volume"):
-            data["budget"] = (data["unit_price"] * data["planned_volume"]).quantize(CENT)
-            self.instance.budget = data["budget"]
+        plan = {name: data.get(name) for name in ("year", "region", "care_type",
+                                                  "planned_volume")}
+        if "unit_price" not in self.fields or any(value is None for value in plan.values()):
+            return data
+        priced = form_call(self, services.campaign_price, **plan, tariff=data.get("tariff"),
+                           unit_price=data.get("unit_price"), budget=data.get("budget"))
+        if priced is not None:
+            data["unit_price"], source, data["budget"] = priced
+            if data.get("unit_price") != self.instance.unit_price or not self.instance.pk:
+                self.instance.tariff_source = source
         return data
 
 
@@ -74,8 +66,10 @@ class ApplicationInline(ReadOnlyInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(RegionScopedAdmin):
+class CampaignAdmin(DeletedByServiceMixin, RegionScopedAdmin):
     form = CampaignForm
+    delete_service, delete_check = services.campaign_delete, services.campaign_delete_check
+    delete_target = "campaign"
     list_display = ("__str__", "year", "region", "care_type", "status", "planned_volume",
                     "budget", "applications_deadline", "review_link")
     list_filter = ("year", "region", "care_type", "status")
@@ -87,9 +81,11 @@ class CampaignAdmin(RegionScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.status != Campaign.Status.DRAFT:
-            fields += ["year", "region", "care_type", "unit", "planned_volume", "unit_price",
-                       "budget", "commission"]
+            fields += FROZEN_AFTER_DRAFT
         return fields
+
+    def save_model(self, request, obj, form, change):
+        services.campaign_save(campaign=obj, acting_user=request.user)
 
     @admin.display(description=_("allocation"))
     def review_link(self, obj):
@@ -99,35 +95,38 @@ class CampaignAdmin(RegionScopedAdmin):
         url = reverse("admin:purchasing_allocation_review", args=[run.pk])
         return format_html('<a href="{}">{} #{}</a>', url, _("Review"), run.version)
 
-    @admin.action(description=_("Announce"), permissions=["change"])
-    def announce(self, request, queryset):
-        for campaign in queryset:
-            report(request, services.campaign_announce, _("%(c)s: announced") % {"c": campaign},
-                   campaign=campaign, announced_on=timezone.localdate(), acting_user=request.user)
-
-    @admin.action(description=_("Close applications"), permissions=["change"])
-    def close_applications(self, request, queryset):
-        for campaign in queryset:
-            report(request, services.campaign_close, _("%(c)s: closed") % {"c": campaign},
-                   campaign=campaign, acting_user=request.user)
-
-    @admin.action(description=_("Run the allocation"), permissions=["change"])
-    def run_allocation(self, request, queryset):
-        for campaign in queryset:
-            report(request, services.allocation_run, _("%(c)s: allocation proposed")
-                   % {"c": campaign}, campaign=campaign, acting_user=request.user)
+    announce = row_action(
+        services.campaign_announce, target="campaign", today="announced_on",
+        description=_("Announce"), confirm_label=_("Announce"), done=_("%(row)s: announced"),
+        question=_("Announce %(n)d campaigns today? Providers may then apply until the "
+                   "deadline."))
+    close_applications = row_action(
+        services.campaign_close, target="campaign", description=_("Close applications"),
+        confirm_label=_("Close applications"), done=_("%(row)s: closed"),
+        question=_("Close the applications of %(n)d campaigns? No provider can apply "
+                   "afterwards."))
+    run_allocation = row_action(
+        services.allocation_run, target="campaign", description=_("Run the allocation"),
+        confirm_label=_("Run the allocation"), done=_("%(row)s: allocation proposed"),
+        question=_("Run the allocation of %(n)d campaigns? Earlier proposals under review "
+                   "are superseded."))
 
     @admin.action(description=_("Create contracts from the approved protocol"),
                   permissions=["change"])
+    @confirmed_post(
+        question=lambda admin, request, queryset: _(
+            "Prepare the contracts of %(n)d campaigns from their approved protocols?") % {
+            "n": queryset.count()},
+        confirm_label=_("Prepare the contracts"))
     def make_contracts(self, request, queryset):
         for campaign in queryset:
             protocol = campaign.protocols.filter(status="approved").first()
             if protocol is None:
                 messages.error(request, _("%(c)s: no approved protocol") % {"c": campaign})
                 continue
-            report(request, services.contracts_from_protocol,
-                   _("%(c)s: contracts prepared") % {"c": campaign},
-                   protocol=protocol, acting_user=request.user)
+            admin_call(request, services.contracts_from_protocol,
+                       _("%(c)s: contracts prepared") % {"c": campaign},
+                       protocol=protocol, acting_user=request.user)
 
 
 @admin.register(Application)
@@ -158,10 +157,10 @@ class ApplicationAdmin(BackgroundExportMixin, RegionScopedAdmin):
                 campaign = data.get("campaign") or (obj.campaign if obj else None)
                 provider = data.get("provider") or (obj.provider if obj else None)
                 if campaign and provider:
-                    services.campaigns.application_check(
-                        campaign=campaign, provider=provider,
-                        requested_volume=data.get("requested_volume"),
-                        submitted_on=timezone.localdate())
+                    form_call(self, services.application_check,
+                              campaign=campaign, provider=provider,
+                              requested_volume=data.get("requested_volume"),
+                              submitted_on=timezone.localdate())
                 return data
 
         return ApplicationForm
@@ -175,8 +174,26 @@ class ApplicationAdmin(BackgroundExportMixin, RegionScopedAdmin):
         obj.submitted_at = saved.submitted_at
 
 
+class MemberForm(ServiceCheckedForm):
+    """A seat on a commission: the user account must be of the commission's region."""
+
+    check = services.member_check
+
+    class Meta:
+        model = CommissionMember
+        fields = ("commission", "full_name", "organisation_name", "body", "position",
+                  "is_deputy_head_or_above", "role", "user", "active")
+
+    def check_arguments(self, data):
+        # In the members inline the commission is the page's (possibly unsaved) one.
+        return {"commission": data.get("commission") or getattr(self.instance, "commission",
+                                                                 None),
+                "user": data.get("user")}
+
+
 class MemberInline(TabularInline):
     model = CommissionMember
+    form = MemberForm
     extra = 0
     fields = ("full_name", "organisation_name", "body", "position", "is_deputy_head_or_above",
               "role", "user", "active")
@@ -198,27 +215,61 @@ class CommissionAdmin(RegionScopedAdmin):
             return _("No problems found at the last check.") if obj.formed_on else "—"
         return format_html_join("", "<div>✘ {}</div>", ((p,) for p in obj.composition_report))
 
-    @admin.action(description=_("Check the composition and form"), permissions=["change"])
-    def form_commission(self, request, queryset):
-        for commission in queryset:
-            report(request, services.commission_form, _("%(c)s: formed") % {"c": commission},
-                   commission=commission, formed_on=timezone.localdate(),
-                   acting_user=request.user)
+    def save_model(self, request, obj, form, change):
+        services.commission_save(commission=obj, acting_user=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        members = formset.save(commit=False)
+        for member in formset.deleted_objects:
+            services.member_delete(member=member, acting_user=request.user)
+        for member in members:
+            services.member_save(member=member, acting_user=request.user)
+
+    form_commission = row_action(
+        services.commission_form, target="commission", today="formed_on",
+        description=_("Check the composition and form"), confirm_label=_("Check and form"),
+        done=_("%(row)s: formed"),
+        question=_("Check the composition of %(n)d commissions and form those that are "
+                   "lawful?"))
 
 
 @admin.register(CommissionMember)
 class CommissionMemberAdmin(RegionScopedAdmin):
+    form = MemberForm
     list_display = ("full_name", "commission", "role", "body", "user", "active")
     list_filter = ("commission__region", "role", "body", "active")
     search_fields = ("full_name",)
     autocomplete_fields = ("user",)
 
+    def save_model(self, request, obj, form, change):
+        services.member_save(member=obj, acting_user=request.user)
+
+    def delete_model(self, request, obj):
+        services.member_delete(member=obj, acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for member in queryset:
+            services.member_delete(member=member, acting_user=request.user)
+
+
+class ConflictForm(ServiceCheckedForm):
+    check = services.conflict_check
+    check_fields = ("nature",)
+
+    class Meta:
+        model = ConflictDeclaration
+        fields = ("member", "provider", "nature", "declared_on")
+
 
 @admin.register(ConflictDeclaration)
 class ConflictDeclarationAdmin(RegionScopedAdmin):
+    form = ConflictForm
     list_display = ("member", "provider", "declared_on")
     list_filter = ("member__commission__region",)
     autocomplete_fields = ("provider",)
+
+    def save_model(self, request, obj, form, change):
+        services.conflict_save(declaration=obj, acting_user=request.user)
 
 
 class VoteInline(ReadOnlyInline):
@@ -227,9 +278,38 @@ class VoteInline(ReadOnlyInline):
     show_change_link = False
 
 
+class MeetingForm(ServiceCheckedForm):
+    check = services.meeting_check
+    check_needs = ("campaign",)
+
+    class Meta:
+        model = Meeting
+        fields = ("commission", "campaign", "held_on", "present", "status")
+
+    def check_arguments(self, data):
+        return {"campaign": data["campaign"], "commission": data.get("commission"),
+                "present": data.get("present") or []}
+
+
 @admin.register(Meeting)
 class MeetingAdmin(RegionScopedAdmin):
+    form = MeetingForm
     list_display = ("commission", "campaign", "held_on", "status")
     list_filter = ("commission__region", "status")
     filter_horizontal = ("present",)
     inlines = [VoteInline]
+
+    def save_model(self, request, obj, form, change):
+        present = form.cleaned_data.get("present") or []
+        if change:
+            services.meeting_save(meeting=obj, present=present,
+                                              acting_user=request.user)
+            return
+        opened = services.meeting_open(campaign=obj.campaign, held_on=obj.held_on,
+                                       present=present, acting_user=request.user)
+        obj.pk, obj.commission, obj.status = opened.pk, opened.commission, opened.status
+
+    def save_related(self, request, form, formsets, change):
+        # The members present were set by the service; the votes inline is read-only.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)

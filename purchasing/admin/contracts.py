@@ -1,10 +1,7 @@
 """Contracts, amendments, monthly acts, quality deductions; the execution monitoring page."""
 
-import datetime
-
-from django import forms
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -12,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from osms.core.admin_mixins import RegionScopedAdmin
+from osms.core.bounds import year_problem
 from osms.exports.admin import BackgroundExportMixin
 
 from .. import selectors, services
@@ -22,7 +20,13 @@ from ..models import (
     ExecutionAct,
     QualityDeduction,
 )
-from .base import LogEntryHistoryMixin, ReadOnlyInline, report
+from .base import (
+    AddedByServiceAdmin,
+    DeletedByServiceMixin,
+    ReadOnlyInline,
+    ServiceCheckedForm,
+    row_action,
+)
 
 
 class ItemInline(ReadOnlyInline):
@@ -38,7 +42,9 @@ class AmendmentInline(ReadOnlyInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(BackgroundExportMixin, RegionScopedAdmin):
+class ContractAdmin(DeletedByServiceMixin, BackgroundExportMixin, RegionScopedAdmin):
+    delete_service, delete_check = services.contract_delete, services.contract_delete_check
+    delete_target = "contract"
     list_display = ("number", "provider", "region", "year", "status", "signed_on")
     list_filter = ("year", "region", "status")
     search_fields = ("number", "provider__name", "provider__bin")
@@ -56,23 +62,36 @@ class ContractAdmin(BackgroundExportMixin, RegionScopedAdmin):
         url = reverse("admin:purchasing_contract_monitoring") + f"?year={obj.year}"
         return format_html('<a href="{}">{}</a>', url, _("Execution against plan"))
 
-    @admin.action(description=_("Sign"), permissions=["change"])
-    def sign(self, request, queryset):
-        for contract in queryset:
-            report(request, services.contract_sign, _("%(c)s: signed") % {"c": contract.number},
-                   contract=contract, signed_on=timezone.localdate(), acting_user=request.user)
+    sign = row_action(
+        services.contract_sign, target="contract", today="signed_on", description=_("Sign"),
+        confirm_label=_("Sign"), done=_("%(row)s: signed"),
+        question=_("Sign %(n)d contracts today? Their volumes and sums become binding."))
 
     def get_urls(self):
         return [path("monitoring/", self.admin_site.admin_view(self.monitoring_view),
                      name="purchasing_contract_monitoring"), *super().get_urls()]
 
+    def _year(self, request):
+        """The ``?year=`` asked for; a bad one is said and the current year shown."""
+        this_year = timezone.localdate().year
+        asked = request.GET.get("year")
+        if not asked:
+            return this_year
+        try:
+            year = int(asked)
+        except ValueError:
+            problem = _("The year %(y)s is not a number.") % {"y": asked[:20]}
+        else:
+            problem = year_problem(year, label=_("The year"))
+        if problem:
+            messages.error(request, problem)
+            return this_year
+        return year
+
     def monitoring_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        try:
-            year = int(request.GET.get("year") or timezone.localdate().year)
-        except ValueError:
-            year = timezone.localdate().year
+        year = self._year(request)
         by_provider = selectors.execution_report(user=request.user, year=year)
         by_region = selectors.execution_report(user=request.user, year=year,
                                                group_by=("contract__region__name_ru",))
@@ -101,31 +120,28 @@ class ContractItemAdmin(BackgroundExportMixin, RegionScopedAdmin):
     def has_add_permission(self, request):
         return False  # items come from a protocol; volumes change by amendment
 
+    def has_delete_permission(self, request, obj=None):
+        # Only with their contract, while it is a draft (services.contract_delete's rule).
+        if obj is not None and obj.contract.status != Contract.Status.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
 
-class AmendmentForm(forms.ModelForm):
+
+class AmendmentForm(ServiceCheckedForm):
+    check = services.amendment_check
+    check_fields = ("item", "new_volume", "reason")
+    check_needs = ("item",)
+
     class Meta:
         model = ContractAmendment
         fields = ("item", "new_volume", "reason", "signed_on")
 
-    def clean(self):
-        data = super().clean()
-        item, volume = data.get("item"), data.get("new_volume")
-        if item is not None and volume is not None:
-            accepted = sum(a.amount_accepted for a in item.acts.all())
-            if item.unit_price * volume < accepted:
-                raise ValidationError({"new_volume": _("Below the sum already accepted (%(a)s).")
-                                       % {"a": accepted}})
-        return data
-
 
 @admin.register(ContractAmendment)
-class ContractAmendmentAdmin(LogEntryHistoryMixin, BackgroundExportMixin, RegionScopedAdmin):
+class ContractAmendmentAdmin(AddedByServiceAdmin):
     form = AmendmentForm
     list_display = ("contract", "number", "signed_on", "old_volume", "new_volume", "new_amount")
     list_filter = ("contract__region",)
-
-    def has_change_permission(self, request, obj=None):
-        return False if obj is not None else super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         amendment = services.contract_amend(
@@ -134,31 +150,13 @@ class ContractAmendmentAdmin(LogEntryHistoryMixin, BackgroundExportMixin, Region
         obj.pk = amendment.pk
 
 
-class ActForm(forms.ModelForm):
+class ActForm(ServiceCheckedForm):
+    check = services.act_check
+    check_fields = check_needs = ("item", "period")
+
     class Meta:
         model = ExecutionAct
         fields = ("item", "period", "volume_delivered")
-
-    def clean_period(self):
-        period = self.cleaned_data["period"]
-        if period.day != 1:
-            raise ValidationError(_("A period is the first day of a month."))
-        return period
-
-    def clean(self):
-        data = super().clean()
-        item, period = data.get("item"), data.get("period")
-        if item is not None and period is not None:
-            if item.contract.status != Contract.Status.SIGNED:
-                raise ValidationError({"item": _("The contract is not signed.")})
-            if period.year != item.contract.year:
-                raise ValidationError({"period": _("Not a month of the contract year.")})
-            if item.acts.filter(period__gt=period).exists():
-                raise ValidationError({"period": _("Acts of later months exist.")})
-            if item.acts.filter(period=period).exclude(status="draft").exclude(
-                    pk=self.instance.pk).exists():
-                raise ValidationError({"period": _("This month's act is already approved.")})
-        return data
 
 
 class DeductionInline(ReadOnlyInline):
@@ -168,8 +166,10 @@ class DeductionInline(ReadOnlyInline):
 
 
 @admin.register(ExecutionAct)
-class ExecutionActAdmin(BackgroundExportMixin, RegionScopedAdmin):
+class ExecutionActAdmin(DeletedByServiceMixin, BackgroundExportMixin, RegionScopedAdmin):
     form = ActForm
+    delete_service, delete_check = services.act_delete, services.act_delete_check
+    delete_target = "act"
     list_display = ("item", "period", "volume_delivered", "amount_claimed", "amount_accepted",
                     "over_execution_withheld", "quality_deductions", "amount_due", "status")
     list_filter = ("status", "item__contract__region", "period")
@@ -191,44 +191,31 @@ class ExecutionActAdmin(BackgroundExportMixin, RegionScopedAdmin):
                                   volume_delivered=obj.volume_delivered, acting_user=request.user)
         obj.pk = act.pk
 
-    @admin.action(description=_("Approve: payment due"), permissions=["change"])
-    def approve(self, request, queryset):
-        for act in queryset:
-            report(request, services.act_approve, _("%(a)s: approved") % {"a": act},
-                   act=act, acting_user=request.user)
-
-    @admin.action(description=_("Mark as paid today"), permissions=["change"])
-    def mark_paid(self, request, queryset):
-        for act in queryset:
-            report(request, services.act_mark_paid, _("%(a)s: paid") % {"a": act},
-                   act=act, paid_on=datetime.date.today(), acting_user=request.user)
+    approve = row_action(
+        services.act_approve, target="act", description=_("Approve: payment due"),
+        confirm_label=_("Approve"), done=_("%(row)s: approved"),
+        question=_("Approve %(n)d acts? Their accepted sums become due for payment."))
+    mark_paid = row_action(
+        services.act_mark_paid, target="act", today="paid_on",
+        description=_("Mark as paid today"), confirm_label=_("Mark as paid"),
+        done=_("%(row)s: paid"), question=_("Mark %(n)d approved acts as paid today?"))
 
 
-class DeductionForm(forms.ModelForm):
+class DeductionForm(ServiceCheckedForm):
+    check = services.deduction_check
+    check_fields = ("act", "amount")
+    check_needs = ("act",)
+
     class Meta:
         model = QualityDeduction
         fields = ("act", "indicator", "amount", "reason")
 
-    def clean(self):
-        data = super().clean()
-        act, amount = data.get("act"), data.get("amount")
-        if act is not None and amount is not None:
-            if act.status != ExecutionAct.Status.DRAFT:
-                raise ValidationError({"act": _("The act is already approved.")})
-            if amount <= 0 or act.quality_deductions + amount > act.amount_accepted:
-                raise ValidationError({"amount": _(
-                    "A positive sum, at most the accepted sum less earlier deductions.")})
-        return data
-
 
 @admin.register(QualityDeduction)
-class QualityDeductionAdmin(LogEntryHistoryMixin, BackgroundExportMixin, RegionScopedAdmin):
+class QualityDeductionAdmin(AddedByServiceAdmin):
     form = DeductionForm
     list_display = ("act", "indicator", "amount", "created_by")
     list_filter = ("act__item__contract__region",)
-
-    def has_change_permission(self, request, obj=None):
-        return False if obj is not None else super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         deduction = services.deduction_add(act=obj.act, indicator=obj.indicator,

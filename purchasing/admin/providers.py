@@ -1,11 +1,14 @@
 """Admin of the provider registry and the effective-dated purchasing rules."""
 
 from django.contrib import admin
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from osms.core.admin_mixins import OsmsModelAdmin, RegionScopedAdmin
+from osms.core.admin_mixins import (
+    LogEntryHistoryMixin,
+    OsmsModelAdmin,
+    RegionScopedAdmin,
+)
 from osms.core.admin_mixins import OsmsTabularInline as TabularInline  # scoped rows and choices
 from osms.exports.admin import BackgroundExportMixin
 
@@ -22,7 +25,7 @@ from ..models import (
     RatingComponent,
     RatingScore,
 )
-from .base import LogEntryHistoryMixin, ReadOnlyInline, report
+from .base import ReadOnlyInline, row_action
 
 
 @admin.register(CoExecutionCap)
@@ -107,13 +110,15 @@ class ProviderAdmin(BackgroundExportMixin, RegionScopedAdmin):
         return format_html("<div>{} {}: <b>{}</b></div><table>{}</table>",
                            _("Score"), rating.year, rating.score, rows)
 
-    @admin.action(description=_("Check the inclusion criteria"), permissions=["change"])
-    def check_inclusion(self, request, queryset):
-        today = timezone.localdate()
-        for provider in queryset:
-            report(request, services.provider_check_inclusion,
-                   _("%(p)s: checked") % {"p": provider.name},
-                   provider=provider, on=today, acting_user=request.user)
+    def save_model(self, request, obj, form, change):
+        services.provider_save(provider=obj, acting_user=request.user)
+
+    check_inclusion = row_action(
+        services.provider_check_inclusion, target="provider", today="on",
+        description=_("Check the inclusion criteria"), confirm_label=_("Check"),
+        done=_("%(row)s: checked"),
+        question=_("Check the inclusion criteria of %(n)d providers today? Each is included "
+                   "in or refused from the database of health subjects."))
 
 
 class RatingScoreInline(ReadOnlyInline):
@@ -133,6 +138,9 @@ class ProviderRatingAdmin(BackgroundExportMixin, RegionScopedAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False  # computed by services.provider_rate from the component values
+
 
 @admin.register(InclusionCheck)
 class InclusionCheckAdmin(LogEntryHistoryMixin, RegionScopedAdmin):
@@ -142,6 +150,7 @@ class InclusionCheckAdmin(LogEntryHistoryMixin, RegionScopedAdmin):
                        "checked_by")
     exclude = ("criteria",)
 
+    # Written by services.provider_check_inclusion; deleted only with their provider.
     def has_add_permission(self, request):
         return False
 

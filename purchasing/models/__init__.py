@@ -1,4 +1,10 @@
-"""Purchasing models (docs/domain.md §7), split by subject."""
+"""Purchasing models (docs/domain.md §7), split by subject.
+
+What every region-owned record shares (the region-scoped manager, simple-history, the
+bounds checked in ``clean``) is in ``base.py``. What still looks alike between them (the
+``Meta`` with names, ordering and constraints, ``__str__``, foreign keys spelled one
+argument a line) is each table's own declaration: alike in shape, not in content.
+"""
 
 from .allocations import Allocation, AllocationAdjustment, AllocationLine, Protocol
 from .campaigns import Application, Campaign

@@ -3,16 +3,15 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from osms.core.scoping import RegionScopedQuerySet
-
+from .base import RegionRecord, TrackedRecord
 from .campaigns import MONEY, Application, Campaign
 from .commissions import Meeting
+from .limits import LONG_TEXT
 from .providers import Provider
 
 
-class Allocation(models.Model):
+class Allocation(TrackedRecord):
     """One run of the algorithm over a campaign's applications (reproducible by digest)."""
 
     class Status(models.TextChoices):
@@ -38,8 +37,6 @@ class Allocation(models.Model):
                                    on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
 
-    history = HistoricalRecords()
-    objects = RegionScopedQuerySet.as_manager()
     region_lookup = "campaign__region"
 
     class Meta:
@@ -53,7 +50,7 @@ class Allocation(models.Model):
         return f"{self.campaign} · #{self.version}"
 
 
-class AllocationLine(models.Model):
+class AllocationLine(TrackedRecord):
     allocation = models.ForeignKey(Allocation, verbose_name=_("allocation"),
                                    on_delete=models.CASCADE, related_name="lines")
     application = models.ForeignKey(Application, verbose_name=_("application"),
@@ -71,8 +68,6 @@ class AllocationLine(models.Model):
     amount = models.DecimalField(_("amount"), **MONEY)
     facts = models.JSONField(_("explanation facts"), default=dict)
 
-    history = HistoricalRecords()
-    objects = RegionScopedQuerySet.as_manager()
     region_lookup = "allocation__campaign__region"
 
     class Meta:
@@ -90,7 +85,7 @@ class AllocationLine(models.Model):
         return self.volume != self.proposed_volume
 
 
-class AllocationAdjustment(models.Model):
+class AllocationAdjustment(RegionRecord):
     """A commission member's change of a line's volume: old, new, reason, who, when."""
 
     line = models.ForeignKey(AllocationLine, verbose_name=_("line"), on_delete=models.CASCADE,
@@ -104,8 +99,8 @@ class AllocationAdjustment(models.Model):
                              on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
-    objects = RegionScopedQuerySet.as_manager()
     region_lookup = "line__allocation__campaign__region"
+    text_bounds = {"reason": LONG_TEXT}
 
     class Meta:
         verbose_name = _("volume adjustment")
@@ -118,7 +113,7 @@ class AllocationAdjustment(models.Model):
         return f"{self.line.provider.name}: {self.old_volume} → {self.new_volume}"
 
 
-class Protocol(models.Model):
+class Protocol(TrackedRecord):
     """The commission's decision on an allocation; exported to Excel and PDF."""
 
     class Status(models.TextChoices):
@@ -140,8 +135,6 @@ class Protocol(models.Model):
                                     on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
 
-    history = HistoricalRecords()
-    objects = RegionScopedQuerySet.as_manager()
     region_lookup = "campaign__region"
 
     class Meta:

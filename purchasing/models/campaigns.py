@@ -4,17 +4,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from osms.core.models import Region
-from osms.core.scoping import RegionScopedQuerySet
 
+from .base import TrackedRecord
+from .limits import EVENT, LONG_TEXT, PLANNED, YEAR
 from .providers import Provider
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
-class Campaign(models.Model):
+class Campaign(TrackedRecord):
     """A purchase of one type of care for one region and year: volume, price, budget."""
 
     class Status(models.TextChoices):
@@ -47,9 +47,10 @@ class Campaign(models.Model):
                                    related_name="campaigns")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    history = HistoricalRecords()
-    objects = RegionScopedQuerySet.as_manager()
     region_lookup = "region"
+    date_bounds = {"announced_on": EVENT, "applications_deadline": PLANNED,
+                   "review_deadline": PLANNED}
+    year_bounds = {"year": YEAR}
 
     class Meta:
         verbose_name = _("purchase campaign")
@@ -68,6 +69,10 @@ class Campaign(models.Model):
 
     def clean(self):
         super().clean()
+        if (self.review_deadline and self.applications_deadline
+                and self.review_deadline < self.applications_deadline):
+            raise ValidationError({"review_deadline": _(
+                "The review deadline is before the applications deadline.")})
         if self.commission_id and self.commission.region_id != self.region_id:
             raise ValidationError({"commission": _("The commission belongs to another region.")})
         if self.announced_on and self.applications_deadline < self.announced_on:
@@ -75,7 +80,7 @@ class Campaign(models.Model):
                 "The deadline is before the announcement.")})
 
 
-class Application(models.Model):
+class Application(TrackedRecord):
     """A provider's application for volume in a campaign, validated on submission."""
 
     class Status(models.TextChoices):
@@ -101,9 +106,8 @@ class Application(models.Model):
                                      on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+")
 
-    history = HistoricalRecords()
-    objects = RegionScopedQuerySet.as_manager()
     region_lookup = "campaign__region"
+    text_bounds = {"coexecutors": LONG_TEXT}
 
     class Meta:
         verbose_name = _("application")

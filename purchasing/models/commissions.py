@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from osms.core.models import Region
-from osms.core.scoping import RegionScopedQuerySet
 
+from .base import RegionRecord, TrackedRecord
+from .limits import EVENT, LONG_TEXT
 from .rules import CommissionKind
 
 
@@ -26,7 +27,7 @@ class MemberBody(models.TextChoices):
     RESEARCH_CENTRE = "research_centre", _("National research centre")
 
 
-class Commission(models.Model):
+class Commission(TrackedRecord):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Being formed")
         FORMED = "formed", _("Formed")
@@ -42,9 +43,8 @@ class Commission(models.Model):
     formed_on = models.DateField(_("formed on"), null=True, blank=True)
     composition_report = models.JSONField(_("composition check"), default=list, blank=True)
 
-    history = HistoricalRecords()
-    objects = RegionScopedQuerySet.as_manager()
     region_lookup = "region"
+    date_bounds = {"formed_on": EVENT}
 
     class Meta:
         verbose_name = _("commission")
@@ -62,7 +62,7 @@ class Commission(models.Model):
             raise ValidationError({"region": _("The republican commission has no region.")})
 
 
-class CommissionMember(models.Model):
+class CommissionMember(TrackedRecord):
     class Role(models.TextChoices):
         CHAIR = "chair", _("Chair")
         DEPUTY_CHAIR = "deputy_chair", _("Deputy chair")
@@ -84,8 +84,6 @@ class CommissionMember(models.Model):
                              related_name="commission_seats")
     active = models.BooleanField(_("active"), default=True)
 
-    history = HistoricalRecords()
-    objects = RegionScopedQuerySet.as_manager()
     region_lookup = "commission__region"
 
     class Meta:
@@ -104,7 +102,7 @@ class CommissionMember(models.Model):
         return self.role != self.Role.SECRETARY
 
 
-class ConflictDeclaration(models.Model):
+class ConflictDeclaration(TrackedRecord):
     """A member's tie to a provider: the member cannot vote on that provider's volume."""
 
     member = models.ForeignKey(CommissionMember, verbose_name=_("member"),
@@ -114,9 +112,9 @@ class ConflictDeclaration(models.Model):
     nature = models.TextField(_("nature of the interest"))
     declared_on = models.DateField(_("declared on"))
 
-    history = HistoricalRecords()
-    objects = RegionScopedQuerySet.as_manager()
     region_lookup = "member__commission__region"
+    date_bounds = {"declared_on": EVENT}
+    text_bounds = {"nature": LONG_TEXT}
 
     class Meta:
         verbose_name = _("conflict-of-interest declaration")
@@ -128,7 +126,7 @@ class ConflictDeclaration(models.Model):
         return f"{self.member.full_name} ↔ {self.provider.name}"
 
 
-class Meeting(models.Model):
+class Meeting(RegionRecord):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
@@ -144,8 +142,8 @@ class Meeting(models.Model):
                               default=Status.OPEN)
 
     history = HistoricalRecords(m2m_fields=[present])
-    objects = RegionScopedQuerySet.as_manager()
     region_lookup = "commission__region"
+    date_bounds = {"held_on": EVENT}
 
     class Meta:
         verbose_name = _("meeting")
@@ -156,7 +154,7 @@ class Meeting(models.Model):
         return f"{self.commission} {self.held_on}"
 
 
-class Vote(models.Model):
+class Vote(TrackedRecord):
     class Choice(models.TextChoices):
         FOR = "for", _("For")
         AGAINST = "against", _("Against")
@@ -170,9 +168,8 @@ class Vote(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     cast_at = models.DateTimeField(_("cast at"), auto_now=True)
 
-    history = HistoricalRecords()
-    objects = RegionScopedQuerySet.as_manager()
     region_lookup = "meeting__commission__region"
+    text_bounds = {"comment": LONG_TEXT}
 
     class Meta:
         verbose_name = _("vote")

@@ -1,20 +1,19 @@
 """Purchase contracts: items by type of care, amendments, monthly acts, deductions."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from osms.core.models import Region
-from osms.core.scoping import RegionScopedQuerySet
 
 from .allocations import Protocol
+from .base import RegionRecord, TrackedRecord
 from .campaigns import MONEY
+from .limits import EVENT, LONG_TEXT, PLANNED, YEAR
 from .providers import Provider
 
 
-class Contract(models.Model):
+class Contract(TrackedRecord):
     """A provider's annual purchase contract in a region (one item per type of care)."""
 
     class Status(models.TextChoices):
@@ -33,9 +32,9 @@ class Contract(models.Model):
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    history = HistoricalRecords()
-    objects = RegionScopedQuerySet.as_manager()
     region_lookup = "region"
+    date_bounds = {"signed_on": EVENT}
+    year_bounds = {"year": YEAR}
 
     class Meta:
         verbose_name = _("contract")
@@ -48,7 +47,7 @@ class Contract(models.Model):
         return f"№ {self.number} · {self.provider.name}"
 
 
-class ContractItem(models.Model):
+class ContractItem(TrackedRecord):
     """Volume and sum for one type of care, from an approved protocol."""
 
     contract = models.ForeignKey(Contract, verbose_name=_("contract"), on_delete=models.CASCADE,
@@ -61,8 +60,6 @@ class ContractItem(models.Model):
     unit_price = models.DecimalField(_("tariff per unit"), **MONEY)
     amount = models.DecimalField(_("sum"), **MONEY)
 
-    history = HistoricalRecords()
-    objects = RegionScopedQuerySet.as_manager()
     region_lookup = "contract__region"
 
     class Meta:
@@ -76,7 +73,7 @@ class ContractItem(models.Model):
         return f"{self.care_type}: {self.volume} / {self.amount}"
 
 
-class ContractAmendment(models.Model):
+class ContractAmendment(RegionRecord):
     """A signed change of an item's volume and sum (additional agreement)."""
 
     contract = models.ForeignKey(Contract, verbose_name=_("contract"), on_delete=models.CASCADE,
@@ -94,8 +91,9 @@ class ContractAmendment(models.Model):
                                    on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
 
-    objects = RegionScopedQuerySet.as_manager()
     region_lookup = "contract__region"
+    date_bounds = {"signed_on": EVENT}
+    text_bounds = {"reason": LONG_TEXT}
 
     class Meta:
         verbose_name = _("contract amendment")
@@ -108,7 +106,7 @@ class ContractAmendment(models.Model):
         return f"{self.contract.number} / {self.number}"
 
 
-class ExecutionAct(models.Model):
+class ExecutionAct(TrackedRecord):
     """A month's delivered volume for an item and what the Fund pays for it.
 
     accepted = min(claimed, plan to date − accepted before): the rest is
@@ -135,9 +133,9 @@ class ExecutionAct(models.Model):
                               default=Status.DRAFT)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
 
-    history = HistoricalRecords()
-    objects = RegionScopedQuerySet.as_manager()
     region_lookup = "item__contract__region"
+    # The month rules (first day, the contract's year, in order) are services.act_check's.
+    date_bounds = {"period": PLANNED, "paid_on": EVENT}
 
     class Meta:
         verbose_name = _("execution act")
@@ -151,13 +149,8 @@ class ExecutionAct(models.Model):
     def __str__(self):
         return f"{self.item} · {self.period:%m.%Y}"
 
-    def clean(self):
-        super().clean()
-        if self.period and self.period.day != 1:
-            raise ValidationError({"period": _("A period is the first day of a month.")})
 
-
-class QualityDeduction(models.Model):
+class QualityDeduction(RegionRecord):
     """A deduction for a failed quality indicator or a defect found by expertise."""
 
     act = models.ForeignKey(ExecutionAct, verbose_name=_("act"), on_delete=models.CASCADE,
@@ -169,8 +162,8 @@ class QualityDeduction(models.Model):
                                    on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
 
-    objects = RegionScopedQuerySet.as_manager()
     region_lookup = "act__item__contract__region"
+    text_bounds = {"reason": LONG_TEXT}
 
     class Meta:
         verbose_name = _("quality deduction")

@@ -7,19 +7,19 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from osms.core.dated import RegionScopedDatedQuerySet
 from osms.core.models import Region
-from osms.core.scoping import RegionScopedQuerySet
 from payers.validators import validate_bin
 
+from .base import RegionRecord, TrackedRecord
+from .limits import EVENT, HAPPENED, VALID_UNTIL, YEAR
 from .rules import Locality, RatingComponent
 
 KATO_VALIDATOR = RegexValidator(r"^\d{9}$", _("A KATO code has 9 digits."))
 
 
-class Provider(models.Model):
+class Provider(TrackedRecord):
     """A health subject (субъект здравоохранения) that may sell care to the Fund."""
 
     class Ownership(models.TextChoices):
@@ -57,9 +57,8 @@ class Provider(models.Model):
     refusal_reason = models.TextField(_("reason for refusal"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    history = HistoricalRecords()
-    objects = RegionScopedQuerySet.as_manager()
     region_lookup = "region"
+    date_bounds = {"accredited_until": VALID_UNTIL}
 
     class Meta:
         verbose_name = _("provider")
@@ -82,7 +81,7 @@ class Provider(models.Model):
             raise ValidationError({"kato": _("The KATO code is not in the provider's region.")})
 
 
-class ProviderLicence(models.Model):
+class ProviderLicence(TrackedRecord):
     """A licence for a type of care; valid_until empty means indefinite."""
 
     provider = models.ForeignKey(Provider, verbose_name=_("provider"), on_delete=models.CASCADE,
@@ -93,9 +92,9 @@ class ProviderLicence(models.Model):
     issued_on = models.DateField(_("issued on"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
 
-    history = HistoricalRecords()
     objects = RegionScopedDatedQuerySet.as_manager()
     region_lookup = "provider__region"
+    date_bounds = {"issued_on": HAPPENED, "valid_until": VALID_UNTIL}
     # Interval rows of osms.core.dated under their own names: in force from issue to expiry.
     valid_from_field = "issued_on"
     valid_to_field = "valid_until"
@@ -108,8 +107,13 @@ class ProviderLicence(models.Model):
     def __str__(self):
         return f"{self.number}: {self.care_type}"
 
+    def clean(self):
+        super().clean()
+        if self.issued_on and self.valid_until and self.valid_until < self.issued_on:
+            raise ValidationError({"valid_until": _("The licence ends before it was issued.")})
 
-class ProviderCapacity(models.Model):
+
+class ProviderCapacity(TrackedRecord):
     """What a provider can deliver of a type of care in a year (approved capacity)."""
 
     provider = models.ForeignKey(Provider, verbose_name=_("provider"), on_delete=models.CASCADE,
@@ -119,9 +123,8 @@ class ProviderCapacity(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     annual_volume = models.PositiveIntegerField(_("annual volume it can deliver"))
 
-    history = HistoricalRecords()
-    objects = RegionScopedQuerySet.as_manager()
     region_lookup = "provider__region"
+    year_bounds = {"year": YEAR}
 
     class Meta:
         verbose_name = _("capacity")
@@ -133,7 +136,7 @@ class ProviderCapacity(models.Model):
         return f"{self.care_type} {self.year}: {self.annual_volume}"
 
 
-class ProviderBeds(models.Model):
+class ProviderBeds(TrackedRecord):
     """Beds by profile, as approved by the local executive body."""
 
     provider = models.ForeignKey(Provider, verbose_name=_("provider"), on_delete=models.CASCADE,
@@ -142,9 +145,8 @@ class ProviderBeds(models.Model):
     beds = models.PositiveIntegerField(_("beds"))
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
 
-    history = HistoricalRecords()
-    objects = RegionScopedQuerySet.as_manager()
     region_lookup = "provider__region"
+    date_bounds = {"approved_on": HAPPENED}
 
     class Meta:
         verbose_name = _("beds by profile")
@@ -156,7 +158,7 @@ class ProviderBeds(models.Model):
         return f"{self.profile}: {self.beds}"
 
 
-class InclusionCheck(models.Model):
+class InclusionCheck(RegionRecord):
     """One check of the inclusion criteria, with each criterion's result."""
 
     provider = models.ForeignKey(Provider, verbose_name=_("provider"), on_delete=models.CASCADE,
@@ -170,7 +172,6 @@ class InclusionCheck(models.Model):
                                    related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = RegionScopedQuerySet.as_manager()
     region_lookup = "provider__region"
 
     class Meta:
@@ -182,7 +183,7 @@ class InclusionCheck(models.Model):
         return f"{self.provider} {self.checked_on}: {'+' if self.included else '−'}"
 
 
-class ProviderRating(models.Model):
+class ProviderRating(TrackedRecord):
     """The points rating of a provider for a year; score = Σ value × weight / Σ weight."""
 
     provider = models.ForeignKey(Provider, verbose_name=_("provider"), on_delete=models.CASCADE,
@@ -191,9 +192,9 @@ class ProviderRating(models.Model):
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, default=Decimal("0"))
     computed_on = models.DateField(_("computed on"))
 
-    history = HistoricalRecords()
-    objects = RegionScopedQuerySet.as_manager()
     region_lookup = "provider__region"
+    date_bounds = {"computed_on": EVENT}
+    year_bounds = {"year": YEAR}
 
     class Meta:
         verbose_name = _("rating")
@@ -206,7 +207,7 @@ class ProviderRating(models.Model):
         return f"{self.provider.name} {self.year}: {self.score}"
 
 
-class RatingScore(models.Model):
+class RatingScore(RegionRecord):
     """One component's value (0–100) in a rating, with the weight used."""
 
     rating = models.ForeignKey(ProviderRating, verbose_name=_("rating"),
@@ -220,7 +221,6 @@ class RatingScore(models.Model):
     weight = models.DecimalField(_("weight used"), max_digits=6, decimal_places=3)
     points = models.DecimalField(_("points"), max_digits=8, decimal_places=3)
 
-    objects = RegionScopedQuerySet.as_manager()
     region_lookup = "rating__provider__region"
 
     class Meta:

@@ -11,6 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from osms.core.bounds import MAX_LONG_TEXT, text_problem
+from osms.core.services import require_scope, save_audited
+
 from .. import allocation as algorithm
 from ..models import (
     Allocation,
@@ -28,7 +31,7 @@ from ..models import (
 )
 from .campaigns import coexecution_cap, year_start
 from .commissions import quorum, recusals
-from .common import field_error, require_scope, require_seat, save_audited
+from .common import field_error, require_seat
 
 Role = CommissionMember.Role
 
@@ -134,6 +137,9 @@ def line_adjust(*, line, new_volume, reason, acting_user):
     reason = (reason or "").strip()
     if len(reason) < 10:
         raise field_error("reason", _("Write the reason for the change (at least 10 characters)."))
+    problem = text_problem(reason, label=_("The reason"), max_length=MAX_LONG_TEXT)
+    if problem:
+        raise field_error("reason", problem)
     line = AllocationLine.objects.select_for_update(of=("self",)).select_related(
         "allocation__campaign__commission", "provider").get(pk=line.pk)
     require_scope(line, acting_user, "change")

@@ -3,17 +3,51 @@
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from osms.core.bounds import year_problem
+from osms.core.services import require_scope, save_audited
+
 from .. import tariffs
 from ..models import Application, Campaign, CoExecutionCap, Provider, ProviderCapacity
-from .common import field_error, require_scope, save_audited
+from .common import delete_checked, field_error, only_draft
 
 
 def year_start(year):
     return datetime.date(year, 1, 1)
+
+
+# What an announced campaign no longer changes: the plan the providers applied to.
+FROZEN_AFTER_DRAFT = ("year", "region", "care_type", "unit", "planned_volume", "unit_price",
+                      "budget", "commission")
+
+
+def campaign_price(*, year, region, care_type, planned_volume, tariff="", unit_price=None,
+                   budget=None):
+    """(unit price, its source, budget) of a planned campaign.
+
+    The price entered, or the tariff in force on 1 January of the year; the budget entered,
+    or price × planned volume.
+    """
+    problem = year_problem(year, label=_("Year"))
+    if problem:
+        raise field_error("year", problem)
+    source = _("entered by the operator")
+    if unit_price is None:
+        try:
+            unit_price, source = tariffs.unit_price(
+                care_type=care_type, region=region, on=year_start(year), tariff=tariff or "")
+        except ValueError:  # "case:A01:x": the severity is not a number
+            raise field_error("tariff", _(
+                "Write the tariff as case:<КЗГ>:<severity>, service:<code> or "
+                "bedday:<profile>.")) from None
+    unit_price = Decimal(unit_price)
+    if budget is None:
+        budget = (unit_price * planned_volume).quantize(Decimal("0.01"))
+    return unit_price, source, Decimal(budget)
 
 
 @transaction.atomic
@@ -21,19 +55,45 @@ def campaign_create(*, year, region, care_type, planned_volume, applications_dea
                     unit="cases", tariff="", unit_price=None, budget=None, commission=None,
                     title="", acting_user=None):
     """Plan a campaign; without ``unit_price`` the price comes from the tariffs in force."""
-    source = _("entered by the operator")
-    if unit_price is None:
-        unit_price, source = tariffs.unit_price(
-            care_type=care_type, region=region, on=year_start(year), tariff=tariff)
-    unit_price = Decimal(unit_price)
-    full_cost = (unit_price * planned_volume).quantize(Decimal("0.01"))
+    unit_price, source, budget = campaign_price(
+        year=year, region=region, care_type=care_type, planned_volume=planned_volume,
+        tariff=tariff, unit_price=unit_price, budget=budget)
     campaign = Campaign(
         year=year, region=region, care_type=care_type, planned_volume=planned_volume,
-        unit=unit, unit_price=unit_price, tariff_source=source,
-        budget=full_cost if budget is None else Decimal(budget),
+        unit=unit, unit_price=unit_price, tariff_source=source, budget=budget,
         applications_deadline=applications_deadline, commission=commission, title=title,
     )
-    return save_audited(campaign, acting_user=acting_user, action="add")
+    return campaign_save(campaign=campaign, acting_user=acting_user)
+
+
+@transaction.atomic
+def campaign_save(*, campaign, acting_user=None, reason=""):
+    """Save a new or edited campaign; once announced, its plan stays as it was announced."""
+    if campaign.pk is None:
+        require_scope(campaign, acting_user, "add")
+        return save_audited(campaign, acting_user=acting_user, action="add", reason=reason)
+    stored = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    require_scope(stored, acting_user, "change")
+    if stored.status != Campaign.Status.DRAFT:
+        changed = [name for name in FROZEN_AFTER_DRAFT
+                   if getattr(stored, Campaign._meta.get_field(name).attname)
+                   != getattr(campaign, Campaign._meta.get_field(name).attname)]
+        if changed:
+            raise ValidationError({name: _("The campaign is announced; its plan no longer "
+                                          "changes.") for name in changed})
+    campaign.status = stored.status
+    return save_audited(campaign, acting_user=acting_user, action="change", reason=reason)
+
+
+def campaign_delete_check(*, campaign):
+    only_draft(campaign, _("Only a draft campaign can be deleted; this one is “%(status)s”."))
+
+
+@transaction.atomic
+def campaign_delete(*, campaign, acting_user=None):
+    """Delete a campaign still being planned (an announced one has applications and a trail)."""
+    delete_checked(campaign, acting_user=acting_user,
+                   check=lambda row: campaign_delete_check(campaign=row))
 
 
 def _set_status(campaign, status, *, allowed_from, acting_user, reason, **fields):

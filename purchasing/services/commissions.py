@@ -7,6 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from osms.core.bounds import MAX_LONG_TEXT, text_problem
+from osms.core.services import require_scope, save_audited
+
 from ..models import (
     Commission,
     CommissionKind,
@@ -17,7 +20,7 @@ from ..models import (
     MemberBody,
     Vote,
 )
-from .common import field_error, require_scope, require_seat, save_audited
+from .common import field_error, require_seat
 
 Role = CommissionMember.Role
 PUBLIC_BODIES = {MemberBody.ATAMEKEN, MemberBody.NGO}
@@ -87,30 +90,96 @@ def commission_form(*, commission, formed_on, acting_user=None):
 
 
 @transaction.atomic
+def commission_save(*, commission, acting_user=None, reason=""):
+    action = "change" if commission.pk else "add"
+    require_scope(commission, acting_user, action)
+    return save_audited(commission, acting_user=acting_user, action=action, reason=reason)
+
+
+def member_check(*, commission, user):
+    """A member's user account belongs to the commission's region (the republican
+    commission: a head-office account); another region's account is refused."""
+    if user is None or commission is None:
+        return
+    if user.region_id != commission.region_id:
+        raise field_error("user", _("This user account belongs to another region than the "
+                                    "commission."))
+
+
+@transaction.atomic
+def member_save(*, member, acting_user=None, reason=""):
+    """Save a new or edited commission member (the user account checked against the region)."""
+    action = "change" if member.pk else "add"
+    require_scope(member, acting_user, action)
+    member_check(commission=member.commission, user=member.user)
+    return save_audited(member, acting_user=acting_user, action=action, reason=reason)
+
+
+@transaction.atomic
+def member_delete(*, member, acting_user=None):
+    require_scope(member, acting_user, "delete")
+    member._history_user = acting_user
+    member.delete()
+
+
+def conflict_check(*, nature):
+    if not (nature or "").strip():
+        raise field_error("nature", _("Describe the interest."))
+
+
+@transaction.atomic
 def conflict_declare(*, member, provider, nature, declared_on, acting_user=None):
     require_scope(member, acting_user, "view")
-    if not nature.strip():
-        raise field_error("nature", _("Describe the interest."))
+    conflict_check(nature=nature)
     declaration = ConflictDeclaration(member=member, provider=provider, nature=nature.strip(),
                                       declared_on=declared_on)
-    return save_audited(declaration, acting_user=acting_user, action="add")
+    return conflict_save(declaration=declaration, acting_user=acting_user)
+
+
+@transaction.atomic
+def conflict_save(*, declaration, acting_user=None):
+    action = "change" if declaration.pk else "add"
+    require_scope(declaration, acting_user, action)
+    conflict_check(nature=declaration.nature)
+    return save_audited(declaration, acting_user=acting_user, action=action)
+
+
+def meeting_check(*, campaign, present, commission=None):
+    """A meeting is of the campaign's formed commission, with members of that commission."""
+    formed = Commission.objects.filter(pk=campaign.commission_id,
+                                       status=Commission.Status.FORMED).first()
+    if formed is None:
+        raise field_error("commission", _("The campaign has no formed commission."))
+    if commission is not None and commission.pk != formed.pk:
+        raise field_error("commission", _("The campaign is reviewed by %(c)s.")
+                          % {"c": formed.name})
+    strangers = [m for m in present if m.commission_id != formed.pk or not m.active]
+    if strangers:
+        raise field_error("present", _("Not members of this commission: %(names)s.")
+                          % {"names": ", ".join(m.full_name for m in strangers)})
+    return formed
 
 
 @transaction.atomic
 def meeting_open(*, campaign, held_on, present, acting_user=None):
     """Open a meeting of the campaign's commission with the members present."""
-    commission = Commission.objects.filter(pk=campaign.commission_id).first()
-    if commission is None or commission.status != Commission.Status.FORMED:
-        raise field_error("commission", _("The campaign has no formed commission."))
     present = list(present)
-    strangers = [m for m in present if m.commission_id != commission.pk or not m.active]
-    if strangers:
-        raise field_error("present", _("Not members of this commission: %(names)s.")
-                          % {"names": ", ".join(m.full_name for m in strangers)})
+    commission = meeting_check(campaign=campaign, present=present)
     meeting = Meeting(commission=commission, campaign=campaign, held_on=held_on)
     save_audited(meeting, acting_user=acting_user, action="add")
     Meeting.objects.filter(campaign=campaign, status=Meeting.Status.OPEN).exclude(
         pk=meeting.pk).update(status=Meeting.Status.CLOSED)
+    meeting.present.set(present)
+    return meeting
+
+
+@transaction.atomic
+def meeting_save(*, meeting, present, acting_user=None):
+    """An edited meeting (its date, status, the members present)."""
+    require_scope(meeting, acting_user, "change")
+    present = list(present)
+    meeting_check(campaign=meeting.campaign, present=present, commission=meeting.commission)
+    save_audited(meeting, acting_user=acting_user, action="change")
     meeting.present.set(present)
     return meeting
 
@@ -139,6 +208,9 @@ def vote_cast(*, meeting, user, choice, comment=""):
         raise PermissionDenied(_("Only members present at the meeting vote."))
     if choice not in Vote.Choice.values:
         raise field_error("choice", _("Unknown vote %(c)s.") % {"c": choice})
+    problem = text_problem(comment, label=_("The comment"), max_length=MAX_LONG_TEXT)
+    if problem:
+        raise field_error("comment", problem)
     vote = Vote.objects.filter(meeting=meeting, member=seat).first() or Vote(
         meeting=meeting, member=seat)
     vote.choice = choice
@@ -156,7 +228,3 @@ def recusals(meeting, provider_ids):
     ).values_list("member_id", "provider_id"):
         result[provider_id].add(member_id)
     return result
-
-
-def require_meeting_scope(meeting, user):
-    require_scope(meeting, user, "view")

@@ -1,35 +1,15 @@
-"""Helpers every purchasing service shares: audited saves, scope and membership checks."""
+"""Purchasing's own rules every purchasing service shares: commission seats, field errors,
+deleting only drafts.
+
+Scope checks and audited saves are the project's one copy in ``osms.core.services``.
+"""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from osms.core.scoping import object_in_scope, permission_codename
+from osms.core.services import require_scope
 
 from ..models import CommissionMember
-
-
-def require_scope(obj, user, action):
-    """The acting user may ``action`` this row (permission and region), else PermissionDenied."""
-    if user is None:
-        return
-    if not user.has_perm(permission_codename(type(obj), action)) and not (
-        action == "view" and user.has_perm(permission_codename(type(obj), "change"))
-    ):
-        raise PermissionDenied(_("You have no permission to do this."))
-    if obj.pk is not None and not object_in_scope(obj, user, action):
-        raise PermissionDenied(_("You may only act on records of your own region."))
-
-
-def save_audited(obj, *, acting_user, action, reason=""):
-    """Validate, save with the history user and reason, then re-check the region scope."""
-    obj.full_clean()
-    obj._history_user = acting_user
-    if reason:
-        obj._change_reason = reason
-    obj.save()
-    if acting_user is not None and not object_in_scope(obj, acting_user, action):
-        raise PermissionDenied(_("You may only write records of your own region."))
-    return obj
 
 
 def member_seat(*, user, commission, roles=None):
@@ -51,3 +31,19 @@ def require_seat(*, user, commission, roles=None, message=None):
 
 def field_error(field, message):
     return ValidationError({field: message})
+
+
+def only_draft(row, message):
+    """Refuse (on ``status``) unless the row is still a draft; ``message`` may name it."""
+    if row.status != "draft":
+        raise field_error("status", message % {"status": row.get_status_display()})
+
+
+def delete_checked(row, *, acting_user, check):
+    """Lock the row, check the user may delete it and ``check(row)`` allows it, delete it
+    with the acting user in its history. Call inside the service's transaction."""
+    row = type(row).objects.select_for_update().get(pk=row.pk)
+    require_scope(row, acting_user, "delete")
+    check(row)
+    row._history_user = acting_user
+    row.delete()

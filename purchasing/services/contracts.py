@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils.translation import gettext as _
 
+from osms.core.services import require_scope, save_audited
+
 from ..models import (
     Campaign,
     Contract,
@@ -21,7 +23,7 @@ from ..models import (
     Protocol,
     QualityDeduction,
 )
-from .common import field_error, require_scope, save_audited
+from .common import delete_checked, field_error, only_draft
 
 CENT = Decimal("0.01")
 
@@ -84,24 +86,44 @@ def contract_sign(*, contract, signed_on, acting_user=None):
     return contract
 
 
-@transaction.atomic
-def contract_amend(*, item, new_volume, reason, signed_on, acting_user=None):
-    """An additional agreement: new volume and sum; never below what was already accepted."""
-    item = ContractItem.objects.select_for_update(of=("self",)).select_related("contract").get(pk=item.pk)
-    require_scope(item, acting_user, "change")
+def amendment_check(*, item, new_volume, reason):
+    """An additional agreement gives its reason and never goes below what was accepted."""
     if not (reason or "").strip():
         raise field_error("reason", _("Give the reason for the amendment."))
+    if new_volume is None:
+        return
     new_amount = (item.unit_price * new_volume).quantize(CENT)
     accepted = item.acts.aggregate(a=Sum("amount_accepted"))["a"] or Decimal("0")
     if new_amount < accepted:
         raise field_error("new_volume", _("The new sum %(new)s is below the %(acc)s already "
                                           "accepted.") % {"new": new_amount, "acc": accepted})
+
+
+def contract_delete_check(*, contract):
+    only_draft(contract, _("A signed contract is not deleted: amend or terminate it."))
+
+
+@transaction.atomic
+def contract_delete(*, contract, acting_user=None):
+    """Delete a contract prepared from a protocol but not signed (its items go with it)."""
+    delete_checked(contract, acting_user=acting_user,
+                   check=lambda row: contract_delete_check(contract=row))
+
+
+@transaction.atomic
+def contract_amend(*, item, new_volume, reason, signed_on, acting_user=None):
+    """An additional agreement: new volume and sum; never below what was already accepted."""
+    item = ContractItem.objects.select_for_update(of=("self",)).select_related("contract").get(pk=item.pk)
+    require_scope(item, acting_user, "change")
+    amendment_check(item=item, new_volume=new_volume, reason=reason)
+    new_amount = (item.unit_price * new_volume).quantize(CENT)
     number = (item.contract.amendments.aggregate(n=Max("number"))["n"] or 0) + 1
-    amendment = ContractAmendment.objects.create(
+    amendment = ContractAmendment(
         contract=item.contract, item=item, number=number, signed_on=signed_on,
         old_volume=item.volume, new_volume=new_volume, old_amount=item.amount,
         new_amount=new_amount, reason=reason.strip(), created_by=acting_user,
     )
+    save_audited(amendment, acting_user=acting_user, action="add")
     item.volume, item.amount = new_volume, new_amount
     save_audited(item, acting_user=acting_user, action="change",
                  reason=_("Amendment %(n)d: %(r)s") % {"n": number, "r": reason.strip()})
@@ -126,11 +148,9 @@ def _recompute(act):
     act.amount_due = act.amount_accepted - act.quality_deductions
 
 
-@transaction.atomic
-def act_record(*, item, period, volume_delivered, acting_user=None):
-    """Record (or re-record, while draft) a month's execution; computes what is payable."""
-    item = ContractItem.objects.select_for_update(of=("self",)).select_related("contract").get(pk=item.pk)
-    require_scope(item, acting_user, "change")
+def act_check(*, item, period):
+    """A month's act: of a signed contract, for a month of its year, recorded in order,
+    and changed only while draft."""
     contract = item.contract
     if contract.status != Contract.Status.SIGNED:
         raise field_error("item", _("The contract is not signed."))
@@ -139,10 +159,18 @@ def act_record(*, item, period, volume_delivered, acting_user=None):
                           % {"y": contract.year})
     if item.acts.filter(period__gt=period).exists():
         raise field_error("period", _("Acts of later months exist; record months in order."))
-    act = ExecutionAct.objects.filter(item=item, period=period).first()
-    if act is not None and act.status != ExecutionAct.Status.DRAFT:
+    if item.acts.filter(period=period).exclude(status=ExecutionAct.Status.DRAFT).exists():
         raise field_error("period", _("The act for %(m)s is already approved.")
                           % {"m": period.strftime("%m.%Y")})
+
+
+@transaction.atomic
+def act_record(*, item, period, volume_delivered, acting_user=None):
+    """Record (or re-record, while draft) a month's execution; computes what is payable."""
+    item = ContractItem.objects.select_for_update(of=("self",)).select_related("contract").get(pk=item.pk)
+    require_scope(item, acting_user, "change")
+    act_check(item=item, period=period)
+    act = ExecutionAct.objects.filter(item=item, period=period).first()
     act = act or ExecutionAct(item=item, period=period)
     act.volume_delivered = volume_delivered
     _recompute(act)
@@ -151,24 +179,42 @@ def act_record(*, item, period, volume_delivered, acting_user=None):
     return save_audited(act, acting_user=acting_user, action="change")
 
 
-@transaction.atomic
-def deduction_add(*, act, indicator, amount, reason, acting_user=None):
-    act = ExecutionAct.objects.select_for_update().get(pk=act.pk)
-    require_scope(act, acting_user, "change")
+def deduction_check(*, act, amount):
+    """A deduction: on a draft act, positive, at most what was accepted less earlier ones."""
     if act.status != ExecutionAct.Status.DRAFT:
         raise field_error("act", _("The act is already approved."))
+    if amount is None:
+        return
     amount = Decimal(amount)
     if amount <= 0:
         raise field_error("amount", _("A deduction is a positive sum."))
     if act.quality_deductions + amount > act.amount_accepted:
         raise field_error("amount", _("Deductions %(d)s would exceed the accepted %(a)s.") % {
             "d": act.quality_deductions + amount, "a": act.amount_accepted})
-    deduction = QualityDeduction.objects.create(act=act, indicator=indicator, amount=amount,
-                                                reason=reason, created_by=acting_user)
+
+
+@transaction.atomic
+def deduction_add(*, act, indicator, amount, reason, acting_user=None):
+    act = ExecutionAct.objects.select_for_update().get(pk=act.pk)
+    require_scope(act, acting_user, "change")
+    deduction_check(act=act, amount=amount)
+    deduction = save_audited(QualityDeduction(act=act, indicator=indicator,
+                                              amount=Decimal(amount), reason=reason,
+                                              created_by=acting_user),
+                             acting_user=acting_user, action="add")
     _recompute(act)
     save_audited(act, acting_user=acting_user, action="change",
                  reason=_("Quality deduction: %(i)s") % {"i": indicator})
     return deduction
+
+
+def act_delete_check(*, act):
+    only_draft(act, _("Only a draft act can be deleted; this one is “%(status)s”."))
+
+
+@transaction.atomic
+def act_delete(*, act, acting_user=None):
+    delete_checked(act, acting_user=acting_user, check=lambda row: act_delete_check(act=row))
 
 
 @transaction.atomic

@@ -5,6 +5,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from osms.core.services import require_scope, save_audited
+
 from ..models import (
     InclusionCheck,
     Provider,
@@ -12,7 +14,7 @@ from ..models import (
     RatingComponent,
     RatingScore,
 )
-from .common import field_error, require_scope, save_audited
+from .common import field_error
 
 CRITERIA = ("licence", "equipment", "staffing")
 
@@ -27,7 +29,15 @@ def provider_create(*, bin, name, ownership, region, kato, locality, organisatio
         attached_population=attached_population, has_required_equipment=has_required_equipment,
         accredited_until=accredited_until,
     )
-    return save_audited(provider, acting_user=acting_user, action="add")
+    return provider_save(provider=provider, acting_user=acting_user)
+
+
+@transaction.atomic
+def provider_save(*, provider, acting_user=None, reason=""):
+    """Save a new or edited registry entry (validated, audited, in the user's region)."""
+    action = "change" if provider.pk else "add"
+    require_scope(provider, acting_user, action)
+    return save_audited(provider, acting_user=acting_user, action=action, reason=reason)
 
 
 def inclusion_criteria(provider, on):

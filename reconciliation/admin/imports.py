@@ -8,13 +8,12 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
-from osms.core.admin_mixins import OsmsModelAdmin, RegionScopedAdmin
+from osms.core.admin_mixins import LogEntryHistoryMixin, OsmsModelAdmin, RegionScopedAdmin
 from osms.core.admin_mixins import OsmsTabularInline as TabularInline  # scoped rows and choices
 from osms.exports.admin import BackgroundExportMixin
 
 from ..importer import declarations_import
 from ..models import Declaration, DeclarationImportRun, DeclarationReject
-from .base import PlainHistoryMixin
 
 
 class UploadForm(forms.Form):
@@ -38,7 +37,7 @@ class RejectInline(TabularInline):
 
 
 @admin.register(DeclarationImportRun)
-class DeclarationImportRunAdmin(PlainHistoryMixin, OsmsModelAdmin):
+class DeclarationImportRunAdmin(LogEntryHistoryMixin, OsmsModelAdmin):
     list_display = ("id", "file_name", "status", "progress", "rows_read", "inserted", "updated",
                     "unchanged", "rejected", "started_at", "duration")
     list_filter = ("status", "source")
@@ -90,7 +89,7 @@ class DeclarationImportRunAdmin(PlainHistoryMixin, OsmsModelAdmin):
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(PlainHistoryMixin, BackgroundExportMixin, RegionScopedAdmin):
+class DeclarationAdmin(LogEntryHistoryMixin, BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("period", "employer_bin", "iin", "income", "osms_deduction",
                     "osms_contribution", "ipn", "opv", "so", "social_tax")
     list_filter = ("period", "employer__region")

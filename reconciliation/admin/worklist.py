@@ -3,23 +3,26 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
+from osms.core.admin_mixins import (
+    LogEntryHistoryMixin,
+    ReadOnlyAdminMixin,
+    RegionScopedAdmin,
+    confirmed_post,
+)
 from osms.core.admin_mixins import OsmsTabularInline as TabularInline  # scoped rows and choices
-from osms.core.admin_mixins import RegionScopedAdmin
+from osms.core.errors import admin_call, form_call
 from osms.core.scoping import user_region_id
 from osms.exports.admin import BackgroundExportMixin
-from payers.selectors import organisations_by_id
 
 from .. import selectors, services
 from ..models import Discrepancy, DiscrepancyEvent, EmployerNotice
 from ..notices import notice_pdf, notice_xlsx
-from .base import PlainHistoryMixin
+from .forms import period_filter
 
 Status = Discrepancy.Status
 
@@ -35,19 +38,11 @@ class DiscrepancyForm(forms.ModelForm):
         fields = ("status", "assignee")
 
     def clean(self):
+        # The workflow's rules are the service's; the instance still holds the saved values.
         data = super().clean()
-        original = Discrepancy.objects.get(pk=self.instance.pk)
-        status = data.get("status")
-        if status and status != original.status:
-            if status not in services.TRANSITIONS[original.status]:
-                self.add_error("status", _("A discrepancy cannot go from “%(old)s” to “%(new)s”.")
-                               % {"old": Status(original.status).label,
-                                  "new": Status(status).label})
-            if status == Status.WRITTEN_OFF and not data.get("new_note", "").strip():
-                self.add_error("new_note", _("Writing off needs a reason in the note."))
-        assignee = data.get("assignee")
-        if assignee is not None and assignee.region_id not in (None, original.region_id):
-            self.add_error("assignee", _("The assignee works in another region."))
+        form_call(self, services.update_check, discrepancy=self.instance,
+                  status=data.get("status"), assignee=data.get("assignee"),
+                  note=data.get("new_note", ""))
         return data
 
 
@@ -62,7 +57,7 @@ class EventInline(TabularInline):
 
 
 @admin.register(Discrepancy)
-class DiscrepancyAdmin(PlainHistoryMixin, BackgroundExportMixin, RegionScopedAdmin):
+class DiscrepancyAdmin(LogEntryHistoryMixin, BackgroundExportMixin, RegionScopedAdmin):
     form = DiscrepancyForm
     list_display = ("period", "employer_bin", "employer", "iin", "kind", "type", "amount",
                     "status", "assignee", "region")
@@ -108,66 +103,72 @@ class DiscrepancyAdmin(PlainHistoryMixin, BackgroundExportMixin, RegionScopedAdm
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        original = Discrepancy.objects.get(pk=obj.pk)
-        note = form.cleaned_data.get("new_note", "").strip()
-        try:
-            if form.cleaned_data.get("assignee") != original.assignee:
-                services.discrepancy_assign(discrepancy=original, acting_user=request.user,
-                                            assignee=form.cleaned_data.get("assignee"))
-            if note:
-                services.discrepancy_add_note(discrepancy=original, note=note,
-                                              acting_user=request.user)
-            if obj.status != original.status:
-                services.discrepancy_set_status(discrepancy=original, status=obj.status,
-                                                acting_user=request.user, note=note)
-        except ValidationError as exc:
-            messages.error(request, "; ".join(exc.messages))
+        admin_call(request, services.discrepancy_update, discrepancy=obj,
+                   status=form.cleaned_data.get("status"),
+                   assignee=form.cleaned_data.get("assignee"),
+                   note=form.cleaned_data.get("new_note", ""), acting_user=request.user)
+
+    def has_notify_permission(self, request):
+        return request.user.has_perm("reconciliation.add_employernotice")
 
     @admin.action(description=_("Issue notices to the employers of the selected"),
-                  permissions=["change"])
+                  permissions=["notify"])
+    @confirmed_post(
+        question=lambda admin, request, queryset: _(
+            "Issue notices to %(n)d employers about their open discrepancies? The "
+            "discrepancies become “Employer notified”.") % {
+            "n": len(services.notice_targets(queryset))},
+        confirm_label=_("Issue the notices"))
     def issue_notices(self, request, queryset):
-        pairs = set(queryset.filter(employer__isnull=False, status__in=services.OPEN)
-                    .values_list("employer_id", "period"))
-        employers = organisations_by_id(e for e, _p in pairs)
-        for employer_id, period in sorted(pairs):
-            try:
-                notice = services.notice_issue(employer=employers[employer_id], period=period,
-                                               acting_user=request.user)
-            except (ValidationError, PermissionDenied) as exc:
-                messages.error(request, str(exc))
-                continue
-            messages.success(request, _("Notice %(n)s issued.") % {"n": notice.number})
+        for employer, period in services.notice_targets(queryset):
+            notice = admin_call(request, services.notice_issue, employer=employer,
+                                period=period, acting_user=request.user)
+            if notice is not None:
+                messages.success(request, _("Notice %(n)s issued.") % {"n": notice.number})
 
     @admin.action(description=_("Mark the selected resolved"), permissions=["change"])
+    @confirmed_post(
+        question=lambda admin, request, queryset: _(
+            "Mark %(n)d open discrepancies resolved?") % {
+            "n": queryset.filter(status__in=services.OPEN).count()},
+        confirm_label=_("Mark resolved"))
     def mark_resolved(self, request, queryset):
         done = 0
         for discrepancy in queryset.filter(status__in=services.OPEN):
-            services.discrepancy_set_status(discrepancy=discrepancy, status=Status.RESOLVED,
-                                            acting_user=request.user)
-            done += 1
+            if admin_call(request, services.discrepancy_set_status, discrepancy=discrepancy,
+                          status=Status.RESOLVED, acting_user=request.user) is not None:
+                done += 1
         messages.success(request, _("%(n)d marked resolved.") % {"n": done})
 
     @admin.action(description=_("Assign the selected to me"), permissions=["change"])
+    @confirmed_post(
+        question=lambda admin, request, queryset: _(
+            "Assign %(n)d discrepancies to yourself?") % {"n": queryset.count()},
+        confirm_label=_("Assign to me"))
     def assign_to_me(self, request, queryset):
         for discrepancy in queryset:
-            services.discrepancy_assign(discrepancy=discrepancy, assignee=request.user,
-                                        acting_user=request.user)
+            admin_call(request, services.discrepancy_assign, discrepancy=discrepancy,
+                       assignee=request.user, acting_user=request.user)
 
     @action(description=_("Open worklist by employer"), url_path="by-employer", icon="groups")
     def by_employer(self, request):
-        period = request.GET.get("period") or None
-        rows = list(selectors.worklist_by_employer(user=request.user, period=period)[:200])
+        period, error = period_filter(request)
+        if error:
+            messages.error(request, error)
+        rows = [] if error else list(
+            selectors.worklist_by_employer(user=request.user, period=period)[:200])
         context = {
             **self.admin_site.each_context(request),
             "title": _("Open discrepancies by employer"),
             "rows": rows,
             "opts": self.model._meta,
         }
-        return TemplateResponse(request, "reconciliation/by_employer.html", context)
+        return TemplateResponse(request, "reconciliation/by_employer.html", context,
+                                status=400 if error else 200)
 
 
 @admin.register(EmployerNotice)
-class EmployerNoticeAdmin(PlainHistoryMixin, BackgroundExportMixin, RegionScopedAdmin):
+class EmployerNoticeAdmin(ReadOnlyAdminMixin, BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("number", "employer", "period", "total", "created_by", "created_at")
     list_filter = ("period", "region")
     search_fields = ("number", "employer__bin")
@@ -177,17 +178,8 @@ class EmployerNoticeAdmin(PlainHistoryMixin, BackgroundExportMixin, RegionScoped
     actions_detail = ["download_pdf", "download_xlsx"]
     actions_row = ["download_pdf"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def _notice(self, request, object_id):
-        return get_object_or_404(self.get_queryset(request), pk=object_id)
+        return self.get_object(request, object_id)  # 404: missing, malformed, another region
 
     @action(description=_("PDF"), url_path="pdf", icon="picture_as_pdf")
     def download_pdf(self, request, object_id):

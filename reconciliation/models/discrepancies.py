@@ -13,9 +13,8 @@ from osms.core.models import Region
 from osms.core.scoping import RegionScopedQuerySet
 from payers.models import Organisation, Person
 
+from .declarations import MONEY
 from .runs import ReconciliationRun
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class DiscrepancyType(models.TextChoices):

@@ -5,6 +5,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from osms.core.bounds import (
+    EARLIEST_PAYMENT_DATE,
+    MAX_LONG_TEXT,
+    MAX_START_YEARS_AHEAD,
+    check_fields,
+)
 from osms.core.dated import EffectiveDatedQuerySet
 from osms.core.models import Region
 from osms.core.scoping import RegionScopedQuerySet
@@ -50,6 +56,12 @@ class ReconciliationRule(models.Model):
 
     def __str__(self):
         return f"{self.valid_from:%m.%Y}: ±{self.tolerance} ₸"
+
+    def clean(self):
+        super().clean()
+        check_fields(self, dates={"valid_from": {"earliest": EARLIEST_PAYMENT_DATE,
+                                                 "years_ahead": MAX_START_YEARS_AHEAD}},
+                     texts={"note": MAX_LONG_TEXT})
 
 
 class ReconciliationRun(models.Model):

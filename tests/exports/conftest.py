@@ -17,6 +17,21 @@ def export_media(settings, tmp_path):
     return tmp_path / "media"
 
 
+@pytest.fixture
+def finished_job(analyst, almaty):
+    """The analyst's finished export of the persons list (one Almaty person)."""
+    from django.test import Client
+
+    from osms.exports.models import ExportJob
+    from tests.factories import PersonFactory
+
+    PersonFactory(region=almaty)
+    client = Client()
+    client.force_login(analyst)
+    client.post("/admin/payers/person/background-export/", {"file_format": "xlsx"})
+    return ExportJob.objects.get(user=analyst)
+
+
 def read_xlsx(path_or_bytes):
     """{sheet title: [row tuples]} with openpyxl's typed values."""
     source = io.BytesIO(path_or_bytes) if isinstance(path_or_bytes, bytes) else path_or_bytes

@@ -18,15 +18,6 @@ from tests.factories import PersonFactory, UserFactory
 EXPORT_URL = "/admin/payers/person/background-export/"
 
 
-@pytest.fixture
-def finished_job(analyst, almaty):
-    PersonFactory(region=almaty)
-    client = Client()
-    client.force_login(analyst)
-    client.post(EXPORT_URL, {"file_format": "xlsx"})
-    return ExportJob.objects.get(user=analyst)
-
-
 def test_a_finished_file_expires_after_the_configured_hours(finished_job, export_media, settings):
     path = export_media / finished_job.file.name
     assert path.is_file()

@@ -14,8 +14,13 @@ pytestmark = pytest.mark.django_db
 
 
 def action(client, model, name, ids):
+    """Choose the action on the list, then confirm it on the page it answers with."""
     url = reverse(f"admin:purchasing_{model}_changelist")
-    return client.post(url, {"action": name, "_selected_action": ids}, follow=True)
+    chosen = {"action": name, "_selected_action": ids}
+    asked = client.post(url, {**chosen, "index": 0})
+    assert asked.status_code == 200 and "admin/osms/confirm_action.html" in [
+        t.name for t in asked.templates]
+    return client.post(url, {**chosen, "confirmed": "yes"}, follow=True)
 
 
 def test_announcement_to_signed_contracts_in_the_admin(client, almaty, hq_operator):
@@ -66,7 +71,8 @@ def test_announcement_to_signed_contracts_in_the_admin(client, almaty, hq_operat
         client.force_login(member.user)
         client.post(review, {"action": "vote", "choice": "for"})
     client.force_login(scenario.chair)
-    client.post(review, {"action": "approve"})
+    client.post(reverse("admin:purchasing_allocation_approve", args=[run.pk]),
+                {"confirmed": "yes"})
     assert Protocol.objects.get(allocation=run).status == Protocol.Status.APPROVED
 
     client.force_login(hq_operator)

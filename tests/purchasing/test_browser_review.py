@@ -78,7 +78,9 @@ def test_member_adjusts_approves_and_downloads_excel(live_server, almaty, monkey
         page.click("button[type=submit]")
         page.wait_for_url(review)
         page.locator('#approve-form button[type="submit"]').click()
-        page.wait_for_load_state()
+        page.wait_for_load_state()  # the confirmation page: approving changes the protocol
+        page.locator('#confirm-form button[type="submit"]').click()
+        page.wait_for_url(review)
         expect(page.locator("#approve-form")).to_have_count(0)
         with page.expect_download() as download_info:
             page.click("#download-xlsx")

@@ -51,7 +51,8 @@ def test_adjust_vote_approve_and_export(client, almaty_scenario):
     line.refresh_from_db()
     assert line.volume == 4000
     vote_all(scenario)
-    client.post(review_url(scenario), {"action": "approve"})
+    client.post(reverse("admin:purchasing_allocation_approve", args=[scenario.allocation.pk]),
+                {"confirmed": "yes"})
     protocol = Protocol.objects.get(pk=scenario.protocol.pk)
     assert protocol.status == Protocol.Status.APPROVED and protocol.approved_by == scenario.chair
 
