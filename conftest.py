@@ -73,3 +73,13 @@ def pytest_collection_modifyitems(config, items):
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
+
+
+@pytest.fixture(autouse=True)
+def fresh_memos():
+    """Process memos (``osms.core.memo``) forget what a rolled-back test wrote."""
+    from osms.core.memo import clear_all
+
+    clear_all()
+    yield
+    clear_all()

@@ -4,6 +4,10 @@ Answers whether a person is insured on a date, the basis, until when and why,
 with no names nor amounts. 400 for an invalid ИИН or date, 404 for an ИИН not
 in the registry (or, for a regional user, not in their region); throttled per
 client (``partner`` rate).
+
+Decided from the row the nightly run stored (``coverage.stored``: the same answer as the
+live decision, in two queries besides the token's); the caller's permissions come from a
+process memo (``osms.core.memo``). Each answer is one row of the personal-data access log.
 """
 
 import datetime
@@ -18,18 +22,17 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from osms.core.memo import user_has_perm
 from osms.core.scoping import user_region_id
-from payers.models import Person
 from payers.validators import iin_problem
 
 from .facts import PolicyMissing
-from .selectors import person_coverage
+from .stored import person_with_status, status_of
 
 
 class CanViewCoverage(BasePermission):
     def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and user.has_perm("coverage.view_coveragestatus"))
+        return user_has_perm(request.user, "coverage.view_coveragestatus")
 
 
 class CoverageOutput(serializers.Serializer):
@@ -60,12 +63,11 @@ class CoverageStatusView(APIView):
                 on = datetime.date.fromisoformat(request.query_params["on"])
             except ValueError:
                 raise ValidationError({"on": ["Use a date as YYYY-MM-DD."]}) from None
-        person = Person.objects.filter(iin=iin).first()
-        region_id = user_region_id(request.user)
-        if person is None or (region_id is not None and person.region_id != region_id):
+        person = person_with_status(iin=iin, region_id=user_region_id(request.user))
+        if person is None:
             raise NotFound("No person with this IIN.")
         try:
-            result = person_coverage(person=person, on=on)
+            result, _stored = status_of(person, on=on)
         except PolicyMissing as exc:
             raise ValidationError({"on": [str(exc)]}) from None
         return Response(CoverageOutput({

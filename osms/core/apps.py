@@ -9,6 +9,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Reference data and access")
 
     def ready(self):
-        from . import roles
+        from . import memo, roles  # noqa: F401  (memo: its invalidation signals)
 
         post_migrate.connect(roles.sync_role_groups_after_migrate)
