@@ -6,8 +6,9 @@ in the registry (or, for a regional user, not in their region); throttled per
 client (``partner`` rate).
 
 Decided from the row the nightly run stored (``coverage.stored``: the same answer as the
-live decision, in two queries besides the token's); the caller's permissions come from a
-process memo (``osms.core.memo``). Each answer is one row of the personal-data access log.
+live decision, one statement, which also writes the personal-data access log's row);
+the token's user and permissions come from process memos
+(``osms.core.memo``), the throttle counts per fixed window (``osms.core.throttles``).
 """
 
 import datetime
@@ -16,18 +17,20 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from osms.core.memo import user_has_perm
+from osms.core.access_log import PersonalDataAccess, Viewer
+from osms.core.memo import MemoTokenAuthentication, user_has_perm
 from osms.core.scoping import user_region_id
+from osms.core.throttles import FixedWindowScopedThrottle
 from payers.validators import iin_problem
 
 from .facts import PolicyMissing
-from .stored import person_with_status, status_of
+from .stored import api_status
 
 
 class CanViewCoverage(BasePermission):
@@ -45,8 +48,9 @@ class CoverageOutput(serializers.Serializer):
 
 
 class CoverageStatusView(APIView):
+    authentication_classes = [MemoTokenAuthentication, SessionAuthentication]
     permission_classes = [CanViewCoverage]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FixedWindowScopedThrottle]
     throttle_scope = "partner"
 
     @extend_schema(
@@ -63,13 +67,14 @@ class CoverageStatusView(APIView):
                 on = datetime.date.fromisoformat(request.query_params["on"])
             except ValueError:
                 raise ValidationError({"on": ["Use a date as YYYY-MM-DD."]}) from None
-        person = person_with_status(iin=iin, region_id=user_region_id(request.user))
-        if person is None:
-            raise NotFound("No person with this IIN.")
         try:
-            result, _stored = status_of(person, on=on)
+            found = api_status(iin=iin, on=on, region_id=user_region_id(request.user),
+                               log=Viewer.of(request, what=PersonalDataAccess.What.STATUS_API))
         except PolicyMissing as exc:
             raise ValidationError({"on": [str(exc)]}) from None
+        if found is None:
+            raise NotFound("No person with this IIN.")
+        _person_id, result, _stored = found
         return Response(CoverageOutput({
             "iin": result.iin, "on": result.on, "insured": result.insured,
             "basis": result.basis, "valid_until": result.valid_until,

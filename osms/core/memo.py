@@ -1,5 +1,7 @@
 """Process-local memos of small, rarely edited data, dropped in every worker when it changes.
 
+Imported by ``CoreConfig.ready`` (its signals), so only once every model is loaded.
+
 A hot read path (the status API) should not read the same policy rows or the same user's
 permissions on every call. ``ProcessMemo`` keeps computed values in the worker's memory;
 an edit of the data it depends on (a model signal, see ``invalidate_on``) empties the
@@ -16,6 +18,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.authtoken.models import Token
 
 _MEMOS: dict[str, "ProcessMemo"] = {}
 
@@ -121,3 +125,18 @@ def user_has_perm(user, perm):
     if user.is_superuser:
         return True
     return perm in PERMISSIONS.get(user.pk, lambda: frozenset(user.get_all_permissions()))
+
+
+# --- API tokens: the token's user without a query on every call ------------------------
+TOKENS = ProcessMemo("api-tokens", max_age=60.0)
+invalidate_on(TOKENS, Token, _User)
+
+
+class MemoTokenAuthentication(TokenAuthentication):
+    """DRF's ``TokenAuthentication`` with the (user, token) pair from ``TOKENS``: a token
+    deleted or a user changed (deactivated, say) is dropped in every worker within a
+    second (at once in the worker that made the change)."""
+
+    def authenticate_credentials(self, key):
+        parent = super().authenticate_credentials
+        return TOKENS.get(key, lambda: parent(key))
