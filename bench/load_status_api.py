@@ -135,7 +135,7 @@ def start_gunicorn(args, port, database_url):
         if process.poll() is not None:
             raise SystemExit(f"gunicorn exited with {process.returncode}")
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health/", timeout=2)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2)
             break
         except Exception as exc:  # 503 from the health check is fine too: it answered
             if getattr(exc, "code", None):

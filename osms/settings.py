@@ -246,3 +246,4 @@ HEALTH_REPLICA_MAX_LAG_SECONDS = env.int("HEALTH_REPLICA_MAX_LAG_SECONDS", defau
 if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["health"] = env("HEALTH_THROTTLE", default="120/min")

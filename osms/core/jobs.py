@@ -11,6 +11,8 @@ the nightly reconciliation of late data, for one, leaves no run of its own on a 
 without late data.
 """
 
+import sys
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +72,9 @@ def _finished(sender=None, task_id=None, task=None, state=None, **kwargs):
     if run_id is None:
         return
     error = _errors.pop(task_id, "")
+    in_flight = sys.exc_info()[1]  # an eager task raising to its caller sends no failure
+    if not error and state is None and in_flight is not None:
+        error = f"{type(in_flight).__name__}: {in_flight}"[:5000]
     failed = bool(error) or state not in (None, "SUCCESS")
     JobRun.objects.filter(pk=run_id).update(
         status=JobRun.Status.FAILED if failed else JobRun.Status.DONE,

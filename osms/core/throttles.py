@@ -60,3 +60,11 @@ class FixedWindowScopedThrottle(FixedWindowMixin, ScopedRateThrottle):
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request, view)
+
+
+class FixedWindowAnonThrottle(FixedWindowScopedThrottle):
+    """A view's ``throttle_scope`` rate per client address, whoever is signed in
+    (for endpoints without login, such as the health check)."""
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
