@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -44,10 +45,6 @@ local i = math.random(#paths)
 request = function()
   i = i %% #paths + 1
   return wrk.format("GET", paths[i])
-end
-local statuses = {}
-response = function(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
 end
 done = function(summary, latency, requests)
   local s = {}
@@ -186,7 +183,8 @@ async def _drive_async(base, paths, headers, connections, seconds):
             i = (i + 1) % len(paths)
             started = time.perf_counter()
             try:
-                async with session.get(base + paths[i], headers=headers) as response:
+                async with session.get(base + paths[i], headers=headers,
+                                       allow_redirects=False) as response:
                     await response.read()
                     statuses[response.status] = statuses.get(response.status, 0) + 1
             except aiohttp.ClientError:
@@ -207,6 +205,22 @@ async def _drive_async(base, paths, headers, connections, seconds):
             "ok": statuses.get(200, 0)}
 
 
+def precheck(base, path, headers):
+    """One request must answer 200 (not a redirect to the login page, not an error)."""
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        status = opener.open(urllib.request.Request(base + path, headers=headers),
+                             timeout=30).status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    if status != 200:
+        raise SystemExit(f"GET {path} answered {status}, not 200: nothing to measure")
+
+
 def drive(args, base, paths, headers, connections, seconds):
     driver = args.driver
     if driver == "auto":
@@ -221,7 +235,7 @@ def report(name, driver, connections, figures):
     print(f"{name}: {rate:.0f} requests/s over {figures['seconds']:.1f} s "
           f"({figures['requests']} requests, {connections} connections, {driver}); "
           f"p50 {figures['p50']:.1f} ms, p95 {figures['p95']:.1f} ms, "
-          f"p99 {figures['p99']:.1f} ms; {figures['ok']} answered 200, "
+          f"p99 {figures['p99']:.1f} ms; {figures['ok']} succeeded, "
           f"{figures['non_2xx']} other statuses, {figures['errors']} errors")
     return rate
 
@@ -272,11 +286,13 @@ def main(argv=None):
               min(args.connections, 4), min(2.0, args.seconds))  # warm every worker
         for scenario in [s.strip() for s in args.scenarios.split(",") if s.strip()]:
             if scenario == "status":
+                precheck(base, api_paths[0], {"Authorization": f"Token {token}"})
                 driver, figures = drive(args, base, api_paths,
                                         {"Authorization": f"Token {token}"},
                                         args.connections, args.seconds)
                 results[scenario] = report("status API", driver, args.connections, figures)
             elif scenario == "admin":
+                precheck(base, admin_paths[0], {"Cookie": f"sessionid={session}"})
                 driver, figures = drive(args, base, admin_paths,
                                         {"Cookie": f"sessionid={session}"},
                                         args.admin_connections, args.seconds)
