@@ -124,12 +124,21 @@ def user_has_perm(user, perm):
         return False
     if user.is_superuser:
         return True
-    return perm in PERMISSIONS.get(user.pk, lambda: frozenset(user.get_all_permissions()))
+    return perm in PERMISSIONS.get(user.pk, lambda: _read_permissions(user))
+
+
+def _read_permissions(user):
+    # the auth backend caches the sets on the user object, which may itself be memoised
+    for name in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        user.__dict__.pop(name, None)
+    return frozenset(user.get_all_permissions())
 
 
 # --- API tokens: the token's user without a query on every call ------------------------
 TOKENS = ProcessMemo("api-tokens", max_age=60.0)
-invalidate_on(TOKENS, Token, _User)
+invalidate_on(TOKENS, Token, _User, Group,
+              m2m=(_User.groups.through, _User.user_permissions.through,
+                   Group.permissions.through))
 
 
 class MemoTokenAuthentication(TokenAuthentication):
