@@ -48,7 +48,7 @@ def failed_jobs_panel(request):
     if not watched:
         return []
     panel = {"key": "failed_jobs", "title": _("Failed and stuck job runs"),
-             "columns": [_("job"), _("run"), _("state"), _("started"), _("error")],
+             "columns": [_("job"), _("job run"), _("state"), _("started"), _("error")],
              "rows": rows}
     if not rows:
         panel["cards"] = [{"label": _("Failed or stuck runs, last %(days)d days")

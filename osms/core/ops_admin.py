@@ -53,7 +53,7 @@ class PersonalDataAccessAdmin(ReadOnlyAdminMixin, OsmsModelAdmin):
             return queryset.filter(iin=term), False
         return queryset.filter(username=term), False
 
-    @admin.display(description=_("person"))
+    @admin.display(description=_("person viewed"))
     def person_link(self, obj):
         if obj.person_id is None:
             return "—"
