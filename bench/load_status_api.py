@@ -91,7 +91,7 @@ def prepare(args):
         print(f"seeded {args.persons - have} persons in {time.monotonic() - started:.1f} s")
     started = time.monotonic()
     run = status_recompute()
-    print(f"nightly recomputation: {run.get_mode_display()} run of {run.persons} persons "
+    print(f"nightly recomputation: {run.mode} run of {run.persons} persons "
           f"as of {run.on} in {time.monotonic() - started:.1f} s")
     sync_role_groups()
     from django.contrib.auth.models import Group
