@@ -63,6 +63,17 @@ def english_messages(settings):
         yield
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Connections of other threads (the live server's) close after each request instead of
+    idling for ``CONN_MAX_AGE``: a kill test copies its database as a template, which
+    PostgreSQL refuses while another session is connected (tests/kill)."""
+    from django.conf import settings
+
+    for database in settings.DATABASES.values():
+        database["CONN_MAX_AGE"] = 0
+
+
 def pytest_collection_modifyitems(config, items):
     """PostgreSQL-only tests are deselected (not skipped) on the SQLite fallback."""
     from django.db import connection

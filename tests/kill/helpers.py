@@ -48,7 +48,23 @@ def twin_database():
     connections.close_all()  # a template may have no other session
     with connect("postgres", autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{twin}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{twin}" TEMPLATE "{source}"')
+        for attempt in range(10):  # a session closing in another thread may linger a moment
+            try:
+                admin.execute(f'CREATE DATABASE "{twin}" TEMPLATE "{source}"')
+                break
+            except psycopg.errors.ObjectInUse:
+                if attempt == 3:
+                    # An idle session left by a finished context of this process (a test's
+                    # ORM calls inside an event loop open a connection of their own, never
+                    # closed; other threads close theirs after each request in tests).
+                    admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                  "WHERE datname = %s AND state = 'idle'", [source])
+                if attempt == 9:
+                    others = admin.execute(
+                        "SELECT application_name, state, backend_start, left(query, 80) "
+                        "FROM pg_stat_activity WHERE datname = %s", [source]).fetchall()
+                    raise AssertionError(f"other sessions on {source}: {others}") from None
+                time.sleep(0.5)
     try:
         yield twin
     finally:
