@@ -6,3 +6,6 @@ class CoverageConfig(AppConfig):
     name = "coverage"
     label = "coverage"
     verbose_name = _("Coverage")
+
+    def ready(self):
+        from . import stored  # noqa: F401  (the rulebook memo's invalidation signals)

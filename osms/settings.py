@@ -326,3 +326,23 @@ PAYMENTS_IMPORT_CHUNK_ROWS = env.int("PAYMENTS_IMPORT_CHUNK_ROWS", default=250_0
 PAYMENTS_IMPORT_PARALLEL = env.bool("PAYMENTS_IMPORT_PARALLEL", default=True)
 PAYMENTS_IMPORT_PREPARERS = env.int("PAYMENTS_IMPORT_PREPARERS", default=1)
 PAYMENTS_IMPORT_WORK_MEM = env("PAYMENTS_IMPORT_WORK_MEM", default="256MB")
+
+# --- Operations (docs/operations.md): access log, ИИН masking, health check -----------------
+# Every view of a person's data adds a row to the personal-data access log (osms/core/
+# access_log.py); the middleware needs the signed-in user, so it follows authentication.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "osms.core.access_middleware.PersonalDataAccessMiddleware")
+# ИИН/БИН masked (8710******27) in every log record (osms/core/logmask.py).
+LOGGING["filters"] = {"mask_iin": {"()": "osms.core.logmask.MaskIinFilter"}}
+LOGGING["handlers"]["console"]["filters"] = ["mask_iin"]
+# The health check (GET /health/, osms/core/health.py): a nightly job whose last successful
+# run is older than this many hours is a failure; a run still going after STUCK hours is stuck.
+HEALTH_NIGHTLY_MAX_AGE_HOURS = env.int("HEALTH_NIGHTLY_MAX_AGE_HOURS", default=26)
+HEALTH_MONTHLY_MAX_AGE_DAYS = env.int("HEALTH_MONTHLY_MAX_AGE_DAYS", default=32)
+HEALTH_STUCK_AFTER_HOURS = env.int("HEALTH_STUCK_AFTER_HOURS", default=6)
+HEALTH_REPLICA_MAX_LAG_SECONDS = env.int("HEALTH_REPLICA_MAX_LAG_SECONDS", default=300)
+# A read replica (optional): its lag is reported by the health check when the alias exists.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["health"] = env("HEALTH_THROTTLE", default="120/min")

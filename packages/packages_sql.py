@@ -4,20 +4,15 @@ The tariff importer works through ``django-import-export`` and the ORM; only the
 load needs a statement of its own.
 """
 
-from django.db import connection
-
-from .models import Icd10Code
-
-
-def set_parents_sql(pairs: int) -> str:
+def set_parents_sql(pairs: int, *, table: str) -> str:
     """Point each of ``pairs`` (code, parent code) rows at its parent's id, PostgreSQL or
-    SQLite; parameters: the pairs flattened.
+    SQLite; ``table``: the quoted table name (the data migration passes its historical
+    model's); parameters: the pairs flattened.
 
     SQL because the classification's thousands of codes know their parents only by code:
     one UPDATE per chunk joins a VALUES list to the table, instead of a query and a save
     per code.
     """
-    table = connection.ops.quote_name(Icd10Code._meta.db_table)
     values = ", ".join(["(%s, %s)"] * pairs)
     return (f"WITH v(code, parent_code) AS (VALUES {values}) "
             f"UPDATE {table} SET parent_id = (SELECT p.id FROM {table} AS p JOIN v "

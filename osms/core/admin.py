@@ -78,3 +78,7 @@ class UserAdmin(TranslatedPermissionsMixin, BaseUserAdmin, OsmsModelAdmin):
 @admin.register(Group)
 class GroupAdmin(TranslatedPermissionsMixin, BaseGroupAdmin, OsmsModelAdmin):
     pass
+
+
+# The operations tables (access log, job runs).
+from . import ops_admin  # noqa: E402, F401

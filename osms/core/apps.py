@@ -9,6 +9,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Reference data and access")
 
     def ready(self):
-        from . import roles
+        from . import jobs, logmask, memo, roles  # noqa: F401  (memo: its invalidation signals)
+
+        jobs.connect_signals()
+        logmask.install_record_factory()
 
         post_migrate.connect(roles.sync_role_groups_after_migrate)

@@ -27,3 +27,10 @@ def environment_callback(request):
     if settings.DEBUG:
         return [_("Demo / development"), "warning"]
     return [_("Production"), "danger"]
+
+
+def dashboard_panels(request):
+    """Core's own panel: failed and stuck runs of every job (``osms.core.health_panel``)."""
+    from .health_panel import failed_jobs_panel
+
+    return failed_jobs_panel(request)

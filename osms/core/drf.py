@@ -4,6 +4,7 @@ from rest_framework import permissions, throttling
 from rest_framework.pagination import CursorPagination
 
 from .clientip import client_ip
+from .throttles import FixedWindowMixin
 
 
 class ModelPermissions(permissions.DjangoModelPermissions):
@@ -25,9 +26,10 @@ class IdCursorPagination(CursorPagination):
     max_page_size = 1000
 
 
-class _ClientIpMixin:
+class _ClientIpMixin(FixedWindowMixin):
     """Anonymous callers are told apart by ``client_ip`` (X-Forwarded-For only from our
-    proxy), never by a header the caller may rotate."""
+    proxy), never by a header the caller may rotate; requests counted per fixed window
+    (``osms.core.throttles``: one cache operation per request)."""
 
     def get_ident(self, request):
         return client_ip(request)
@@ -43,6 +45,22 @@ class UserRateThrottle(_ClientIpMixin, throttling.UserRateThrottle):
 
 class ScopedRateThrottle(_ClientIpMixin, throttling.ScopedRateThrottle):
     """A view's own rate (``throttle_scope``): per user, or per client address."""
+
+    def allow_request(self, request, view):
+        # As DRF's: the rate is the view's scope's, read per request.
+        self.scope = getattr(view, self.scope_attr, None)
+        if not self.scope:
+            return True
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+
+class AddressScopedRateThrottle(ScopedRateThrottle):
+    """A view's own rate per client address, whoever is signed in (the health check)."""
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class TokenRateThrottle(_ClientIpMixin, throttling.SimpleRateThrottle):

@@ -71,3 +71,9 @@ class User(AbstractUser):
     @property
     def is_head_office(self):
         return self.is_superuser or self.region_id is None
+
+
+# Operations: the personal-data access log (osms/core/access_log.py) and the job runs
+# the health check reads (osms/core/jobs.py).
+from .access_log import PersonalDataAccess  # noqa: E402, F401
+from .jobs import JobRun  # noqa: E402, F401

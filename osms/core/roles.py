@@ -89,3 +89,5 @@ ROLE_PERMISSIONS = {
     role: {"core.region": "view"} for role in (HQ_OPERATOR, REGIONAL_OPERATOR, COMMISSION_MEMBER, ANALYST)
 }
 ROLE_PERMISSIONS[HQ_OPERATOR]["core.user"] = "view"
+# Head office watches the scheduled jobs (failed and stuck runs on the dashboard).
+ROLE_PERMISSIONS[HQ_OPERATOR]["core.jobrun"] = "view"

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from osms.core.access_log import PersonalDataAccess, Viewer
 from osms.core.paginator import bounded_count
 
 from . import conf
@@ -185,6 +186,10 @@ def _write(job):
     else:
         done, sheets = _write_streamed(job, queryset, columns, partial, total, sink_class, every)
     os.replace(partial, final)
+    # Personal data leaves the system: one access-log row per person of the file, one
+    # INSERT … SELECT over the same list (osms.core.access_log); no log, no file.
+    Viewer(what=PersonalDataAccess.What.EXPORT, user=job.user,
+           detail=f"{job.title} (#{job.pk})").queryset(queryset)
     now = timezone.now()
     finished = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING).update(
         status=ExportJob.Status.DONE,

@@ -112,7 +112,7 @@ def test_insured_status_is_asked_from_coverage_when_not_given(icd10_subset, citi
     [
         ({"care_type": "massage"}, "care_type", "Unknown type of care"),
         ({"icd10": "I1O"}, "icd10", "not an ICD-10 code"),
-        ({"icd10": "Q99.9"}, "icd10", "not a code of the WHO ICD-10"),
+        ({"icd10": "I19"}, "icd10", "not a code of the WHO ICD-10"),
         ({"on": datetime.date(2024, 12, 31)}, "date", "No published package version"),
         ({"iin": "871008401428"}, "iin", "IIN"),
     ],

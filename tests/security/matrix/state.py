@@ -12,10 +12,10 @@ from contextlib import contextmanager
 from django.db import connection
 from django.test import TestCase
 
-# Tables a read may write: the session, the login-lockout log. (A personal-data access log
-# that records who viewed a person belongs here too.)
+# A read writes its own audit trail only: the session, the login-lockout log, and the
+# personal-data access log (osms.core.access_log: who viewed which person).
 READS_MAY_WRITE = {"django_session", "axes_accessattempt", "axes_accesslog",
-                   "axes_accessfailurelog"}
+                   "axes_accessfailurelog", "core_personaldataaccess"}
 
 _PG = """SELECT relname, n_tup_ins + n_tup_upd + n_tup_del + n_tup_hot_upd
          FROM pg_stat_xact_user_tables WHERE schemaname = 'public'"""
