@@ -173,7 +173,7 @@ def check_database():
 def check_broker():
     if not settings.CELERY_BROKER_URL or settings.CELERY_TASK_ALWAYS_EAGER:
         return {"ok": True, "configured": False}
-    from osms.celery import app
+    from celery import current_app as app  # the project's app (osms/celery.py) once loaded
 
     started = time.monotonic()
     try:

@@ -45,9 +45,9 @@ class JobRun(models.Model):
 
 def scheduled_tasks():
     """The task names of the beat schedule."""
-    from osms.celery import BEAT_SCHEDULE
+    from celery import current_app  # osms/celery.py sets its beat_schedule
 
-    return {entry["task"] for entry in BEAT_SCHEDULE.values()}
+    return {entry["task"] for entry in current_app.conf.beat_schedule.values()}
 
 
 _open: dict[str, int] = {}  # Celery task id → JobRun id, in the worker process

@@ -94,10 +94,12 @@ def _check(route, data, signed_in):
                 problems.append(said)
             if writes:
                 problems.append(f"{said} wrote {writes}")
-            if b"/media/" in response.content:
+            body = (b"".join(response.streaming_content) if response.streaming
+                    else response.content)
+            if b"/media/" in body:
                 problems.append(f"{said} links a file under /media/ (never served)")
-            if regional and data.leaks(response.content):
-                problems.append(f"{said} shows Astana data {data.leaks(response.content)[:3]}")
+            if regional and data.leaks(body):
+                problems.append(f"{said} shows Astana data {data.leaks(body)[:3]}")
             if where == "other" and status not in DENIED:
                 problems.append(f"{said}: another region's row must be 403/404")
             if route.standard and where == "own":
