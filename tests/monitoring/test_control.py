@@ -1,0 +1,28 @@
+"""The set-based control finds exactly the defects planted in a generated month."""
+
+import pytest
+
+from monitoring.models import Case, CaseService, Review
+from tests.monitoring.month import control, found, loaded_month
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgresql]
+
+
+def test_planted_defects_found_exactly(tmp_path):
+    world, rows, planted, run = loaded_month(tmp_path)
+    assert run.status == "done", run.error
+    assert run.rows_total == len(rows) and run.rows_rejected == 0
+    assert run.cases_new == len(rows)
+    result = control(world.month)
+    assert found(world.month) == planted
+    assert set(planted) >= {"PATIENT_UNKNOWN", "DUPLICATE_SERVICE", "OVERLAPPING_STAY",
+                            "OUTPATIENT_DURING_STAY", "SEX_DIAGNOSIS", "AGE_DIAGNOSIS"}
+    rejected = set().union(*(v for k, v in planted.items()
+                             if k not in ("SEX_DIAGNOSIS", "AGE_DIAGNOSIS")))
+    got = set(Case.objects.filter(outcome="rejected").values_list("provider__bin",
+                                                                   "case_number"))
+    assert got == rejected
+    assert result.rejected == len(rejected)
+    assert result.cases == len(rows)
+    assert Review.objects.count() == result.to_review > 0
+    assert CaseService.objects.count() >= len([r for r in rows if r[13]])
