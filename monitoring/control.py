@@ -148,6 +148,9 @@ def month_control(*, period, acting_user=None, today=None):
         with transaction.atomic(), connection.cursor() as wrapper:
             xact_lock("case_control", sub=month_index(period))
             cursor = wrapper.cursor
+            # dropped at commit; a caller's open transaction (a test) may still hold them
+            cursor.execute("DROP TABLE IF EXISTS mon_cc, mon_day, mon_rule, mon_range, "
+                           "mon_restriction, mon_risk")
             _control(cursor, run, period, today)
             _risk(cursor, run, period)
     except DatabaseError as exc:

@@ -13,6 +13,8 @@ nothing of the file. PostgreSQL only (COPY).
 import hashlib
 import logging
 
+import psycopg
+
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -110,6 +112,7 @@ def case_import(*, run, path=None, rows=None, columns=COLUMNS):
         with transaction.atomic(), connection.cursor() as wrapper:
             xact_lock("case_import")
             cursor = wrapper.cursor
+            cursor.execute(f"DROP TABLE IF EXISTS {q.STAGING}")  # a caller's open transaction
             cursor.execute(q.CREATE_STAGING)
             if rows is not None:
                 header = _copy_rows(cursor, columns, rows)
@@ -122,7 +125,7 @@ def case_import(*, run, path=None, rows=None, columns=COLUMNS):
     except FileRejected as exc:
         run.mark_failed(str(exc))
         return run
-    except DatabaseError as exc:
+    except (DatabaseError, psycopg.Error) as exc:
         found = COPY_ERROR_LINE.search(str(exc))
         line = int(found.group(1)) + 1 if found else None
         message = (_("Line %(n)d: %(e)s") % {"n": line, "e": str(exc).splitlines()[0]}
