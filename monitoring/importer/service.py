@@ -14,7 +14,6 @@ import hashlib
 import logging
 
 import psycopg
-
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
