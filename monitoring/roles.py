@@ -26,6 +26,7 @@ ROLE_PERMISSIONS = {
         "monitoring.casereject": "view",
         "monitoring.controlrun": "view,start_controlrun",
         "monitoring.review": "view,change",
+        "monitoring.patientreport": "view,add",
     },
     REGIONAL_OPERATOR: {
         **_p(_DATA, "view"), **_p(_CASES + _REVIEWS + ("provideraccount",), "view"),

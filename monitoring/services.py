@@ -132,8 +132,9 @@ def care_not_received(*, case, text="", channel="api", acting_user=None):
         risk_score=max(top, case.risk_score) + Decimal("1"))
     review = Review.objects.filter(case=case).first()
     if review is None:
+        # opened on the person's behalf: whoever may record the report may open it
         review = save_audited(Review(case=case, reason=Review.Reason.PATIENT),
-                              acting_user=acting_user, action="add",
+                              acting_user=None, action="add",
                               reason=_("The patient reported the care did not happen"),
                               validate=False)
     elif review.status in (Review.Status.CONCLUDED, Review.Status.CLOSED):
