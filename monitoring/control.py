@@ -111,7 +111,8 @@ def _control(cursor, run, period, today):
     cursor.execute(fill(q.MON_CC), {"period": period})
     cursor.execute(q.MON_CC_INDEX)
     _reference_tables(cursor, period)
-    for statement in (q.ICD_KNOWN, q.INSURED, q.FUNDING, q.EXPECTED, q.CLEAR):
+    for statement in (q.ICD_KNOWN, q.INSURED, q.FUNDING_COMBOS, q.FUNDING, q.FUNDING_COPY,
+                      q.PRICES, q.EXPECTED, q.CLEAR):
         cursor.execute(fill(statement))
     deadline = rules.get("DATES_INCONSISTENT")
     for code, (condition, detail) in q.VERDICTS.items():
@@ -126,17 +127,18 @@ def _control(cursor, run, period, today):
 
 def _risk(cursor, run, period):
     end = last_day(period)
-    cursor.execute(fill(q.RISK_CASES), {"period": period, "run": run.pk})
     for indicator in RiskIndicator.objects.valid_on(end):
-        condition = q.RISK.get(indicator.code)
-        if condition is None:
+        if indicator.code not in q.RISK:
             continue
-        cursor.execute(fill(q.RISK_ADD, condition=fill(condition)), {
+        from_clause, condition = q.RISK[indicator.code]
+        cursor.execute(fill(q.RISK_ADD, condition=fill(condition),
+                            from_clause=f"FROM {from_clause}" if from_clause else ""), {
             "weight": indicator.weight, "code": indicator.code,
             "parameter": indicator.parameter if indicator.parameter is not None else 0})
     share = ReviewShare.objects.latest_on(end)
     cursor.execute(fill(q.PICK), {"share": share.share if share else 0})
-    cursor.execute(fill(q.OPEN_REVIEWS), {"period": period, "now": timezone.now()})
+    cursor.execute(fill(q.WRITE), {"run": run.pk})
+    cursor.execute(fill(q.OPEN_REVIEWS), {"now": timezone.now()})
 
 
 def month_control(*, period, acting_user=None, today=None):
@@ -150,7 +152,7 @@ def month_control(*, period, acting_user=None, today=None):
             cursor = wrapper.cursor
             # dropped at commit; a caller's open transaction (a test) may still hold them
             cursor.execute("DROP TABLE IF EXISTS mon_cc, mon_day, mon_rule, mon_range, "
-                           "mon_restriction, mon_risk")
+                           "mon_restriction, mon_combo, mon_price")
             _control(cursor, run, period, today)
             _risk(cursor, run, period)
     except DatabaseError as exc:

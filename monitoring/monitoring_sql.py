@@ -22,7 +22,9 @@ SELECT c.id, c.provider_id, c.care_type_id, ct.code AS care_code, c.is_inpatient
        c.submitted_on, c.contract_item_id,
        false AS icd_known, NULL::boolean AS insured, NULL::text AS funding,
        false AS would_if_insured, NULL::numeric(14,2) AS expected, false AS no_tariff,
-       (ct.code = 'phc') AS capitation
+       (ct.code = 'phc') AS capitation, 'accepted'::text AS outcome, 0::numeric AS score,
+       ''::text AS codes,
+       EXISTS (SELECT 1 FROM {report} pr WHERE pr.case_id = c.id) AS reported
 FROM {case} c
 JOIN {caretype} ct ON ct.id = c.care_type_id
 LEFT JOIN {person} p ON p.iin = c.iin
@@ -54,14 +56,24 @@ WHERE m.person_id IS NOT NULL
 # for the care type whose condition (any, or a disease list holding the code) and
 # entitlement match decides the source, as ``packages.eligibility.evaluate_rules``;
 # would_if_insured: an insured-only rule's condition matches (uninsured → NOT_INSURED).
-FUNDING = """
-UPDATE mon_cc m SET
+# Decided once per distinct (date, care type, code, insured, citizenship) in mon_combo
+# (thousands, not millions), then copied onto the cases by a hash join.
+_DECIDABLE = ("m.person_id IS NOT NULL AND m.icd_known "
+              "AND (m.death_date IS NULL OR m.death_date >= m.service_date)")
+FUNDING_COMBOS = f"""
+CREATE TEMP TABLE mon_combo ON COMMIT DROP AS
+SELECT DISTINCT m.service_date, m.care_type_id, m.icd_key, m.insured, m.citizenship,
+       NULL::text AS funding, false AS would_if_insured
+FROM mon_cc m WHERE {_DECIDABLE}
+"""
+_CONDITION = """(r.list_id IS NULL OR EXISTS (
+          SELECT 1 FROM mon_range x WHERE x.list_id = r.list_id
+            AND m.icd_key COLLATE "C" BETWEEN x.lo AND x.hi))"""
+FUNDING = f"""
+UPDATE mon_combo m SET
   funding = (
     SELECT r.funding FROM mon_day d JOIN mon_rule r ON r.version_id = d.version_id
-    WHERE d.day = m.service_date AND r.care_type_id = m.care_type_id
-      AND (r.list_id IS NULL OR EXISTS (
-          SELECT 1 FROM mon_range x WHERE x.list_id = r.list_id
-            AND m.icd_key COLLATE "C" BETWEEN x.lo AND x.hi))
+    WHERE d.day = m.service_date AND r.care_type_id = m.care_type_id AND {_CONDITION}
       AND (r.entitlement = 'everyone'
            OR (r.entitlement = 'insured' AND m.insured)
            OR (r.entitlement = 'residents' AND m.citizenship IN
@@ -71,17 +83,31 @@ UPDATE mon_cc m SET
   would_if_insured = EXISTS (
     SELECT 1 FROM mon_day d JOIN mon_rule r ON r.version_id = d.version_id
     WHERE d.day = m.service_date AND r.care_type_id = m.care_type_id
-      AND r.entitlement = 'insured'
-      AND (r.list_id IS NULL OR EXISTS (
-          SELECT 1 FROM mon_range x WHERE x.list_id = r.list_id
-            AND m.icd_key COLLATE "C" BETWEEN x.lo AND x.hi)))
-WHERE m.person_id IS NOT NULL AND m.icd_known
-  AND (m.death_date IS NULL OR m.death_date >= m.service_date)
+      AND r.entitlement = 'insured' AND {_CONDITION})
+"""
+FUNDING_COPY = f"""
+UPDATE mon_cc m SET funding = x.funding, would_if_insured = x.would_if_insured
+FROM mon_combo x
+WHERE x.service_date = m.service_date AND x.care_type_id = m.care_type_id
+  AND x.icd_key = m.icd_key AND x.insured = m.insured
+  AND x.citizenship IS NOT DISTINCT FROM m.citizenship AND {_DECIDABLE}
 """
 
 # EXPECTED: the amount by the tariff in force on the service date: a КЗГ's case rate at
 # the severity level; a bed-day rate × days (at least one); the sum of price × quantity
-# of the services; per-capita care (PHC) is paid by the norm and not checked here.
+# of the services (prices looked up once per distinct code and date, mon_price); per-
+# capita care (PHC) is paid by the norm and not checked here.
+PRICES = """
+CREATE TEMP TABLE mon_price ON COMMIT DROP AS
+SELECT k.code, k.service_date, (
+    SELECT p.price FROM {serviceprice} p
+    WHERE p.code = k.code AND p.valid_from <= k.service_date
+      AND (p.valid_to IS NULL OR p.valid_to >= k.service_date)
+    ORDER BY p.valid_from DESC LIMIT 1) AS price
+FROM (SELECT DISTINCT s.code, m.service_date FROM {service} s
+      JOIN mon_cc m ON m.id = s.case_id
+      WHERE NOT m.capitation AND m.kzg_code = '' AND m.bed_profile = '') k
+"""
 EXPECTED = """
 UPDATE mon_cc m SET expected = t.amount, no_tariff = t.amount IS NULL
 FROM (
@@ -94,22 +120,21 @@ FROM (
           AND r.valid_from <= m2.service_date
           AND (r.valid_to IS NULL OR r.valid_to >= m2.service_date)
         ORDER BY r.valid_from DESC LIMIT 1)
-      WHEN m2.bed_profile <> '' THEN (
+      ELSE (
         SELECT b.rate * greatest(1, m2.discharged_on - m2.admitted_on) FROM {bedday} b
         WHERE b.profile = m2.bed_profile AND b.valid_from <= m2.service_date
           AND (b.valid_to IS NULL OR b.valid_to >= m2.service_date)
         ORDER BY b.valid_from DESC LIMIT 1)
-      ELSE (
-        SELECT CASE WHEN bool_and(pr.price IS NOT NULL) THEN sum(pr.price * s.quantity) END
-        FROM {service} s
-        LEFT JOIN LATERAL (
-          SELECT p.price FROM {serviceprice} p
-          WHERE p.code = s.code AND p.valid_from <= m2.service_date
-            AND (p.valid_to IS NULL OR p.valid_to >= m2.service_date)
-          ORDER BY p.valid_from DESC LIMIT 1) pr ON true
-        WHERE s.case_id = m2.id)
     END AS amount
-  FROM mon_cc m2 WHERE NOT m2.capitation
+  FROM mon_cc m2 WHERE NOT m2.capitation AND (m2.kzg_code <> '' OR m2.bed_profile <> '')
+  UNION ALL
+  SELECT s.case_id,
+         CASE WHEN bool_and(p.price IS NOT NULL) THEN sum(p.price * s.quantity) END
+  FROM {service} s
+  JOIN mon_cc m3 ON m3.id = s.case_id
+  LEFT JOIN mon_price p ON p.code = s.code AND p.service_date = m3.service_date
+  WHERE NOT m3.capitation AND m3.kzg_code = '' AND m3.bed_profile = ''
+  GROUP BY s.case_id
 ) t
 WHERE t.id = m.id
 """
@@ -197,62 +222,54 @@ SELECT m.id, %(code)s, %(severity)s, left(coalesce({detail}, ''), 300), %(run)s
 FROM mon_cc m WHERE {condition}
 """
 
-# OUTCOME: what the control decided: rejected on any failed reject rule, sent to review on
-# a failed review rule, accepted otherwise; with the funding source and the tariff amount.
+# OUTCOME: rejected on any failed reject rule, sent to review on a failed review rule,
+# accepted otherwise (the risk score may still send an accepted case to review).
 OUTCOME = """
-UPDATE {case} c SET
-  funding_source = coalesce(m.funding, ''), amount_expected = m.expected,
-  control_run_id = %(run)s, risk_score = 0, risk_reasons = '[]'::jsonb,
-  outcome = CASE
-    WHEN EXISTS (SELECT 1 FROM {verdict} v WHERE v.case_id = m.id AND v.severity = 'reject')
-      THEN 'rejected'
-    WHEN EXISTS (SELECT 1 FROM {verdict} v WHERE v.case_id = m.id) THEN 'review'
-    ELSE 'accepted' END
-FROM mon_cc m WHERE c.id = m.id
+UPDATE mon_cc m SET outcome = CASE WHEN v.rejects THEN 'rejected' ELSE 'review' END
+FROM (SELECT case_id, bool_or(severity = 'reject') AS rejects FROM {verdict}
+      WHERE run_id = %(run)s GROUP BY case_id) v
+WHERE v.case_id = m.id
 """
-
 
 # -- the risk score -----------------------------------------------------------------------
-# RISK_CASES: the month's accepted cases (those just controlled) as the risk work table.
-RISK_CASES = """
-CREATE TEMP TABLE mon_risk ON COMMIT DROP AS
-SELECT c.id, c.provider_id, c.iin, c.is_inpatient, c.form, c.icd10, c.kzg_code, c.severity,
-       c.admitted_on, c.discharged_on, c.service_date, ''::text AS codes, 0::numeric AS score
-FROM {case} c WHERE c.period = %(period)s AND c.outcome = 'accepted'
-  AND c.control_run_id = %(run)s
-"""
-# RISK: indicator code → SQL condition on mon_risk k (``%(parameter)s``: the indicator's
-# parameter). Each adds its weight and its code with one UPDATE.
+# RISK: indicator code → (FROM clause, SQL condition on the accepted cases k of mon_cc);
+# ``%(parameter)s`` is the indicator's parameter. Each adds its weight and its code with
+# one UPDATE … FROM (aggregates computed once, joined: no per-case subquery over the set).
 RISK = {
     # an inpatient admission within N days of a discharge of the same patient with the
-    # same ICD-10 category (any provider, any earlier month)
-    "READMISSION": """k.is_inpatient AND EXISTS (
+    # same ICD-10 category (any provider, any earlier month): an index probe per stay
+    "READMISSION": ("", """k.is_inpatient AND EXISTS (
         SELECT 1 FROM {case} o WHERE o.iin = k.iin AND o.is_inpatient AND o.id <> k.id
           AND left(o.icd10, 3) = left(k.icd10, 3) AND o.discharged_on <= k.admitted_on
-          AND k.admitted_on - o.discharged_on <= %(parameter)s::int)""",
+          AND k.admitted_on - o.discharged_on <= %(parameter)s::int)"""),
     # a stay over N times the month's mean length for the КЗГ, or under 1/N of it
-    "STAY_DEVIATION": """k.is_inpatient AND k.kzg_code <> '' AND EXISTS (
-        SELECT 1 FROM (SELECT avg(greatest(1, r.discharged_on - r.admitted_on)) AS mean
-                       FROM mon_risk r WHERE r.kzg_code = k.kzg_code AND r.is_inpatient) a
-        WHERE greatest(1, k.discharged_on - k.admitted_on) > a.mean * %(parameter)s
-           OR greatest(1, k.discharged_on - k.admitted_on) * %(parameter)s < a.mean)""",
+    "STAY_DEVIATION": ("""(SELECT r.kzg_code, avg(greatest(1, r.discharged_on - r.admitted_on))
+                           AS mean FROM mon_cc r WHERE r.is_inpatient AND r.kzg_code <> ''
+                           GROUP BY r.kzg_code) a""",
+                       """a.kzg_code = k.kzg_code AND k.is_inpatient
+        AND (greatest(1, k.discharged_on - k.admitted_on) > a.mean * %(parameter)s
+             OR greatest(1, k.discharged_on - k.admitted_on) * %(parameter)s < a.mean)"""),
     # a highest-severity case of a provider whose share of the highest severity among its
     # КЗГ cases is over N times the share of all providers together
-    "HIGH_SEVERITY_SHARE": """k.kzg_code <> '' AND k.severity = (
-          SELECT max(r.severity) FROM mon_risk r WHERE r.kzg_code <> '')
-      AND (SELECT avg((r.severity = k.severity)::int) FROM mon_risk r
-           WHERE r.kzg_code <> '' AND r.provider_id = k.provider_id)
-        > %(parameter)s * (SELECT avg((r.severity = k.severity)::int) FROM mon_risk r
-                           WHERE r.kzg_code <> '')""",
+    "HIGH_SEVERITY_SHARE": ("""(SELECT max(severity) AS top FROM mon_cc WHERE kzg_code <> '') t,
+        (SELECT provider_id, avg((severity = (SELECT max(severity) FROM mon_cc
+                                              WHERE kzg_code <> ''))::int) AS share
+         FROM mon_cc WHERE kzg_code <> '' GROUP BY provider_id) p,
+        (SELECT avg((severity = (SELECT max(severity) FROM mon_cc
+                                 WHERE kzg_code <> ''))::int) AS share
+         FROM mon_cc WHERE kzg_code <> '') everyone""",
+                            """k.kzg_code <> '' AND k.severity = t.top
+        AND p.provider_id = k.provider_id AND p.share > %(parameter)s * everyone.share"""),
     # a planned service or admission on a Saturday, Sunday or public holiday
-    "HOLIDAY": """k.form = 'planned' AND (extract(isodow FROM k.service_date) >= 6
-        OR EXISTS (SELECT 1 FROM {holiday} h WHERE h.day = k.service_date))""",
+    "HOLIDAY": ("", """k.form = 'planned' AND (extract(isodow FROM k.service_date) >= 6
+        OR EXISTS (SELECT 1 FROM {holiday} h WHERE h.day = k.service_date))"""),
     # the patient said the care did not happen
-    "PATIENT_REPORT": """EXISTS (SELECT 1 FROM {report} p WHERE p.case_id = k.id)""",
+    "PATIENT_REPORT": ("", "k.reported"),
 }
 RISK_ADD = """
-UPDATE mon_risk k SET score = k.score + %(weight)s, codes = k.codes || %(code)s || ','
-WHERE {condition}
+UPDATE mon_cc k SET score = k.score + %(weight)s, codes = k.codes || %(code)s || ','
+{from_clause}
+WHERE k.outcome = 'accepted' AND {condition}
 """
 # PICK: per provider, the ceil(share × accepted cases) riskiest cases with a score > 0
 # (ties: the earlier case), and every case a patient reported, go to expert review.
@@ -261,26 +278,28 @@ WITH ranked AS (
   SELECT k.id, k.score, k.codes,
          row_number() OVER (PARTITION BY k.provider_id ORDER BY k.score DESC, k.id) AS rank,
          count(*) OVER (PARTITION BY k.provider_id) AS total
-  FROM mon_risk k
+  FROM mon_cc k WHERE k.outcome = 'accepted'
 )
+UPDATE mon_cc m SET outcome = 'review'
+FROM ranked r
+WHERE m.id = r.id AND r.score > 0
+  AND (r.rank <= ceil(%(share)s * r.total) OR r.codes LIKE '%%PATIENT_REPORT%%')
+"""
+# WRITE: the decision onto the cases, one UPDATE of the month.
+WRITE = """
 UPDATE {case} c SET
-  risk_score = r.score,
-  risk_reasons = to_jsonb(array_remove(string_to_array(r.codes, ','), '')),
-  outcome = CASE WHEN r.score > 0 AND (r.rank <= ceil(%(share)s * r.total)
-                                       OR r.codes LIKE '%%PATIENT_REPORT%%')
-                 THEN 'review' ELSE 'accepted' END
-FROM ranked r WHERE c.id = r.id
+  funding_source = coalesce(m.funding, ''), amount_expected = m.expected,
+  control_run_id = %(run)s, outcome = m.outcome, risk_score = m.score,
+  risk_reasons = to_jsonb(array_remove(string_to_array(m.codes, ','), ''))
+FROM mon_cc m WHERE c.id = m.id
 """
 # OPEN_REVIEWS: a review for every case of the month sent to review without one yet
 # (by a review rule, by the risk score, or by the patient's report).
 OPEN_REVIEWS = """
 INSERT INTO {review} (case_id, reason, status, conclusion, deduction, dispute_reason,
                       dispute_decision, opened_at)
-SELECT c.id,
-       CASE WHEN c.risk_reasons ? 'PATIENT_REPORT' THEN 'patient'
-            WHEN c.risk_score > 0 THEN 'risk' ELSE 'control' END,
+SELECT m.id,
+       CASE WHEN m.reported THEN 'patient' WHEN m.score > 0 THEN 'risk' ELSE 'control' END,
        'open', '', 0, '', '', %(now)s
-FROM {case} c
-WHERE c.period = %(period)s AND c.outcome = 'review'
-  AND NOT EXISTS (SELECT 1 FROM {review} r WHERE r.case_id = c.id)
+FROM mon_cc m WHERE m.outcome = 'review'
 """

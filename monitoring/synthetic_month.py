@@ -166,7 +166,7 @@ class MonthBuilder:
                   care="inpatient_emergency", kzg="MK03", form="emergency",
                   plant="OVERLAPPING_STAY")
         iin, prov, admitted, discharged = usable[(k * 17 + 5) % len(usable)]
-        self.outpatient(iin, (prov + 1) % n_prov, self.day(admitted + 1), "MS07", "I10",
+        self.outpatient(iin, (prov + 1) % n_prov, self.day(admitted + 1), "MS07", "C50.9",
                         plant="OUTPATIENT_DURING_STAY")
 
 
