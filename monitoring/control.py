@@ -150,6 +150,8 @@ def month_control(*, period, acting_user=None, today=None):
         with transaction.atomic(), connection.cursor() as wrapper:
             xact_lock("case_control", sub=month_index(period))
             cursor = wrapper.cursor
+            # statements run once over the month: JIT compiling costs more than it saves
+            cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '256MB'")
             # dropped at commit; a caller's open transaction (a test) may still hold them
             cursor.execute("DROP TABLE IF EXISTS mon_cc, mon_day, mon_rule, mon_range, "
                            "mon_restriction, mon_combo, mon_price")

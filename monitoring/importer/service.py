@@ -46,6 +46,14 @@ def _tables():
             "contract": Contract._meta.db_table}
 
 
+def _fill(sql, **names):
+    """``sql`` with ``{name}`` replaced by the table names (no other brace is touched:
+    the checks' regular expressions keep theirs)."""
+    for name, value in {**_tables(), **names}.items():
+        sql = sql.replace("{" + name + "}", value)
+    return sql
+
+
 def case_import_run_create(*, file_name, source, acting_user=None, provider=None, file=None):
     run = CaseImportRun(file_name=file_name, source=source, created_by=acting_user,
                         provider=provider)
@@ -74,25 +82,24 @@ def _copy_rows(cursor, columns, rows):
 
 
 def _check_and_post(cursor, run, *, header_lines):
-    tables = _tables()
+    found = q.checks()
     params = {"provider": run.provider_id, "run": run.pk, "today": timezone.localdate(),
-              "offset": header_lines}
-    cursor.execute(q.NORMALISE.format(**tables))
-    cursor.execute(q.RESOLVE.format(**tables))
-    for field, reason, condition in q.checks():
-        cursor.execute(f"UPDATE {q.STAGING} s SET field = %(field)s, reason = %(reason)s "
-                       f"WHERE s.reason IS NULL AND ({condition})",
-                       {**params, "field": field, "reason": str(reason)})
-    cursor.execute(q.RESOLVE_PERSON.format(**tables))
-    cursor.execute(q.VALUES)
-    cursor.execute(q.PERIOD.format(**tables))
-    cursor.execute(f"SELECT count(*), count(*) FILTER (WHERE reason IS NULL) FROM {q.STAGING}")
+              "offset": header_lines, "fields": [f for f, _r, _c in found],
+              "reasons": [str(r) for _f, r, _c in found]}
+    cursor.execute(f"DROP TABLE IF EXISTS {q.CHECKED_TABLE}, monitoring_case_items")
+    # one pass over the file: JIT compiling the checks costs more than it saves, and the
+    # sort of the repeat check stays in memory
+    cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '256MB'")
+    cursor.execute(_fill(q.checked_sql()), params)
+    cursor.execute(_fill(q.ITEMS))
+    cursor.execute(f"SELECT count(*), count(*) FILTER (WHERE problem IS NULL) "
+                   f"FROM {q.CHECKED_TABLE}")
     total, good = cursor.fetchone()
-    cursor.execute(q.POST_CASES.format(**tables), params)
+    cursor.execute(_fill(q.POST_CASES), params)
     new = cursor.rowcount
-    cursor.execute(q.POST_SERVICES.format(**tables), params)
+    cursor.execute(_fill(q.POST_SERVICES), params)
     columns = ", ".join(f"s.{c}" for c in COLUMNS)
-    cursor.execute(q.REJECTS.format(columns=columns, **tables), params)
+    cursor.execute(_fill(q.REJECTS, columns=columns), params)
     return {"rows_total": total, "rows_rejected": total - good, "cases_new": new,
             "cases_repeated": good - new}
 

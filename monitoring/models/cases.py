@@ -103,22 +103,24 @@ class Case(models.Model):
         PLANNED = "planned", _("planned")
         EMERGENCY = "emergency", _("emergency")
 
+    # Indexes are few on purpose (every one costs the import and the control's rewrite):
+    # provider is the head of the unique key, contract_item of case_item_idx.
     provider = models.ForeignKey("purchasing.Provider", verbose_name=_("provider"),
-                                 on_delete=models.PROTECT, related_name="+")
+                                 on_delete=models.PROTECT, related_name="+", db_index=False)
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT,
                                related_name="+")
     case_number = models.CharField(_("provider's case number"), max_length=40)
     contract_item = models.ForeignKey("purchasing.ContractItem", verbose_name=_("contract item"),
                                       null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="+")
+                                      related_name="+", db_index=False)
     care_type = models.ForeignKey("packages.CareType", verbose_name=_("type of care"),
-                                  on_delete=models.PROTECT, related_name="+")
+                                  on_delete=models.PROTECT, related_name="+", db_index=False)
     is_inpatient = models.BooleanField(_("inpatient"))
     form = models.CharField(_("planned or emergency"), max_length=10, choices=Form.choices)
     iin = models.CharField(_("patient IIN"), max_length=12)
     person = models.ForeignKey("payers.Person", verbose_name=_("patient"), null=True,
                                blank=True, on_delete=models.PROTECT, related_name="+",
-                               db_constraint=False)
+                               db_constraint=False, db_index=False)
     icd10 = models.CharField(_("main diagnosis (ICD-10)"), max_length=10)
     icd10_secondary = models.CharField(_("secondary diagnoses"), max_length=200, blank=True)
     kzg_code = models.CharField(_("КЗГ"), max_length=20, blank=True)
