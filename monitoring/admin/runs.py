@@ -1,13 +1,20 @@
 """Cases and the runs that load and control them: written by jobs, read here."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from unfold.decorators import action
 
 from osms.core.admin_mixins import (
     OsmsModelAdmin,
     OsmsTabularInline,
     ReadOnlyAdminMixin,
     RegionScopedAdmin,
+    confirmed_post,
 )
+from osms.core.periods import first_of_month
 from osms.exports.admin import BackgroundExportMixin
 
 from ..models import (
@@ -89,8 +96,34 @@ class CaseImportRunAdmin(ReadOnlyAdminMixin, OsmsModelAdmin):
     inlines = [RejectInline]
 
 
+class MonthForm(forms.Form):
+    month = forms.DateField(label=_("month"), help_text=_("Any day of the month."))
+
+
 @admin.register(ControlRun)
 class ControlRunAdmin(ReadOnlyAdminMixin, OsmsModelAdmin):
     list_display = ("id", "period", "status", "cases", "accepted", "rejected", "to_review",
                     "seconds", "started_at")
     list_filter = ("status",)
+    actions_list = ["start_control"]
+
+    # A job over every case of a month: head office, with its own permission (roles.py).
+    def has_start_permission(self, request):
+        return (request.user.has_perm("monitoring.start_controlrun")
+                and request.user.is_head_office)
+
+    @action(description=_("Control a month"), url_path="start", icon="fact_check",
+            permissions=["start"])
+    @confirmed_post(question=_("Control every case of the month? Cases not under review "
+                               "are decided anew."), confirm_label=_("Control"),
+                    form=MonthForm)
+    def start_control(self, request, form):
+        from ..tasks import month_control_task
+
+        if not self.has_start_permission(request):
+            raise PermissionDenied
+        month = first_of_month(form.cleaned_data["month"])
+        month_control_task.delay(month.isoformat(), request.user.pk)
+        self.message_user(request, _("The control of %(m)s was queued.") % {
+            "m": month.strftime("%m.%Y")}, messages.SUCCESS)
+        return redirect("admin:monitoring_controlrun_changelist")
