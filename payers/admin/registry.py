@@ -178,6 +178,7 @@ class ActivityAdmin(PersonIinSearchMixin, ActivityServices, ServiceAdminMixin,
     autocomplete_fields = ("person",)
     list_select_related = ("person",)
     search_fields = ("person__iin",)
+    ordering = ("-id",)  # the primary key's order: no sort of the whole table per page
 
 
 @admin.register(Employment)
@@ -188,6 +189,7 @@ class EmploymentAdmin(PersonIinSearchMixin, EmploymentServices, ServiceAdminMixi
     autocomplete_fields = ("employee", "employer")
     list_select_related = ("employee", "employer")
     search_fields = ("employee__iin", "employer__bin")
+    ordering = ("-id",)  # the primary key's order: no sort of the whole table per page
     search_help_text = _("Exact IIN of the employee or BIN of the employer (12 digits).")
     iin_search_person_field = "employee"
 

@@ -69,6 +69,8 @@ class DiscrepancyAdmin(PersonIinSearchMixin, LogEntryHistoryMixin, BackgroundExp
     search_fields = ("iin", "employer_bin")
     search_help_text = _("Exact IIN or employer BIN (12 digits).")
     list_select_related = ("employer", "region", "assignee")
+    # The natural key's index read backwards (the model's mixed order sorted a month per page).
+    ordering = ("-period", "-employer_bin", "-iin", "-kind", "-type")
 
     def iin_search_also(self, term):  # the employer BIN, through the employer's index
         return Q(employer__in=organisation_ids_with_bin(term))

@@ -6,6 +6,8 @@ captures the queries of each list searched by an ИИН and reads their plans wi
 scans disabled — a plan that still scans the big table has no index to use.
 """
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.contrib.admin.filters import (
@@ -133,3 +135,32 @@ def test_a_search_that_is_not_an_iin_finds_nothing_and_says_why(admin_client):
     page = admin_client.get(reverse("admin:payers_payment_changelist"),
                             {"q": f"{payment.iin} DOC-9"})
     assert list(page.context["cl"].queryset) == [payment]
+
+
+FIRST_PAGES = [(label.split(".")[0].lower() + "_" + label.split(".")[1].lower(), table)
+               for label, table in BIG.items()]
+
+
+@pytest.mark.django_db
+@pytest.mark.postgresql
+@pytest.mark.parametrize("changelist, table", FIRST_PAGES)
+def test_the_first_page_of_a_big_list_reads_an_index_in_its_order(admin_client, changelist,
+                                                                   table):
+    """The page's rows come in the list's order from an index, stopping after a page: no
+    sort of the whole table (an incremental sort of small groups is fine)."""
+    PaymentFactory()
+    with CaptureQueriesContext(connection) as queries:
+        page = admin_client.get(reverse(f"admin:{changelist}_changelist"))
+    assert page.status_code == 200
+    # The rows' query (a one-page list is read without LIMIT: the page's is added).
+    listed = [q["sql"] if " LIMIT " in q["sql"] else q["sql"] + " LIMIT 100" for q in queries
+              if f'FROM "{table}"' in q["sql"] and " ORDER BY " in q["sql"]]
+    assert listed, f"no page query of {table}"
+    for sql in listed:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute("EXPLAIN " + sql)
+            plan = [row[0] for row in cursor.fetchall()]
+        full_sorts = [line for line in plan if re.match(r"(->\s+)?Sort\s+\(", line.strip())]
+        assert not full_sorts, "\n".join(plan)

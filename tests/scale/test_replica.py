@@ -61,3 +61,23 @@ def test_an_export_reads_the_replica_while_a_write_lands_on_the_primary():
     health = seen["health_while_paused"]
     assert health["configured"] is True and health["in_recovery"] is True
     assert health["lag_seconds"] >= 0
+
+
+def test_the_dashboard_shows_the_replica_lag_to_staff(monkeypatch, rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from osms.core import dashboard, health
+
+    request = rf.get("/admin/")
+    request.user = type("Staff", (), {"is_staff": True, "is_authenticated": True})()
+    assert dashboard.replica_panel(request) == []  # no replica configured: no card
+    monkeypatch.setattr(dashboard, "replica_configured", lambda: True)
+    monkeypatch.setattr(health, "check_replica", lambda: {
+        "ok": False, "configured": True, "in_recovery": True, "lag_seconds": 412.5,
+        "max_lag_seconds": 300})
+    [panel] = dashboard.replica_panel(request)
+    [card] = panel["cards"]
+    assert (str(card["label"]), card["value"]) == ("Replication lag", "412.5 s")
+    assert "out of date" in str(card["note"])
+    request.user = AnonymousUser()
+    assert dashboard.replica_panel(request) == []
