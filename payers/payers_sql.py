@@ -199,8 +199,9 @@ WITH RECURSIVE m(p) AS (
 SELECT date_trunc('month', p)::date FROM m WHERE p IS NOT NULL
 """
 
-# The indexes and keys of the ledger (names as in ``Payment.Meta``); ``{pk}`` is ``id`` on a
-# plain table, ``id, period`` on the partitioned one.
+# The indexes and keys of the ledger as of migration 0009 (names as in ``Payment.Meta``;
+# later migrations add theirs to the partitioned table); ``{pk}`` is ``id`` on a plain
+# table, ``id, period`` on the partitioned one.
 LEDGER_KEYS = (
     "ALTER TABLE payers_payment ADD CONSTRAINT payers_payment_pkey PRIMARY KEY ({pk})",
     "ALTER TABLE payers_payment ADD CONSTRAINT payment_source_row_unique "

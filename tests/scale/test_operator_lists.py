@@ -164,3 +164,23 @@ def test_the_first_page_of_a_big_list_reads_an_index_in_its_order(admin_client, 
             plan = [row[0] for row in cursor.fetchall()]
         full_sorts = [line for line in plan if re.match(r"(->\s+)?Sort\s+\(", line.strip())]
         assert not full_sorts, "\n".join(plan)
+
+
+@pytest.mark.django_db
+@pytest.mark.postgresql
+@pytest.mark.parametrize("params, index", [({"knp": "123"}, "knp_id_idx"),
+                                           ({"kind__exact": "penalty"}, "kind_id_idx"),
+                                           ({"kind__exact": "self_payer"}, "kind_id_idx")])
+def test_the_payment_list_filtered_by_a_rare_knp_or_kind_reads_its_partial_index(
+        admin_client, params, index):
+    PaymentFactory()
+    with CaptureQueriesContext(connection) as queries:
+        page = admin_client.get(reverse("admin:payers_payment_changelist"), params)
+    assert page.status_code == 200
+    [sql] = [q["sql"] + " LIMIT 100" for q in queries if 'FROM "payers_payment"' in q["sql"]
+             and " ORDER BY " in q["sql"]]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert index in plan and "Seq Scan on payers_payment" not in plan, plan
