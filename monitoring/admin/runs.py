@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
@@ -88,12 +89,43 @@ class RejectInline(OsmsTabularInline):
     max_num = 0
 
 
+class CaseFileForm(forms.Form):
+    file = forms.FileField(label=_("case file (CSV or xlsx)"))
+
+
 @admin.register(CaseImportRun)
 class CaseImportRunAdmin(ReadOnlyAdminMixin, OsmsModelAdmin):
     list_display = ("id", "file_name", "status", "phase", "progress", "rows_total",
                     "cases_new", "cases_repeated", "rows_rejected", "created_at")
     list_filter = ("status",)
     inlines = [RejectInline]
+    actions_list = ["upload"]
+
+    def has_upload_permission(self, request):
+        return request.user.has_perm("monitoring.start_caseimportrun")
+
+    @action(description=_("Load a case file"), url_path="upload", icon="upload_file",
+            permissions=["upload"])
+    def upload(self, request):
+        """The file is kept on the run and loaded by a background task; the run's page shows
+        its phase and progress, then its counts and rejected rows."""
+        from payers.admin.common import form_page
+
+        from ..importer.service import case_import_run_create
+        from ..tasks import case_import_task
+
+        if not self.has_upload_permission(request):
+            raise PermissionDenied
+        form = CaseFileForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            run = case_import_run_create(file_name=upload.name[:255], source="admin",
+                                         acting_user=request.user, file=upload)
+            transaction.on_commit(lambda: case_import_task.delay(run.pk))
+            self.message_user(request, _("%(f)s: loading in the background.") % {
+                "f": run.file_name}, messages.SUCCESS)
+            return redirect("admin:monitoring_caseimportrun_changelist")
+        return form_page(self, request, form, title=_("Load a case file"))
 
 
 class MonthForm(forms.Form):

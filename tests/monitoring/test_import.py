@@ -5,7 +5,7 @@ import pytest
 
 from monitoring.importer.readers import COLUMNS
 from monitoring.importer.service import case_import, case_import_run_create
-from monitoring.models import Case, CaseService
+from monitoring.models import Case, CaseImportRun, CaseService
 from monitoring.synthetic_month import write_csv
 from tests.monitoring.month import last_month
 
@@ -76,3 +76,18 @@ def test_provider_run_refuses_other_providers_rows(tmp_path, small_world):
     run = _load(tmp_path, rows, provider=own)
     assert (run.cases_new, run.rows_rejected) == (1, 1)
     assert run.rejects.get().reason == "another provider's case"
+
+
+def test_admin_upload_loads_the_file_in_the_background(tmp_path, small_world, client, settings,
+                                                        hq_operator,
+                                                        django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    path = tmp_path / "upload.csv"
+    write_csv([_row(small_world, "U1"), _row(small_world, "U2", iin="1")], path)
+    client.force_login(hq_operator)
+    assert client.get("/admin/monitoring/caseimportrun/upload/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True), open(path, "rb") as handle:
+        answer = client.post("/admin/monitoring/caseimportrun/upload/", {"file": handle})
+    assert answer.status_code == 302
+    run = CaseImportRun.objects.get(source="admin")
+    assert (run.status, run.cases_new, run.rows_rejected) == ("done", 1, 1)
