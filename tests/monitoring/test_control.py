@@ -26,3 +26,14 @@ def test_planted_defects_found_exactly(tmp_path):
     assert result.cases == len(rows)
     assert Review.objects.count() == result.to_review > 0
     assert CaseService.objects.count() >= len([r for r in rows if r[13]])
+    # the rules are dated data: a rule ended before the month is not applied on a re-run
+    from monitoring.models import ControlRule
+    from osms.core.periods import add_months
+
+    ControlRule.objects.filter(code="AMOUNT_MISMATCH").update(
+        valid_to=add_months(world.month, -1))
+    rerun = control(world.month)
+    assert "AMOUNT_MISMATCH" not in rerun.rules
+    assert found(world.month) == {k: v for k, v in planted.items() if k != "AMOUNT_MISMATCH"}
+    assert not Case.objects.filter(case_number__in=[n for _b, n in planted["AMOUNT_MISMATCH"]],
+                                   outcome="rejected").exists()
