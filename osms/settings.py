@@ -327,6 +327,15 @@ PAYMENTS_IMPORT_PARALLEL = env.bool("PAYMENTS_IMPORT_PARALLEL", default=True)
 PAYMENTS_IMPORT_PREPARERS = env.int("PAYMENTS_IMPORT_PREPARERS", default=1)
 PAYMENTS_IMPORT_WORK_MEM = env("PAYMENTS_IMPORT_WORK_MEM", default="256MB")
 
+# --- Import uploads (osms/core/uploads.py, docs/formats/) ---------------------------------
+# The largest file each import accepts, in MB (IMPORT_MAX_MB_<KIND> overrides one kind).
+# Uploads are kept under MEDIA_ROOT/imports/, which is never served (downloads go through views).
+IMPORT_MAX_MB = {
+    kind: env.int(f"IMPORT_MAX_MB_{kind.upper()}", default=default)
+    for kind, default in (("payments", 1024), ("persons", 512), ("organisations", 128),
+                          ("categories", 256), ("declarations", 512), ("tariffs", 64))
+}
+
 # --- Operations (docs/operations.md): access log, ИИН masking, health check -----------------
 # Every view of a person's data adds a row to the personal-data access log (osms/core/
 # access_log.py); the middleware needs the signed-in user, so it follows authentication.

@@ -23,8 +23,9 @@ from osms.exports.admin import BackgroundExportMixin
 
 from .. import services
 from ..extensions import PERSON_PANELS
-from ..models import Activity, Employment, Organisation, Person
+from ..models import Activity, Employment, Organisation, Person, RegistryImportRun
 from ..resources import OrganisationResource, PersonResource
+from .registry_imports import BackgroundImportMixin
 
 
 def search_registry(queryset, term, key_field, name_field):
@@ -94,8 +95,10 @@ class EmploymentInline(EmploymentServices, OsmsTabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(ServiceAdminMixin, BackgroundExportMixin, RegionScopedImportExportAdmin):
-    resource_classes = [PersonResource]
+class PersonAdmin(BackgroundImportMixin, ServiceAdminMixin, BackgroundExportMixin,
+                  RegionScopedImportExportAdmin):
+    resource_classes = [PersonResource]  # the export's columns; imports run in the background
+    import_kind = RegistryImportRun.Kind.PERSONS
     list_display = ("iin", "last_name", "first_name", "middle_name", "birth_date", "sex",
                     "citizenship", "region")
     list_filter = ("region", "citizenship", "sex", ("birth_date", RangeDateFilter))
@@ -145,9 +148,10 @@ class PersonAdmin(ServiceAdminMixin, BackgroundExportMixin, RegionScopedImportEx
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ServiceAdminMixin, BackgroundExportMixin,
+class OrganisationAdmin(BackgroundImportMixin, ServiceAdminMixin, BackgroundExportMixin,
                         RegionScopedImportExportAdmin):
     resource_classes = [OrganisationResource]
+    import_kind = RegistryImportRun.Kind.ORGANISATIONS
     list_display = ("bin", "name", "kind", "region")
     list_filter = ("region", "kind")
     search_fields = ("bin", "name")
