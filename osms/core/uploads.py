@@ -16,6 +16,7 @@
 import codecs
 import csv
 import datetime
+import hashlib
 import io
 import os
 from decimal import Decimal
@@ -90,6 +91,15 @@ class ImportFileField(forms.FileField):
             if problem:
                 raise ValidationError(problem, code="file_size")
         return upload
+
+
+def upload_sha256(upload):
+    """The SHA-256 of an uploaded file, read in chunks (the file is left at its start)."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
 
 
 # --- reading --------------------------------------------------------------------------------
