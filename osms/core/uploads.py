@@ -178,6 +178,13 @@ class CsvTable:
     def __init__(self, path):
         self.size = max(os.path.getsize(path), 1)
         self.handle = open(path, "rb")  # closed by close()
+        try:
+            self._start()
+        except BaseException:
+            self.handle.close()
+            raise
+
+    def _start(self):
         self.counter = _Counting(self.handle)
         self.encoding = sniff_encoding(self.handle.read(SAMPLE))
         self.handle.seek(0)
@@ -236,21 +243,24 @@ class XlsxTable:
 
         self.size = max(os.path.getsize(path), 1)
         self.done = 0
+        self.handle = self.workbook = None
         try:
             # data_only=False: a formula cell comes as its text (``=HYPERLINK(…)``), never
             # as a value computed by whoever saved the file, and never silently empty.
-            self.workbook = load_workbook(path, read_only=True, data_only=False)
+            # A file object: openpyxl would refuse a path not named .xlsx (a spooled upload).
+            self.handle = open(path, "rb")  # closed by close()
+            self.workbook = load_workbook(self.handle, read_only=True, data_only=False)
             sheet = self.workbook.worksheets[0]
             self.rows_total = max(int(sheet.max_row or 1), 1)
             self.iterator = sheet.iter_rows(values_only=True)
             header = next(self.iterator, None)
-        except FileError:
-            raise
         except Exception as exc:  # openpyxl raises many kinds on a broken file
+            self.close()
             raise FileError(_("The xlsx file cannot be read (%(error)s); save it again "
                               "from Excel as .xlsx or as CSV.") % {
                 "error": type(exc).__name__}) from None
         if header is None or all(v is None for v in header):
+            self.close()
             raise FileError(_("Line 1: the sheet has no header row."))
         self.header = [cell_text(h).lower() for h in header]
 
@@ -274,7 +284,10 @@ class XlsxTable:
                 yield line, list(values)  # raw values: numbers, dates, texts
 
     def close(self):
-        self.workbook.close()
+        if self.workbook is not None:
+            self.workbook.close()
+        if self.handle is not None:
+            self.handle.close()
 
 
 def open_table(path):
