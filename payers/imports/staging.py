@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from osms.core import uploads
+
 from .readers import COLUMNS, CsvBlocks, FileRejected, XlsxRows, check_header, is_xlsx
 
 STAGING = "payment_staging"
@@ -47,9 +49,11 @@ def _copy_error_line(exc, lines_before):
 
 def _csv_rows(path):
     """(line, values in COLUMNS order) from a CSV file, for the SQLite path."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
+    with open(path, "rb") as raw:
+        encoding = uploads.sniff_encoding(raw.read(uploads.SAMPLE))
+    with open(path, encoding=encoding, newline="") as handle:
         first = handle.readline()
-        delimiter = ";" if first.count(";") > first.count(",") else ","
+        delimiter = uploads.sniff_delimiter(first)
         columns = check_header(next(csv.reader(io.StringIO(first), delimiter=delimiter)))
         positions = [columns.index(c) for c in COLUMNS]
         reader = csv.reader(handle, delimiter=delimiter)
@@ -153,6 +157,8 @@ def stage(cursor, reader, chunk) -> None:
 
 def _copy_blocks(cursor, reader, blocks):
     columns = ", ".join(reader.columns)
+    # A Windows-1251 file is converted by the server (osms.core.uploads found its encoding).
+    encoding = ", ENCODING 'WIN1251'" if reader.csv.encoding == "cp1251" else ""
     cursor.execute(
         f"ALTER TABLE {STAGING} ALTER COLUMN line_no RESTART WITH {blocks[0][2] + 1}")
     for block, _lines, lines_before in blocks:
@@ -160,7 +166,7 @@ def _copy_blocks(cursor, reader, blocks):
             # One transaction (savepoint) per block: a broken block rolls back cleanly.
             with transaction.atomic(), cursor.cursor.copy(
                 f"COPY {STAGING} ({columns}) FROM STDIN (FORMAT csv, DELIMITER "
-                f"'{reader.delimiter}', FORCE_NOT_NULL ({columns}))"
+                f"'{reader.delimiter}', FORCE_NOT_NULL ({columns}){encoding})"
             ) as copy:
                 copy.write(block)
         except Exception as exc:
