@@ -226,6 +226,9 @@ class CsvTable:
                 raise FileError(_("Line %(line)s: %(error)s") % {
                     "line": line, "error": exc}) from None
             self.line = self.reader.line_num + 1
+            if any("\x00" in v for v in values):  # past the sample that was checked
+                raise FileError(_("Line %(line)s: the file holds binary data (a NUL "
+                                  "character); expected CSV text.") % {"line": line})
             if values and any(v.strip() for v in values):
                 yield line, [v.strip() for v in values]
 
