@@ -331,9 +331,12 @@ PAYMENTS_IMPORT_WORK_MEM = env("PAYMENTS_IMPORT_WORK_MEM", default="256MB")
 # The largest file each import accepts, in MB (IMPORT_MAX_MB_<KIND> overrides one kind).
 # Uploads are kept under MEDIA_ROOT/imports/, which is never served (downloads go through views).
 IMPORT_MAX_MB = {
-    kind: env.int(f"IMPORT_MAX_MB_{kind.upper()}", default=default)
-    for kind, default in (("payments", 1024), ("persons", 512), ("organisations", 128),
-                          ("categories", 256), ("declarations", 512), ("tariffs", 64))
+    "payments": env.int("IMPORT_MAX_MB_PAYMENTS", default=1024),
+    "persons": env.int("IMPORT_MAX_MB_PERSONS", default=512),
+    "organisations": env.int("IMPORT_MAX_MB_ORGANISATIONS", default=128),
+    "categories": env.int("IMPORT_MAX_MB_CATEGORIES", default=256),
+    "declarations": env.int("IMPORT_MAX_MB_DECLARATIONS", default=512),
+    "tariffs": env.int("IMPORT_MAX_MB_TARIFFS", default=64),
 }
 
 # --- Operations (docs/operations.md): access log, ИИН masking, health check -----------------
