@@ -99,7 +99,8 @@ def _merge(run, spec, staging):
     names = tariff_sql.names(
         staging=staging.name, target=model._meta.db_table,
         history=model.history.model._meta.db_table, rejects=TariffImportReject._meta.db_table,
-        key=spec.key, columns=spec.staged)
+        key=spec.key, columns=spec.staged,
+        nullable=[c for c in spec.key if model._meta.get_field(c.removesuffix("_id")).null])
     params = {"run": run.pk, "now": timezone.now(), "user": run.created_by_id,
               "reason": _("Tariff import"), "first_key": spec.columns[0].name,
               "duplicate": _("The same key and start date are already in row "),

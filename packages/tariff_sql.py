@@ -18,8 +18,11 @@ def _same(left, right):
     return f"{left} IS {right}"
 
 
-def _key(a, b, key):
-    return " AND ".join(_same(f"{a}.{c}", f"{b}.{c}") for c in key)
+def _key_sql(a, b, key, nullable=()):
+    """Key equality: ``=`` (an index or a hash join serves it) on NOT NULL columns,
+    null-safe only on the nullable ones (a region, an age band: small tables)."""
+    return " AND ".join(_same(f"{a}.{c}", f"{b}.{c}") if c in nullable
+                        else f"{a}.{c} = {b}.{c}" for c in key)
 
 
 def _overlap(a, b):
@@ -98,9 +101,13 @@ FROM {staging}
 """
 
 
-def names(*, staging, target, history, rejects, key, columns):
+def names(*, staging, target, history, rejects, key, columns, nullable=()):
     """The table and column names the statements are formatted with."""
     values = [c for c in columns if c not in (*key, "valid_from")]
+
+    def _key(a, b, key):
+        return _key_sql(a, b, key, nullable)
+
     names = {
         "staging": staging, "target": target, "history": history, "rejects": rejects,
         "columns": ", ".join(columns), "e_columns": ", ".join(f"e.{c}" for c in columns),
