@@ -23,6 +23,7 @@ import tempfile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from osms.core import bounds, uploads
 from osms.core.changes import change_lock
@@ -39,6 +40,7 @@ REQUIRED = ("iin", "category", "starts_on")
 BATCH = 5000
 DOCUMENT_MAX = 300
 STAGING = "category_feed_staging"
+STARTS, ENDS = gettext_lazy("The start date"), gettext_lazy("The end date")  # for messages
 INTERNAL = ("An internal error stopped the import; nothing was loaded. The details are in "
             "the server log.")
 
@@ -88,10 +90,10 @@ def check_row(values, *, partner, categories):
     if partner not in category["partners"]:
         raise Reject("category", _("Category “%(code)s” is not confirmed by this partner.")
                      % {"code": code})
-    starts = _date(values, "starts_on", _("The start date"), bounds.MAX_START_YEARS_AHEAD)
+    starts = _date(values, "starts_on", STARTS, bounds.MAX_START_YEARS_AHEAD)
     ends = None
     if values.get("ends_on"):
-        ends = _date(values, "ends_on", _("The end date"), bounds.MAX_YEARS_AHEAD)
+        ends = _date(values, "ends_on", ENDS, bounds.MAX_YEARS_AHEAD)
         if ends < starts:
             raise Reject("ends_on", _("The end date is before the start date."))
     document = values.get("document", "")

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from osms.core import uploads
+from osms.core import bounds, uploads
 from osms.core.changes import change_lock
 from osms.core.locks import xact_lock
 from osms.core.models import Region
@@ -58,6 +58,7 @@ def _stage(run, spec, path):
                                 ("field", "text"), ("reason", "text"), ("raw", "text")],
                       indexes=(spec.key,))
     regions = dict(Region.objects.values_list("kato", "id"))
+    today = bounds.today()
     empty = (None,) * len(spec.staged)
     table = uploads.open_table(path)
     try:
@@ -67,7 +68,8 @@ def _stage(run, spec, path):
         for line, cells in table.rows():
             values = uploads.pick(cells, positions)
             try:
-                staged = spec.values(values, regions=regions, scope_region_id=run.region_id)
+                staged = spec.values(values, regions=regions, scope_region_id=run.region_id,
+                                     today=today)
                 batch.append((line, *staged, None, None, None, None))
             except Reject as reject:
                 raw = ";".join(uploads.cell_text(c) for c in cells)[:2000]

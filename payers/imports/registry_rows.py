@@ -9,14 +9,22 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from osms.core import bounds
 
 from ..models import Citizenship, Organisation
-from ..validators import bin_problem, iin_problem, parse_iin
+from ..validators import CENTURY_SEX, bin_problem, iin_problem
 
 NAME_MAX = 100
+# Labels translated only when a message is shown (not once per row of a big file).
+LAST, FIRST, MIDDLE = (gettext_lazy("Last name"), gettext_lazy("First name"),
+                       gettext_lazy("Middle name"))
+NAME, DEATH = gettext_lazy("Name"), gettext_lazy("The date of death")
 ORGANISATION_NAME_MAX = 300
+
+
+CITIZENSHIPS, KINDS = frozenset(Citizenship.values), frozenset(Organisation.Kind.values)
 
 
 class Reject(Exception):
@@ -65,41 +73,38 @@ def region_id(values, regions, scope_region_id):
     return found
 
 
-def person_values(values, *, regions, scope_region_id):
+def person_values(values, *, regions, scope_region_id, today):
     iin = values.get("iin", "")
     problem = iin_problem(iin)
     if problem:
         raise Reject("iin", problem)
-    facts = parse_iin(iin)
-    if facts.birth_date > bounds.today():
+    century, sex = CENTURY_SEX[iin[6]]  # a valid ИИН: its birth date exists
+    birth = datetime.date(century + int(iin[0:2]), int(iin[2:4]), int(iin[4:6]))
+    if birth > today:
         raise Reject("iin", _("The IIN encodes a birth date in the future (%(day)s).") % {
-            "day": facts.birth_date.strftime("%d.%m.%Y")})
-    last = text(values, "last_name", required=True, max_length=NAME_MAX, label=_("Last name"))
-    first = text(values, "first_name", required=True, max_length=NAME_MAX,
-                 label=_("First name"))
-    middle = text(values, "middle_name", required=False, max_length=NAME_MAX,
-                  label=_("Middle name"))
-    citizenship = values.get("citizenship", "") or Citizenship.CITIZEN
-    if citizenship not in Citizenship.values:
+            "day": birth.strftime("%d.%m.%Y")})
+    last = text(values, "last_name", required=True, max_length=NAME_MAX, label=LAST)
+    first = text(values, "first_name", required=True, max_length=NAME_MAX, label=FIRST)
+    middle = text(values, "middle_name", required=False, max_length=NAME_MAX, label=MIDDLE)
+    citizenship = values.get("citizenship", "") or "citizen"
+    if citizenship not in CITIZENSHIPS:
         raise Reject("citizenship", _("Unknown citizenship “%(value)s”; expected one of "
                                       "%(choices)s.") % {
             "value": citizenship[:40], "choices": ", ".join(Citizenship.values)})
     region = region_id(values, regions, scope_region_id)
-    death = parse_date(values.get("death_date", ""), "death_date", _("The date of death"))
-    if death is not None and death < facts.birth_date:
+    death = parse_date(values.get("death_date", ""), "death_date", DEATH)
+    if death is not None and death < birth:
         raise Reject("death_date", _("The date of death is before the birth date in the IIN."))
-    return (iin, last, first, middle, facts.birth_date, facts.sex, str(citizenship), region,
-            death)
+    return (iin, last, first, middle, birth, sex, str(citizenship), region, death)
 
 
-def organisation_values(values, *, regions, scope_region_id):
+def organisation_values(values, *, regions, scope_region_id, today):
     key = values.get("bin", "")
     if bin_problem(key) and iin_problem(key):
         raise Reject("bin", bin_problem(key))
-    name = text(values, "name", required=True, max_length=ORGANISATION_NAME_MAX,
-                label=_("Name"))
-    kind = values.get("kind", "") or Organisation.Kind.EMPLOYER
-    if kind not in Organisation.Kind.values:
+    name = text(values, "name", required=True, max_length=ORGANISATION_NAME_MAX, label=NAME)
+    kind = values.get("kind", "") or "employer"
+    if kind not in KINDS:
         raise Reject("kind", _("Unknown kind “%(value)s”; expected one of %(choices)s.") % {
             "value": kind[:40], "choices": ", ".join(Organisation.Kind.values)})
     return (key, name, str(kind), region_id(values, regions, scope_region_id))
@@ -114,7 +119,7 @@ class Spec:
     required: tuple
     staged: tuple  # (column, SQL type) of the staged values, the key first
     compared: tuple  # the staged columns an update may change
-    values: object  # function(values, regions=, scope_region_id=) -> tuple | Reject
+    values: object  # function(values, regions=, scope_region_id=, today=) -> tuple | Reject
 
 
 PERSONS = Spec(
