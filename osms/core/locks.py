@@ -24,6 +24,7 @@ LOCKS = {
     "declaration_import": (0x05C0_2EC1, "two declaration imports"),
     "tariff_import": (0x05C0_7A21, "two tariff imports"),
     "registry_import": (0x05C0_4E64, "two registry (persons, organisations) file imports"),
+    "ledger_partitions": (0x05C0_1ED9, "creating, converting or detaching ledger partitions"),
 }
 
 

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0005_operations_access_log_and_job_runs'),
-        ('payers', '0008_arrear_suspense_job_permissions'),
+        ('payers', '0011_payment_rare_knp_kind_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
