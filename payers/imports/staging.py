@@ -54,11 +54,21 @@ def _csv_rows(path):
     with open(path, encoding=encoding, newline="") as handle:
         first = handle.readline()
         delimiter = uploads.sniff_delimiter(first)
-        columns = check_header(next(csv.reader(io.StringIO(first), delimiter=delimiter)))
+        columns = check_header(next(csv.reader(io.StringIO(first), delimiter=delimiter), []))
         positions = [columns.index(c) for c in COLUMNS]
         reader = csv.reader(handle, delimiter=delimiter)
-        for values in reader:
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # a field over the limit, a stray quote…
+                raise FileRejected(_("Line %(line)s: %(error)s") % {
+                    "line": reader.line_num + 1, "error": exc}) from None
             line = reader.line_num + 1
+            if any("\x00" in v for v in values):
+                raise FileRejected(_("Line %(line)s: the file holds binary data (a NUL "
+                                     "character); expected CSV text.") % {"line": line})
             if not values:
                 raise FileRejected(_("Line %(line)s: empty line.") % {"line": line})
             if len(values) != len(columns):
