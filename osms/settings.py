@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "packages",
     "purchasing",
     "reconciliation",
+    "monitoring",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("reconciliation.urls")),
     path("", include("packages.urls")),
     path("purchasing/", include("purchasing.urls")),
+    path("monitoring/", include("monitoring.urls")),
 ]
 
 urlpatterns = [

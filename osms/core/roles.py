@@ -17,6 +17,8 @@ REGIONAL_OPERATOR = "Regional operator"
 COMMISSION_MEMBER = "Commission member"
 ANALYST = "Analyst"
 AUDITOR = "Auditor"
+EXPERT = "Expert"
+PROVIDER = "Provider"
 
 ROLES = {
     HQ_OPERATOR: _("Head-office operator: every region, full editing"),
@@ -24,10 +26,13 @@ ROLES = {
     COMMISSION_MEMBER: _("Regional purchase commission member: own region only"),
     ANALYST: _("Analyst: read and export"),
     AUDITOR: _("Auditor: read-only, every model and its history"),
+    EXPERT: _("Expert of quality review: own region's review worklist"),
+    PROVIDER: _("Provider: its own cases through the API"),
 }
 
 PROJECT_APPS = (
     "core", "exports", "payers", "coverage", "packages", "purchasing", "reconciliation",
+    "monitoring",
 )
 
 

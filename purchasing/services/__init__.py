@@ -30,6 +30,7 @@ from .commissions import (
 )
 from .contracts import (
     act_approve,
+    act_build,
     act_check,
     act_delete,
     act_delete_check,
@@ -47,7 +48,8 @@ from .contracts import (
 from .providers import provider_check_inclusion, provider_create, provider_rate, provider_save
 
 __all__ = [
-    "act_approve", "act_check", "act_delete", "act_delete_check", "act_mark_paid", "act_record", "allocation_run",
+    "act_approve", "act_build", "act_check", "act_delete", "act_delete_check", "act_mark_paid",
+    "act_record", "allocation_run",
     "amendment_check", "application_check", "application_submit", "application_withdraw",
     "campaign_announce", "campaign_close", "campaign_create", "campaign_delete",
     "campaign_delete_check", "campaign_price", "campaign_save",

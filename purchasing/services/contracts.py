@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from osms.core.services import require_scope, save_audited
 
+from ..extensions import act_source_for
 from ..models import (
     Campaign,
     Contract,
@@ -134,11 +135,12 @@ def plan_to_date(item, period):
     return (item.amount * period.month / 12).quantize(CENT)
 
 
-def _recompute(act):
+def _recompute(act, *, from_cases=False):
     item = act.item
     before = (item.acts.filter(period__lt=act.period).aggregate(a=Sum("amount_accepted"))["a"]
               or Decimal("0"))
-    act.amount_claimed = (item.unit_price * act.volume_delivered).quantize(CENT)
+    if not from_cases:  # an act built from cases keeps the cases' claim (act_build)
+        act.amount_claimed = (item.unit_price * act.volume_delivered).quantize(CENT)
     act.plan_to_date = plan_to_date(item, act.period)
     room = max(Decimal("0"), act.plan_to_date - before)
     act.amount_accepted = min(act.amount_claimed, room)
@@ -170,12 +172,48 @@ def act_record(*, item, period, volume_delivered, acting_user=None):
     item = ContractItem.objects.select_for_update(of=("self",)).select_related("contract").get(pk=item.pk)
     require_scope(item, acting_user, "change")
     act_check(item=item, period=period)
+    if act_source_for(item) is not None:
+        raise field_error("volume_delivered", _(
+            "This item has case data: its acts are built from the cases, not typed in."))
     act = ExecutionAct.objects.filter(item=item, period=period).first()
     act = act or ExecutionAct(item=item, period=period)
     act.volume_delivered = volume_delivered
     _recompute(act)
     if act.quality_deductions > act.amount_accepted:
         raise field_error("volume_delivered", _("Quality deductions exceed the accepted sum."))
+    return save_audited(act, acting_user=acting_user, action="change")
+
+
+@transaction.atomic
+def act_build(*, item, period, acting_user=None):
+    """Build (or rebuild, while draft) a month's act from the item's case data: claimed =
+    the source's amount; the plan-to-date rule withholds the excess as for a typed act; the
+    source's deductions replace those it gave before (capped at the accepted sum)."""
+    item = ContractItem.objects.select_for_update(of=("self",)).select_related("contract").get(pk=item.pk)
+    require_scope(item, acting_user, "change")
+    act_check(item=item, period=period)
+    source = act_source_for(item)
+    if source is None:
+        raise field_error("item", _("This item has no case data; record its act by volume."))
+    claim = source.claim(item=item, period=period)
+    act = ExecutionAct.objects.filter(item=item, period=period).first()
+    act = act or ExecutionAct(item=item, period=period)
+    act.volume_delivered, act.amount_claimed = claim.volume, claim.amount
+    if act.pk:  # the source's earlier deductions give way to its current ones
+        act.deductions.filter(reason__startswith=f"{source.name}: ").delete()
+    _recompute(act, from_cases=True)
+    act = save_audited(act, acting_user=acting_user, action="change",
+                       reason=_("Built from %(s)s") % {"s": source.name})
+    room = act.amount_accepted - act.quality_deductions
+    for indicator, amount, reason in claim.deductions:
+        amount = min(Decimal(amount), room)
+        if amount <= 0:
+            break
+        save_audited(QualityDeduction(act=act, indicator=indicator[:200], amount=amount,
+                                      reason=f"{source.name}: {reason}", created_by=acting_user),
+                     acting_user=acting_user, action="add")
+        room -= amount
+    _recompute(act, from_cases=True)
     return save_audited(act, acting_user=acting_user, action="change")
 
 
@@ -202,7 +240,7 @@ def deduction_add(*, act, indicator, amount, reason, acting_user=None):
                                               amount=Decimal(amount), reason=reason,
                                               created_by=acting_user),
                              acting_user=acting_user, action="add")
-    _recompute(act)
+    _recompute(act, from_cases=act_source_for(act.item) is not None)
     save_audited(act, acting_user=acting_user, action="change",
                  reason=_("Quality deduction: %(i)s") % {"i": indicator})
     return deduction

@@ -110,6 +110,30 @@ def _phc_coefficient(_r):
         value=Decimal("1.1"))
 
 
+def _provider_account(r):
+    """A user of its own (the generic maker would bind the first user, e.g. head office, to
+    a provider, and a provider's account sees only its provider's cases)."""
+    from monitoring.models import ProviderAccount
+    from purchasing.models import Provider
+    from tests.factories import UserFactory
+
+    provider = Provider._base_manager.filter(region=r).order_by("pk").first()
+    if provider is None:
+        raise CannotMake("monitoring.provideraccount: no provider in the region yet")
+    user = UserFactory(username=f"{region_of_marker(r).lower()}prov{next(_serial)}", region=r)
+    return ProviderAccount.objects.create(user=user, provider=provider)
+
+
+def _case(r):
+    """A case the control accepted (the person's statement lists paid cases only)."""
+    from monitoring.models import Case
+
+    case = generic(Case, r, Rows())
+    Case.objects.filter(pk=case.pk).update(outcome="accepted")
+    case.refresh_from_db()
+    return case
+
+
 EXPLICIT = {
     "packages.tariffphccoefficient": _phc_coefficient,
     "django_celery_beat.periodictask": _periodic_task,
@@ -126,6 +150,8 @@ EXPLICIT = {
     "reconciliation.discrepancy": _recon("discrepancy"),
     "reconciliation.employernotice": _recon("notice"),
     "reconciliation.collectionsummary": _recon("summary"),
+    "monitoring.provideraccount": _provider_account,
+    "monitoring.case": _case,
 }
 
 

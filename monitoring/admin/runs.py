@@ -1,0 +1,161 @@
+"""Cases and the runs that load and control them: written by jobs, read here."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from unfold.decorators import action
+
+from osms.core.admin_mixins import (
+    OsmsModelAdmin,
+    OsmsTabularInline,
+    ReadOnlyAdminMixin,
+    RegionScopedAdmin,
+    confirmed_post,
+)
+from osms.core.periods import first_of_month
+from osms.exports.admin import BackgroundExportMixin
+
+from ..models import (
+    Case,
+    CaseImportRun,
+    CaseReject,
+    CaseService,
+    CaseVerdict,
+    ControlRun,
+    PatientReport,
+    ProviderAccount,
+)
+
+
+class ServiceInline(OsmsTabularInline):
+    model = CaseService
+    extra = 0
+    fields = ("code", "quantity")
+    readonly_fields = fields
+    can_delete = False
+    max_num = 0
+
+
+class VerdictInline(OsmsTabularInline):
+    model = CaseVerdict
+    extra = 0
+    fields = ("rule_code", "severity", "detail", "run")
+    readonly_fields = fields
+    can_delete = False
+    max_num = 0
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdminMixin, BackgroundExportMixin, RegionScopedAdmin):
+    list_display = ("case_number", "provider", "period", "care_type", "iin", "icd10",
+                    "amount_claimed", "amount_expected", "outcome", "funding_source",
+                    "risk_score")
+    list_filter = ("outcome", "period", "care_type", "is_inpatient")
+    search_fields = ("=iin", "=case_number", "provider__bin")
+    list_select_related = ("provider", "care_type")
+    raw_id_fields = ("person", "contract_item", "provider")
+    inlines = [ServiceInline, VerdictInline]
+
+
+@admin.register(CaseVerdict)
+class CaseVerdictAdmin(ReadOnlyAdminMixin, BackgroundExportMixin, RegionScopedAdmin):
+    list_display = ("case", "rule_code", "severity", "detail", "run")
+    list_filter = ("rule_code", "severity")
+    search_fields = ("=case__iin", "=case__case_number")
+    list_select_related = ("case",)
+
+
+@admin.register(PatientReport)
+class PatientReportAdmin(ReadOnlyAdminMixin, BackgroundExportMixin, RegionScopedAdmin):
+    list_display = ("case", "reported_at", "channel")
+    list_select_related = ("case",)
+
+
+@admin.register(ProviderAccount)
+class ProviderAccountAdmin(RegionScopedAdmin):
+    list_display = ("user", "provider")
+    raw_id_fields = ("user", "provider")
+
+
+class RejectInline(OsmsTabularInline):
+    model = CaseReject
+    extra = 0
+    fields = ("row_number", "field", "reason", "raw")
+    readonly_fields = fields
+    can_delete = False
+    max_num = 0
+
+
+class CaseFileForm(forms.Form):
+    file = forms.FileField(label=_("case file (CSV or xlsx)"))
+
+
+@admin.register(CaseImportRun)
+class CaseImportRunAdmin(ReadOnlyAdminMixin, OsmsModelAdmin):
+    list_display = ("id", "file_name", "status", "phase", "progress", "rows_total",
+                    "cases_new", "cases_repeated", "rows_rejected", "created_at")
+    list_filter = ("status",)
+    inlines = [RejectInline]
+    actions_list = ["upload"]
+
+    def has_upload_permission(self, request):
+        return request.user.has_perm("monitoring.start_caseimportrun")
+
+    @action(description=_("Load a case file"), url_path="upload", icon="upload_file",
+            permissions=["upload"])
+    def upload(self, request):
+        """The file is kept on the run and loaded by a background task; the run's page shows
+        its phase and progress, then its counts and rejected rows."""
+        from payers.admin.common import form_page
+
+        from ..importer.service import case_import_run_create
+        from ..tasks import case_import_task
+
+        if not self.has_upload_permission(request):
+            raise PermissionDenied
+        form = CaseFileForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            run = case_import_run_create(file_name=upload.name[:255], source="admin",
+                                         acting_user=request.user, file=upload)
+            transaction.on_commit(lambda: case_import_task.delay(run.pk))
+            self.message_user(request, _("%(f)s: loading in the background.") % {
+                "f": run.file_name}, messages.SUCCESS)
+            return redirect("admin:monitoring_caseimportrun_changelist")
+        return form_page(self, request, form, title=_("Load a case file"))
+
+
+class MonthForm(forms.Form):
+    month = forms.DateField(label=_("month"), help_text=_("Any day of the month."))
+
+
+@admin.register(ControlRun)
+class ControlRunAdmin(ReadOnlyAdminMixin, OsmsModelAdmin):
+    list_display = ("id", "period", "status", "cases", "accepted", "rejected", "to_review",
+                    "seconds", "started_at")
+    list_filter = ("status",)
+    actions_list = ["start_control"]
+
+    # A job over every case of a month: head office, with its own permission (roles.py).
+    def has_start_permission(self, request):
+        return (request.user.has_perm("monitoring.start_controlrun")
+                and request.user.is_head_office)
+
+    @action(description=_("Control a month"), url_path="start", icon="fact_check",
+            permissions=["start"])
+    @confirmed_post(question=_("Control every case of the month? Cases not under review "
+                               "are decided anew."), confirm_label=_("Control"),
+                    form=MonthForm)
+    def start_control(self, request, form):
+        from ..tasks import month_control_task
+
+        if not self.has_start_permission(request):
+            raise PermissionDenied
+        month = first_of_month(form.cleaned_data["month"])
+        month_control_task.delay(month.isoformat(), request.user.pk)
+        self.message_user(request, _("The control of %(m)s was queued.") % {
+            "m": month.strftime("%m.%Y")}, messages.SUCCESS)
+        return redirect("admin:monitoring_controlrun_changelist")

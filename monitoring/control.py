@@ -1,0 +1,173 @@
+"""``month_control``: the format-logical control and the risk score of a month of cases.
+
+One transaction (holding the month's ``case_control`` lock): the month's cases into a
+work table, the reference data of the month into small temporary tables (the package
+version in force on each service date and its rules, the disease lists' ranges as sort
+keys, the diagnosis restrictions), then one statement per rule (``monitoring_sql``),
+the outcome, the risk score of the accepted cases and the reviews. Re-running a month
+decides its cases anew (a case under review keeps its review).
+"""
+
+import time
+
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from coverage.models import CoverageHistory
+from osms.core.locks import xact_lock
+from osms.core.periods import last_day, month_index
+from packages.icd10 import Icd10FormatError, parse_ranges, sort_key
+from packages.models import (
+    CareType,
+    DiseaseListItem,
+    Icd10Code,
+    PackageRule,
+    TariffBedDay,
+    TariffCaseRate,
+    TariffServicePrice,
+)
+from packages.selectors import version_on
+from payers.models import Person
+from purchasing.models import Contract, ContractItem, ProviderLicence
+
+from . import monitoring_sql as q
+from .models import (
+    Case,
+    CaseService,
+    CaseVerdict,
+    ControlRule,
+    ControlRun,
+    DiagnosisRestriction,
+    Holiday,
+    PatientReport,
+    Review,
+    ReviewShare,
+    RiskIndicator,
+)
+
+TABLES = {
+    "case": Case, "service": CaseService, "verdict": CaseVerdict, "review": Review,
+    "report": PatientReport, "holiday": Holiday, "caretype": CareType, "person": Person,
+    "icd": Icd10Code, "history": CoverageHistory, "caserate": TariffCaseRate,
+    "bedday": TariffBedDay, "serviceprice": TariffServicePrice, "item": ContractItem,
+    "contract": Contract, "licence": ProviderLicence,
+}
+
+
+def fill(sql, **extra):
+    """``sql`` with ``{name}`` replaced by the table names (and ``extra``); no other brace
+    is touched (regular expressions keep theirs)."""
+    for name, model in TABLES.items():
+        sql = sql.replace("{" + name + "}", model._meta.db_table)
+    for name, value in extra.items():
+        sql = sql.replace("{" + name + "}", value)
+    return sql
+
+
+def _end_key(text):
+    key = sort_key(text)
+    return key + "~" if len(key) == 3 else key
+
+
+def _reference_tables(cursor, period):
+    """mon_day (service date → package version), mon_rule, mon_range, mon_restriction."""
+    cursor.execute("CREATE TEMP TABLE mon_day (day date, version_id bigint) ON COMMIT DROP")
+    cursor.execute("SELECT DISTINCT service_date FROM mon_cc")
+    days = [row[0] for row in cursor.fetchall()]
+    versions = {day: version_on(on=day) for day in days}
+    cursor.executemany("INSERT INTO mon_day VALUES (%s, %s)",
+                       [(d, v.pk) for d, v in versions.items() if v is not None])
+    cursor.execute("CREATE TEMP TABLE mon_rule (version_id bigint, care_type_id bigint, "
+                   "ord int, list_id bigint, entitlement text, funding text) ON COMMIT DROP")
+    ids = {v.pk for v in versions.values() if v is not None}
+    rules = PackageRule.objects.filter(version_id__in=ids, care_type__is_active=True,
+                                       version__is_published=True)
+    cursor.executemany("INSERT INTO mon_rule VALUES (%s, %s, %s, %s, %s, %s)", [
+        (r.version_id, r.care_type_id, r.order, r.disease_list_id, r.entitlement,
+         r.funding_source) for r in rules])
+    cursor.execute("CREATE TEMP TABLE mon_range (list_id bigint, lo text COLLATE \"C\", "
+                   "hi text COLLATE \"C\") ON COMMIT DROP")
+    ranges = []
+    lists = {r.disease_list_id for r in rules if r.disease_list_id}
+    for item in DiseaseListItem.objects.filter(disease_list_id__in=lists):
+        try:
+            parsed = parse_ranges(item.icd10_ranges)
+        except Icd10FormatError:
+            continue
+        ranges += [(item.disease_list_id, r.start_key, r.end_key) for r in parsed]
+    cursor.executemany("INSERT INTO mon_range VALUES (%s, %s, %s)", ranges)
+    cursor.execute("CREATE TEMP TABLE mon_restriction (lo text COLLATE \"C\", "
+                   "hi text COLLATE \"C\", sex text, age_min int, age_max int) ON COMMIT DROP")
+    cursor.executemany("INSERT INTO mon_restriction VALUES (%s, %s, %s, %s, %s)", [
+        (sort_key(r.icd10_from), _end_key(r.icd10_to), r.sex, r.age_min, r.age_max)
+        for r in DiagnosisRestriction.objects.all()])
+
+
+def _control(cursor, run, period, today):
+    end = last_day(period)
+    rules = {r.code: r for r in ControlRule.objects.valid_on(end)}
+    run.rules = sorted(rules)
+    cursor.execute(fill(q.MON_CC), {"period": period})
+    cursor.execute(q.MON_CC_INDEX)
+    _reference_tables(cursor, period)
+    for statement in (q.ICD_KNOWN, q.INSURED, q.FUNDING_COMBOS, q.FUNDING, q.FUNDING_COPY,
+                      q.PRICES, q.EXPECTED, q.CLEAR):
+        cursor.execute(fill(statement))
+    deadline = rules.get("DATES_INCONSISTENT")
+    for code, (condition, detail) in q.VERDICTS.items():
+        rule = rules.get(code)
+        if rule is None:
+            continue  # not in force this month: nobody fails it
+        cursor.execute(fill(q.VERDICT, condition=fill(condition), detail=detail), {
+            "code": code, "severity": rule.severity, "run": run.pk, "today": today,
+            "deadline_days": int(deadline.parameter or 0) if deadline else 0})
+    cursor.execute(fill(q.OUTCOME), {"run": run.pk})
+
+
+def _risk(cursor, run, period):
+    end = last_day(period)
+    for indicator in RiskIndicator.objects.valid_on(end):
+        if indicator.code not in q.RISK:
+            continue
+        from_clause, condition = q.RISK[indicator.code]
+        cursor.execute(fill(q.RISK_ADD, condition=fill(condition),
+                            from_clause=f"FROM {from_clause}" if from_clause else ""), {
+            "weight": indicator.weight, "code": indicator.code,
+            "parameter": indicator.parameter if indicator.parameter is not None else 0})
+    share = ReviewShare.objects.latest_on(end)
+    cursor.execute(fill(q.PICK), {"share": share.share if share else 0})
+    cursor.execute(fill(q.WRITE), {"run": run.pk})
+    cursor.execute(fill(q.OPEN_REVIEWS), {"now": timezone.now()})
+
+
+def month_control(*, period, acting_user=None, today=None):
+    """Control and score every case of ``period`` (a first-of-month date); the run."""
+    today = today or timezone.localdate()
+    run = ControlRun.objects.create(period=period, created_by=acting_user)
+    started = time.monotonic()
+    try:
+        with transaction.atomic(), connection.cursor() as wrapper:
+            xact_lock("case_control", sub=month_index(period))
+            cursor = wrapper.cursor
+            # statements run once over the month: JIT compiling costs more than it saves
+            cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '256MB'")
+            # dropped at commit; a caller's open transaction (a test) may still hold them
+            cursor.execute("DROP TABLE IF EXISTS mon_cc, mon_day, mon_rule, mon_range, "
+                           "mon_restriction, mon_combo, mon_price")
+            _control(cursor, run, period, today)
+            _risk(cursor, run, period)
+    except DatabaseError as exc:
+        ControlRun.objects.filter(pk=run.pk).update(status=ControlRun.Status.FAILED,
+                                                    error=str(exc)[:5000])
+        raise
+    counts = dict(Case.objects.filter(period=period).values_list("outcome")
+                  .annotate(n=Count("id")).order_by())
+    run.cases = sum(counts.values())
+    run.accepted = counts.get("accepted", 0)
+    run.rejected = counts.get("rejected", 0)
+    run.to_review = counts.get("review", 0)
+    run.status = ControlRun.Status.DONE
+    run.seconds = round(time.monotonic() - started, 3)
+    run.save()
+    return run

@@ -1,0 +1,1 @@
+"""Loading case files and API submissions (docs/formats/cases.md)."""

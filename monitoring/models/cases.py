@@ -1,0 +1,215 @@
+"""Case records from providers, their import runs, control runs and per-rule verdicts.
+
+One ``Case`` per treated inpatient case or outpatient service, unique by (provider, the
+provider's case number): loading the same case again is a no-op. Cases are bulk rows
+written set-based (``monitoring.importer``, ``monitoring.control``): each names the run
+that loaded it; the control writes the outcome, the funding source, the expected amount
+and one ``CaseVerdict`` per failed rule (a rule in force for the run and without a
+verdict row passed).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from osms.core.models import Region
+from osms.core.runs import ImportRunBase, RejectBase
+from osms.core.scoping import RegionScopedQuerySet
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class ProviderAccount(models.Model):
+    """A user who acts for a provider (its API token sees and submits that provider's
+    cases only)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user"),
+                                on_delete=models.CASCADE, related_name="provider_account")
+    provider = models.ForeignKey("purchasing.Provider", verbose_name=_("provider"),
+                                 on_delete=models.CASCADE, related_name="+")
+
+    objects = RegionScopedQuerySet.as_manager()
+    region_lookup = "provider__region"
+
+    class Meta:
+        verbose_name = _("provider account")
+        verbose_name_plural = _("provider accounts")
+
+    def __str__(self):
+        return f"{self.user} → {self.provider_id}"
+
+
+class CaseImportRun(ImportRunBase):
+    provider = models.ForeignKey("purchasing.Provider", verbose_name=_("only for provider"),
+                                 null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    cases_new = models.BigIntegerField(_("new cases"), default=0)
+    cases_repeated = models.BigIntegerField(_("cases already loaded"), default=0)
+
+    class Meta(ImportRunBase.Meta):
+        verbose_name = _("case import run")
+        verbose_name_plural = _("case import runs")
+        permissions = [("start_caseimportrun", _("Can load a case file"))]
+
+
+class CaseReject(RejectBase):
+    run = models.ForeignKey(CaseImportRun, on_delete=models.CASCADE, related_name="rejects")
+
+    class Meta(RejectBase.Meta):
+        verbose_name = _("rejected case row")
+        verbose_name_plural = _("rejected case rows")
+
+
+class ControlRun(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed, nothing changed")
+
+    period = models.DateField(_("month"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.RUNNING)
+    rules = models.JSONField(_("rules in force"), default=list, blank=True)
+    cases = models.BigIntegerField(_("cases"), default=0)
+    accepted = models.BigIntegerField(_("accepted"), default=0)
+    rejected = models.BigIntegerField(_("rejected"), default=0)
+    to_review = models.BigIntegerField(_("sent to review"), default=0)
+    seconds = models.FloatField(_("duration, s"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("started by"),
+                                   null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("control run")
+        verbose_name_plural = _("control runs")
+        ordering = ["-id"]
+        permissions = [("start_controlrun", _("Can run the control of a month"))]
+
+    def __str__(self):
+        return f"{self.period:%m.%Y} #{self.pk} ({self.get_status_display()})"
+
+
+class Outcome(models.TextChoices):
+    PENDING = "pending", _("Not controlled yet")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    REVIEW = "review", _("Sent to expert review")
+
+
+class Case(models.Model):
+    class Form(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        EMERGENCY = "emergency", _("emergency")
+
+    # Indexes are few on purpose (every one costs the import and the control's rewrite):
+    # provider is the head of the unique key, contract_item of case_item_idx.
+    provider = models.ForeignKey("purchasing.Provider", verbose_name=_("provider"),
+                                 on_delete=models.PROTECT, related_name="+", db_index=False)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT,
+                               related_name="+")
+    case_number = models.CharField(_("provider's case number"), max_length=40)
+    contract_item = models.ForeignKey("purchasing.ContractItem", verbose_name=_("contract item"),
+                                      null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+", db_index=False)
+    care_type = models.ForeignKey("packages.CareType", verbose_name=_("type of care"),
+                                  on_delete=models.PROTECT, related_name="+", db_index=False)
+    is_inpatient = models.BooleanField(_("inpatient"))
+    form = models.CharField(_("planned or emergency"), max_length=10, choices=Form.choices)
+    iin = models.CharField(_("patient IIN"), max_length=12)
+    person = models.ForeignKey("payers.Person", verbose_name=_("patient"), null=True,
+                               blank=True, on_delete=models.PROTECT, related_name="+",
+                               db_constraint=False, db_index=False)
+    icd10 = models.CharField(_("main diagnosis (ICD-10)"), max_length=10)
+    icd10_secondary = models.CharField(_("secondary diagnoses"), max_length=200, blank=True)
+    kzg_code = models.CharField(_("КЗГ"), max_length=20, blank=True)
+    severity = models.PositiveSmallIntegerField(_("severity level"), null=True, blank=True)
+    bed_profile = models.CharField(_("bed-day profile"), max_length=40, blank=True)
+    admitted_on = models.DateField(_("admitted on"), null=True, blank=True)
+    discharged_on = models.DateField(_("discharged on"), null=True, blank=True)
+    service_date = models.DateField(
+        _("service date"), help_text=_("Outpatient: the day of the service; inpatient: the "
+                                       "day of admission."))
+    period = models.DateField(_("month"), help_text=_("The month the case is paid in: of the "
+                                                      "service, or of the discharge."))
+    tariff = models.DecimalField(_("tariff applied"), **MONEY)
+    amount_claimed = models.DecimalField(_("amount claimed"), **MONEY)
+    submitted_on = models.DateField(_("submitted on"))
+    # not indexed: the control rewrites its columns of a whole month; with no indexed
+    # column changing and free room in the page (fillfactor, migration 0003) the update
+    # stays HOT (no index entries written)
+    import_run = models.ForeignKey(CaseImportRun, verbose_name=_("loaded by"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="+",
+                                   db_constraint=False, db_index=False)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices,
+                               default=Outcome.PENDING)
+    funding_source = models.CharField(_("funding source"), max_length=10, blank=True)
+    amount_expected = models.DecimalField(_("amount by the tariff"), null=True, blank=True,
+                                          **MONEY)
+    risk_score = models.DecimalField(_("risk score"), max_digits=8, decimal_places=2,
+                                     default=0)
+    risk_reasons = models.JSONField(_("risk reasons"), default=list, blank=True)
+    control_run = models.ForeignKey(ControlRun, verbose_name=_("controlled by"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    db_constraint=False, db_index=False)
+
+    objects = RegionScopedQuerySet.as_manager()
+    region_lookup = "region"
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-period", "provider", "case_number"]
+        constraints = [models.UniqueConstraint(fields=["provider", "case_number"],
+                                               name="case_provider_number")]
+        indexes = [models.Index(fields=["period", "provider"], name="case_period_idx"),
+                   models.Index(fields=["iin", "service_date"], name="case_iin_idx"),
+                   models.Index(fields=["contract_item", "period"], name="case_item_idx")]
+
+    def __str__(self):
+        return f"{self.case_number} ({self.iin})"
+
+    @property
+    def payable(self):
+        return self.amount_expected if self.amount_expected is not None else self.amount_claimed
+
+
+class CaseService(models.Model):
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE,
+                             related_name="services")
+    code = models.CharField(_("service code"), max_length=30)
+    quantity = models.PositiveIntegerField(_("quantity"))
+
+    objects = RegionScopedQuerySet.as_manager()
+    region_lookup = "case__region"
+
+    class Meta:
+        verbose_name = _("case service")
+        verbose_name_plural = _("case services")
+
+    def __str__(self):
+        return f"{self.code} × {self.quantity}"
+
+
+class CaseVerdict(models.Model):
+    """A rule the case failed in a control run, with what was found."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE,
+                             related_name="verdicts")
+    rule_code = models.CharField(_("rule"), max_length=30)
+    severity = models.CharField(_("severity"), max_length=10)
+    detail = models.CharField(_("found"), max_length=300, blank=True)
+    run = models.ForeignKey(ControlRun, verbose_name=_("control run"), on_delete=models.CASCADE,
+                            related_name="+", db_constraint=False)
+
+    objects = RegionScopedQuerySet.as_manager()
+    region_lookup = "case__region"
+
+    class Meta:
+        verbose_name = _("control verdict")
+        verbose_name_plural = _("control verdicts")
+        indexes = [models.Index(fields=["case"], name="verdict_case_idx")]
+
+    def __str__(self):
+        return f"{self.case_id}: {self.rule_code}"
