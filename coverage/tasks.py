@@ -61,3 +61,15 @@ def recompute_chunks_task(self, run_id):
     if run.status != RecomputeRun.Status.DONE:
         raise self.retry(countdown=_retry_seconds())
     return {"run": run.pk, "status": run.status}
+
+
+@shared_task(name="coverage.category_feed_import")
+def category_feed_import_task(run_id):
+    """Load the partner file uploaded for feed run ``run_id`` (progress is written on it)."""
+    from .feeds import category_feed_run_process
+    from .models import CategoryFeedRun
+
+    run = CategoryFeedRun.objects.get(pk=run_id)
+    if run.status != CategoryFeedRun.Status.PENDING:
+        return run.status  # a redelivered message never imports twice
+    return category_feed_run_process(run).status

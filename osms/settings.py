@@ -331,6 +331,18 @@ PAYMENTS_IMPORT_PARALLEL = env.bool("PAYMENTS_IMPORT_PARALLEL", default=True)
 PAYMENTS_IMPORT_PREPARERS = env.int("PAYMENTS_IMPORT_PREPARERS", default=1)
 PAYMENTS_IMPORT_WORK_MEM = env("PAYMENTS_IMPORT_WORK_MEM", default="256MB")
 
+# --- Import uploads (osms/core/uploads.py, docs/formats/) ---------------------------------
+# The largest file each import accepts, in MB (IMPORT_MAX_MB_<KIND> overrides one kind).
+# Uploads are kept under MEDIA_ROOT/imports/, which is never served (downloads go through views).
+IMPORT_MAX_MB = {
+    "payments": env.int("IMPORT_MAX_MB_PAYMENTS", default=1024),
+    "persons": env.int("IMPORT_MAX_MB_PERSONS", default=512),
+    "organisations": env.int("IMPORT_MAX_MB_ORGANISATIONS", default=128),
+    "categories": env.int("IMPORT_MAX_MB_CATEGORIES", default=256),
+    "declarations": env.int("IMPORT_MAX_MB_DECLARATIONS", default=512),
+    "tariffs": env.int("IMPORT_MAX_MB_TARIFFS", default=64),
+}
+
 # --- Operations (docs/operations.md): access log, ИИН masking, health check -----------------
 # Every view of a person's data adds a row to the personal-data access log (osms/core/
 # access_log.py); the middleware needs the signed-in user, so it follows authentication.

@@ -14,6 +14,8 @@ ROLE_PERMISSIONS = {
         **{model: "view,add,change,delete" for model in _MODELS},
         "packages.icd10code": "view,change",
         "packages.packageversion": "view,add,change,delete,publish_packageversion",
+        "packages.tariffimportrun": "view",
+        "packages.tariffimportreject": "view",
     },
     REGIONAL_OPERATOR: {model: "view" for model in (*_MODELS, "packages.icd10code")},
     COMMISSION_MEMBER: {model: "view" for model in (*_MODELS, "packages.icd10code")},

@@ -20,6 +20,8 @@ ROLE_PERMISSIONS = {
         "payers.suspensepayment": "view,change,match_suspensepayment",
         "payers.arrear": "view,recompute_arrear",
         "payers.refundapplication": "view,add,change",
+        "payers.registryimportrun": "view",
+        "payers.registryimportreject": "view",
     },
     REGIONAL_OPERATOR: {
         **{model: "view,add,change" for model in _REGISTRY},
@@ -27,6 +29,8 @@ ROLE_PERMISSIONS = {
         "payers.payment": "view",
         "payers.arrear": "view",
         "payers.refundapplication": "view,add,change",
+        "payers.registryimportrun": "view",
+        "payers.registryimportreject": "view",
     },
     ANALYST: {
         **{model: "view" for model in _REGISTRY},

@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from .arrears import arrears_recompute
 from .imports import payment_import
-from .models import ImportRun
+from .imports.registry import registry_import
+from .models import ImportRun, RegistryImportRun
 from .partitions import ledger_partitions_ensure
 
 
@@ -16,6 +17,15 @@ def payment_import_task(run_id):
     if run.status != ImportRun.Status.PENDING:
         return run.status  # a redelivered message never imports twice
     return payment_import(path=run.file.path, run=run).status
+
+
+@shared_task(name="payers.registry_import")
+def registry_import_task(run_id):
+    """Import the persons or organisations file uploaded for run ``run_id``."""
+    run = RegistryImportRun.objects.get(pk=run_id)
+    if run.status != RegistryImportRun.Status.PENDING:
+        return run.status  # a redelivered message never imports twice
+    return registry_import(run=run).status
 
 
 @shared_task(name="payers.arrears_recompute")

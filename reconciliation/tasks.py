@@ -28,3 +28,15 @@ def reconcile_closed_period_task():
 @shared_task(name="reconciliation.reconcile_late_data")
 def reconcile_late_data_task():
     return [run.pk for run in jobs.reconcile_late_data()]
+
+
+@shared_task(name="reconciliation.declarations_import")
+def declarations_import_task(run_id):
+    """Load the declarations file uploaded for run ``run_id`` (progress is written on it)."""
+    from .importer import declaration_run_process
+    from .models import DeclarationImportRun
+
+    run = DeclarationImportRun.objects.get(pk=run_id)
+    if run.status != DeclarationImportRun.Status.PENDING:
+        return run.status  # a redelivered message never imports twice
+    return declaration_run_process(run).status

@@ -3,7 +3,9 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -18,11 +20,12 @@ from osms.core.admin_mixins import (
     confirmed_post,
 )
 from osms.core.admin_services import ServiceAdminMixin
+from osms.core.uploads import ImportFileField, upload_sha256
 from osms.exports.admin import BackgroundExportMixin
 from payers.admin.common import PersonIinSearchMixin
 
 from .. import services
-from ..feeds import category_feed_import
+from ..feeds import category_feed_run_create
 from ..models import (
     CategoryFeedReject,
     CategoryFeedRun,
@@ -67,7 +70,7 @@ class CategoryMembershipAdmin(PersonIinSearchMixin, ServiceAdminMixin, Backgroun
 class FeedUploadForm(forms.Form):
     partner = forms.ChoiceField(label=_("partner"), choices=[
         c for c in Partner.choices if c[0] != Partner.DERIVED])
-    file = forms.FileField(label=_("file (CSV)"))
+    file = ImportFileField(kind="categories", label=_("file (CSV or xlsx)"))
 
 
 class RejectInline(OsmsTabularInline):
@@ -86,7 +89,9 @@ class CategoryFeedRunAdmin(OsmsModelAdmin):
     list_display = ("file_name", "partner", "status", "started_at", "rows_total", "rows_loaded",
                     "rows_unchanged", "rows_rejected")
     list_filter = ("partner", "status")
-    readonly_fields = [f.name for f in CategoryFeedRun._meta.fields]
+    readonly_fields = ["progress_bar",
+                       *[f.name for f in CategoryFeedRun._meta.fields if f.name != "file"]]
+    exclude = ("file",)
     inlines = [RejectInline]
 
     def has_change_permission(self, request, obj=None):
@@ -99,20 +104,32 @@ class CategoryFeedRunAdmin(OsmsModelAdmin):
     def add_view(self, request, form_url="", extra_context=None):
         return redirect("admin:coverage_categoryfeedrun_upload")
 
+    @admin.display(description=_("progress"))
+    def progress_bar(self, obj):
+        running = obj.status in (CategoryFeedRun.Status.PENDING, CategoryFeedRun.Status.RUNNING)
+        return render_to_string("payers/import_run_progress.html",
+                                {"run": obj, "running": running})
+
     def upload_view(self, request):
+        from ..tasks import category_feed_import_task
+
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = FeedUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            run = category_feed_import(stream=upload.file, file_name=upload.name,
-                                       partner=form.cleaned_data["partner"],
-                                       acting_user=request.user)
-            level = messages.SUCCESS if run.status == CategoryFeedRun.Status.DONE else messages.ERROR
-            self.message_user(request, _("%(file)s: %(loaded)d loaded, %(same)d already known, "
-                                         "%(rejected)d rejected. %(error)s") % {
-                "file": run.file_name, "loaded": run.rows_loaded, "same": run.rows_unchanged,
-                "rejected": run.rows_rejected, "error": run.error}, level)
+            with transaction.atomic():
+                run, known = category_feed_run_create(
+                    sha=upload_sha256(upload), file_name=upload.name,
+                    partner=form.cleaned_data["partner"], acting_user=request.user, file=upload)
+                if not known:
+                    transaction.on_commit(lambda: category_feed_import_task.delay(run.pk))
+            if known:
+                self.message_user(request, _("This file was already loaded (%(run)s).")
+                                  % {"run": run}, messages.INFO)
+            else:
+                self.message_user(request, _("The file was queued for import."),
+                                  messages.SUCCESS)
             return redirect(reverse("admin:coverage_categoryfeedrun_change", args=[run.pk]))
         context = {**self.admin_site.each_context(request), "form": form, "opts": self.opts,
                    "title": _("Load a partner file of category memberships")}

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from osms.core import bounds
 from osms.core.changes import ChangeLocked
 from osms.core.dated import EffectiveDatedQuerySet, dates_ordered
+from osms.core.runs import import_upload_path
 from osms.core.scoping import RegionScopedQuerySet
 
 
@@ -110,12 +111,17 @@ class CategoryFeedRun(models.Model):
     """One partner file loaded into memberships: idempotent by the file's SHA-256."""
 
     class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
         RUNNING = "running", _("running")
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
 
     partner = models.CharField(_("partner"), max_length=30, choices=Partner.choices)
     file_name = models.CharField(_("file name"), max_length=300)
+    # An admin upload, kept for the worker (osms.core.uploads: private, never served).
+    file = models.FileField(_("file"), upload_to=import_upload_path, blank=True, max_length=300)
+    phase = models.CharField(_("phase"), max_length=100, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.RUNNING)

@@ -1,12 +1,33 @@
-"""Tariffs in the admin: effective-dated, importable from Excel with per-row errors."""
+"""Tariffs in the admin: effective-dated, importable from Excel or CSV with per-row errors.
 
-from django.contrib import admin
+The Import button uploads the file and queues a ``TariffImportRun`` (all rows or none,
+checked and merged set-based by the worker: ``packages.tariff_import``); export stays
+django-import-export's.
+"""
 
-from osms.core.admin_mixins import OsmsImportExportAdmin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from osms.core.admin_mixins import (
+    LogEntryHistoryMixin,
+    OsmsImportExportAdmin,
+    OsmsModelAdmin,
+    OsmsTabularInline,
+)
+from osms.core.uploads import ImportFileField
 
 from ..models import (
     TariffBedDay,
     TariffCaseRate,
+    TariffImportReject,
+    TariffImportRun,
     TariffPhcCoefficient,
     TariffPhcNorm,
     TariffServicePrice,
@@ -20,17 +41,93 @@ from ..resources import (
 )
 
 
+class TariffUploadForm(forms.Form):
+    file = ImportFileField(kind="tariffs", label=_("tariff file (xlsx or CSV)"))
+    dry_run = forms.BooleanField(label=_("only check, save nothing"), required=False)
+
+
+class TariffImportAdmin(OsmsImportExportAdmin):
+    """A tariff list whose Import button queues a background run."""
+
+    import_kind = None
+
+    def import_action(self, request, **kwargs):
+        from ..tasks import tariff_import_task
+
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = TariffUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            with transaction.atomic():
+                run = TariffImportRun(kind=self.import_kind, file_name=upload.name[:255],
+                                      size=upload.size, dry_run=form.cleaned_data["dry_run"],
+                                      source=TariffImportRun.Source.ADMIN,
+                                      created_by=request.user)
+                run.file = upload
+                run.save()
+                transaction.on_commit(lambda: tariff_import_task.delay(run.pk))
+            self.message_user(request, _("The file was queued for import."), messages.SUCCESS)
+            return redirect(reverse("admin:packages_tariffimportrun_change", args=[run.pk]))
+        context = {**self.admin_site.each_context(request), "form": form, "opts": self.opts,
+                   "title": _("Import %(kind)s") % {
+                       "kind": TariffImportRun.Kind(self.import_kind).label}}
+        return TemplateResponse(request, "packages/tariff_upload.html", context)
+
+    def process_import(self, request, **kwargs):
+        return redirect(reverse(f"admin:packages_{self.opts.model_name}_import"))
+
+
+class TariffRejectInline(OsmsTabularInline):
+    model = TariffImportReject
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ("row_number", "field", "reason", "raw")
+    readonly_fields = fields
+
+
+@admin.register(TariffImportRun)
+class TariffImportRunAdmin(LogEntryHistoryMixin, OsmsModelAdmin):
+    list_display = ("id", "kind", "file_name", "dry_run", "status", "progress", "rows_total",
+                    "inserted", "updated", "unchanged", "rows_rejected", "duration",
+                    "created_by")
+    list_filter = ("kind", "status")
+    readonly_fields = ("progress_bar",
+                       *[f.name for f in TariffImportRun._meta.fields if f.name != "file"],
+                       "duration")
+    exclude = ("file",)
+    inlines = [TariffRejectInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("progress"))
+    def progress_bar(self, obj):
+        running = obj.status in (TariffImportRun.Status.PENDING, TariffImportRun.Status.RUNNING)
+        return render_to_string("payers/import_run_progress.html",
+                                {"run": obj, "running": running})
+
+
 @admin.register(TariffPhcNorm)
-class TariffPhcNormAdmin(OsmsImportExportAdmin):
+class TariffPhcNormAdmin(TariffImportAdmin):
     resource_classes = [TariffPhcNormResource]
+    import_kind = "phc_norm"
     list_display = ("region", "amount", "valid_from", "valid_to")
     list_filter = ("region",)
     list_select_related = ("region",)
 
 
 @admin.register(TariffPhcCoefficient)
-class TariffPhcCoefficientAdmin(OsmsImportExportAdmin):
+class TariffPhcCoefficientAdmin(TariffImportAdmin):
     resource_classes = [TariffPhcCoefficientResource]
+    import_kind = "phc_coefficient"
     list_display = ("kind", "region", "age_from", "age_to", "sex", "value", "valid_from",
                     "valid_to")
     list_filter = ("kind", "region")
@@ -38,8 +135,9 @@ class TariffPhcCoefficientAdmin(OsmsImportExportAdmin):
 
 
 @admin.register(TariffCaseRate)
-class TariffCaseRateAdmin(OsmsImportExportAdmin):
+class TariffCaseRateAdmin(TariffImportAdmin):
     resource_classes = [TariffCaseRateResource]
+    import_kind = "case_rate"
     list_display = ("code", "name", "care_type", "severity", "amount", "valid_from", "valid_to")
     list_filter = ("care_type", "severity")
     search_fields = ("code", "name")
@@ -47,15 +145,17 @@ class TariffCaseRateAdmin(OsmsImportExportAdmin):
 
 
 @admin.register(TariffServicePrice)
-class TariffServicePriceAdmin(OsmsImportExportAdmin):
+class TariffServicePriceAdmin(TariffImportAdmin):
     resource_classes = [TariffServicePriceResource]
+    import_kind = "service_price"
     list_display = ("code", "name", "price", "valid_from", "valid_to")
     search_fields = ("code", "name")
 
 
 @admin.register(TariffBedDay)
-class TariffBedDayAdmin(OsmsImportExportAdmin):
+class TariffBedDayAdmin(TariffImportAdmin):
     resource_classes = [TariffBedDayResource]
+    import_kind = "bed_day"
     list_display = ("profile", "name", "care_type", "rate", "valid_from", "valid_to")
     list_filter = ("care_type",)
     list_select_related = ("care_type",)

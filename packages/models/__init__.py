@@ -2,6 +2,7 @@
 
 from .catalogue import CareForm, CareType
 from .icd10 import Icd10Code
+from .tariff_imports import TariffImportReject, TariffImportRun
 from .tariffs import (
     TariffBedDay,
     TariffCaseRate,
@@ -30,6 +31,8 @@ __all__ = [
     "PackageVersion",
     "TariffBedDay",
     "TariffCaseRate",
+    "TariffImportReject",
+    "TariffImportRun",
     "TariffPhcCoefficient",
     "TariffPhcNorm",
     "TariffServicePrice",

@@ -24,6 +24,7 @@ from osms.core.admin_mixins import (
     confirmed_post,
 )
 from osms.core.errors import admin_call, form_call
+from osms.core.uploads import ImportFileField
 from osms.exports.admin import BackgroundExportMixin
 
 from .. import ledger
@@ -130,7 +131,7 @@ class PaymentAdmin(LogEntryHistoryMixin, BackgroundExportMixin, RegionScopedAdmi
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("payment file (CSV or xlsx)"))
+    file = ImportFileField(kind="payments", label=_("payment file (CSV or xlsx)"))
 
 
 @admin.register(ImportRun)
@@ -191,7 +192,8 @@ class ImportRunAdmin(LogEntryHistoryMixin, OsmsModelAdmin):
             return redirect(reverse("admin:payers_importrun_change", args=[run.pk]))
         return form_page(self, request, form, title=_("Import a payment file"),
                          submit=_("Import"),
-                         help_text=_("CSV (UTF-8) or xlsx with the header payer_id,iin,"
+                         help_text=_("CSV (UTF-8 or Windows-1251) or xlsx with the header "
+                                     "payer_id,iin,"
                                      "last_name,first_name,period,knp,amount,paid_on,"
                                      "document_no: period as MMYYYY, amount in tenge with a "
                                      "dot, paid_on as YYYY-MM-DD."))

@@ -23,10 +23,11 @@ from osms.exports.admin import BackgroundExportMixin
 
 from .. import services
 from ..extensions import PERSON_PANELS
-from ..models import Activity, Employment, Organisation, Person
+from ..models import Activity, Employment, Organisation, Person, RegistryImportRun
 from ..resources import OrganisationResource, PersonResource
 from ..selectors import organisation_ids_with_bin
 from .common import PersonIinSearchMixin
+from .registry_imports import BackgroundImportMixin
 
 
 def search_registry(queryset, term, key_field, name_field):
@@ -96,8 +97,10 @@ class EmploymentInline(EmploymentServices, OsmsTabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(ServiceAdminMixin, BackgroundExportMixin, RegionScopedImportExportAdmin):
-    resource_classes = [PersonResource]
+class PersonAdmin(BackgroundImportMixin, ServiceAdminMixin, BackgroundExportMixin,
+                  RegionScopedImportExportAdmin):
+    resource_classes = [PersonResource]  # the export's columns; imports run in the background
+    import_kind = RegistryImportRun.Kind.PERSONS
     list_display = ("iin", "last_name", "first_name", "middle_name", "birth_date", "sex",
                     "citizenship", "region")
     list_filter = ("region", "citizenship", "sex", ("birth_date", RangeDateFilter))
@@ -147,9 +150,10 @@ class PersonAdmin(ServiceAdminMixin, BackgroundExportMixin, RegionScopedImportEx
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ServiceAdminMixin, BackgroundExportMixin,
+class OrganisationAdmin(BackgroundImportMixin, ServiceAdminMixin, BackgroundExportMixin,
                         RegionScopedImportExportAdmin):
     resource_classes = [OrganisationResource]
+    import_kind = RegistryImportRun.Kind.ORGANISATIONS
     list_display = ("bin", "name", "kind", "region")
     list_filter = ("region", "kind")
     search_fields = ("bin", "name")

@@ -10,13 +10,15 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from osms.core import uploads
+
 COLUMNS = ("payer_id", "iin", "last_name", "first_name", "period", "knp", "amount", "paid_on",
            "document_no")
 BLOCK = 8 * 1024 * 1024
 BOM = b"\xef\xbb\xbf"
 
 
-class FileRejected(ValueError):
+class FileRejected(uploads.FileError):
     """The file as a whole cannot be read: nothing of it is posted."""
 
 
@@ -50,14 +52,20 @@ class CsvBlocks:
         self.path = path
         self.size = os.path.getsize(path)
         self.handle = open(path, "rb")  # closed by close()
+        try:
+            self.encoding = uploads.sniff_encoding(self.handle.read(uploads.SAMPLE))
+        except uploads.FileError as exc:
+            self.handle.close()
+            raise FileRejected(str(exc)) from None
+        self.handle.seek(0)
         first = self.handle.readline()
         if first.startswith(BOM):
             first = first[len(BOM):]
         try:
-            text = first.decode("utf-8").rstrip("\r\n")
+            text = first.decode(self.encoding).rstrip("\r\n")
         except UnicodeDecodeError:
             raise FileRejected(_("Line 1: the file is not UTF-8 text.")) from None
-        self.delimiter = ";" if text.count(";") > text.count(",") else ","
+        self.delimiter = uploads.sniff_delimiter(text)
         self.columns = check_header(text.split(self.delimiter))
         self.bytes_read = self.handle.tell()
 

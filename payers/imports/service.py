@@ -26,13 +26,13 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from osms.core import uploads
 from osms.core.locks import xact_lock
 
 from ..ledger import ledger_write_lock
 from ..models import ImportRun
 from . import checks
 from .preparing import drop_prepared_tables, prepared_in_background, prepared_inline
-from .readers import FileRejected
 
 logger = logging.getLogger(__name__)
 
@@ -208,6 +208,7 @@ def payment_import(*, path, run=None, source=ImportRun.Source.COMMAND, acting_us
             progress=Greatest(F("progress"), int(95 * prepared.share_read)))
 
     try:
+        uploads.check_size(path, kind="payments", name=run.file_name)
         if parallel:
             # Leftovers of a run that died. Holding the import lock, no run is preparing.
             with connection.cursor() as cursor, transaction.atomic():
@@ -244,7 +245,7 @@ def payment_import(*, path, run=None, source=ImportRun.Source.COMMAND, acting_us
                  first_payment_id=first, last_payment_id=last,
                  status=ImportRun.Status.DONE, phase=_("Done"), progress=100,
                  finished_at=timezone.now())
-    except FileRejected as exc:
+    except uploads.FileError as exc:  # FileRejected too: the file as a whole
         _set(run, status=ImportRun.Status.FAILED, error=str(exc), phase=_("Rejected"),
              progress=0, finished_at=timezone.now())
     except DatabaseError as exc:

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from osms.core import uploads
+
 from .readers import COLUMNS, CsvBlocks, FileRejected, XlsxRows, check_header, is_xlsx
 
 STAGING = "payment_staging"
@@ -47,14 +49,26 @@ def _copy_error_line(exc, lines_before):
 
 def _csv_rows(path):
     """(line, values in COLUMNS order) from a CSV file, for the SQLite path."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
+    with open(path, "rb") as raw:
+        encoding = uploads.sniff_encoding(raw.read(uploads.SAMPLE))
+    with open(path, encoding=encoding, newline="") as handle:
         first = handle.readline()
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        columns = check_header(next(csv.reader(io.StringIO(first), delimiter=delimiter)))
+        delimiter = uploads.sniff_delimiter(first)
+        columns = check_header(next(csv.reader(io.StringIO(first), delimiter=delimiter), []))
         positions = [columns.index(c) for c in COLUMNS]
         reader = csv.reader(handle, delimiter=delimiter)
-        for values in reader:
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # a field over the limit, a stray quote…
+                raise FileRejected(_("Line %(line)s: %(error)s") % {
+                    "line": reader.line_num + 1, "error": exc}) from None
             line = reader.line_num + 1
+            if any("\x00" in v for v in values):
+                raise FileRejected(_("Line %(line)s: the file holds binary data (a NUL "
+                                     "character); expected CSV text.") % {"line": line})
             if not values:
                 raise FileRejected(_("Line %(line)s: empty line.") % {"line": line})
             if len(values) != len(columns):
@@ -153,6 +167,8 @@ def stage(cursor, reader, chunk) -> None:
 
 def _copy_blocks(cursor, reader, blocks):
     columns = ", ".join(reader.columns)
+    # A Windows-1251 file is converted by the server (osms.core.uploads found its encoding).
+    encoding = ", ENCODING 'WIN1251'" if reader.csv.encoding == "cp1251" else ""
     cursor.execute(
         f"ALTER TABLE {STAGING} ALTER COLUMN line_no RESTART WITH {blocks[0][2] + 1}")
     for block, _lines, lines_before in blocks:
@@ -160,7 +176,7 @@ def _copy_blocks(cursor, reader, blocks):
             # One transaction (savepoint) per block: a broken block rolls back cleanly.
             with transaction.atomic(), cursor.cursor.copy(
                 f"COPY {STAGING} ({columns}) FROM STDIN (FORMAT csv, DELIMITER "
-                f"'{reader.delimiter}', FORCE_NOT_NULL ({columns}))"
+                f"'{reader.delimiter}', FORCE_NOT_NULL ({columns}){encoding})"
             ) as copy:
                 copy.write(block)
         except Exception as exc:

@@ -25,10 +25,11 @@ from .registry import (
     Sex,
     TaxRegime,
 )
+from .registry_imports import RegistryImportReject, RegistryImportRun
 
 __all__ = [
     "Activity", "ActivityKind", "Arrear", "BaseKind", "Citizenship", "ContributionRate",
     "Employment", "ImportRun", "KnpCode", "LineKind", "Organisation", "PayerType", "Payment",
     "PaymentKind", "PaymentReject", "PenaltyRule", "Person", "ReferenceKind", "ReferenceValue",
-    "RefundApplication", "RejectReason", "Sex", "SuspensePayment", "TaxRegime",
+    "RefundApplication", "RegistryImportReject", "RegistryImportRun", "RejectReason", "Sex", "SuspensePayment", "TaxRegime",
 ]

@@ -3,27 +3,32 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
 from osms.core.admin_mixins import LogEntryHistoryMixin, OsmsModelAdmin, RegionScopedAdmin
 from osms.core.admin_mixins import OsmsTabularInline as TabularInline  # scoped rows and choices
+from osms.core.uploads import ImportFileField, upload_sha256
 from osms.exports.admin import BackgroundExportMixin
 from payers.admin.common import PersonIinSearchMixin
 
-from ..importer import declarations_import
+from ..importer import declaration_run_create
 from ..models import Declaration, DeclarationImportRun, DeclarationReject
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(
+    file = ImportFileField(
+        kind="declarations",
         label=_("Declarations file (.csv or .xlsx)"),
-        help_text=_("CSV (separated by ; or ,) or xlsx with the header employer_bin, iin, "
-                    "period, income, osms_deduction, osms_contribution, ipn, social_tax, opv, "
-                    "so. A file already loaded is skipped."),
+        help_text=_("CSV (UTF-8 or Windows-1251, separated by ; or ,) or xlsx with the header "
+                    "employer_bin, iin, period, income, osms_deduction, osms_contribution, ipn, "
+                    "social_tax, opv, so. A file already loaded is skipped; the file is loaded "
+                    "in the background."),
     )
 
 
@@ -43,7 +48,10 @@ class DeclarationImportRunAdmin(LogEntryHistoryMixin, OsmsModelAdmin):
     list_display = ("id", "file_name", "status", "progress", "rows_read", "inserted", "updated",
                     "unchanged", "rejected", "started_at", "duration")
     list_filter = ("status", "source")
-    readonly_fields = [f.name for f in DeclarationImportRun._meta.fields] + ["duration"]
+    readonly_fields = ["progress_bar",
+                       *[f.name for f in DeclarationImportRun._meta.fields if f.name != "file"],
+                       "duration"]
+    exclude = ("file",)
     inlines = [RejectInline]
     actions_list = ["upload"]
 
@@ -56,6 +64,13 @@ class DeclarationImportRunAdmin(LogEntryHistoryMixin, OsmsModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @admin.display(description=_("progress"))
+    def progress_bar(self, obj):
+        running = obj.status in (DeclarationImportRun.Status.PENDING,
+                                 DeclarationImportRun.Status.RUNNING)
+        return render_to_string("payers/import_run_progress.html",
+                                {"run": obj, "running": running})
+
     def has_upload_permission(self, request):
         return request.user.has_perm("reconciliation.add_declarationimportrun")
 
@@ -66,20 +81,21 @@ class DeclarationImportRunAdmin(LogEntryHistoryMixin, OsmsModelAdmin):
             raise PermissionDenied
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
+            from ..tasks import declarations_import_task
+
             upload = form.cleaned_data["file"]
-            run = declarations_import(
-                stream=upload.file, file_name=upload.name, size=upload.size,
-                source=DeclarationImportRun.Source.ADMIN, acting_user=request.user,
-            )
-            if run.already_loaded:
+            with transaction.atomic():
+                run, known = declaration_run_create(
+                    checksum=upload_sha256(upload), file_name=upload.name, size=upload.size,
+                    source=DeclarationImportRun.Source.ADMIN, acting_user=request.user,
+                    file=upload)
+                if not known:
+                    transaction.on_commit(lambda: declarations_import_task.delay(run.pk))
+            if known:
                 messages.info(request, _("This file was already loaded (run #%(n)s).") % {
                     "n": run.pk})
-            elif run.status == DeclarationImportRun.Status.DONE:
-                messages.success(request, _(
-                    "Loaded: %(new)s new, %(upd)s corrected, %(rej)s rejected.") % {
-                    "new": run.inserted, "upd": run.updated, "rej": run.rejected})
             else:
-                messages.error(request, _("Not loaded: %(e)s") % {"e": run.error})
+                messages.success(request, _("The file was queued for import."))
             return redirect("admin:reconciliation_declarationimportrun_change", run.pk)
         context = {
             **self.admin_site.each_context(request),

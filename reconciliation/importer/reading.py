@@ -1,18 +1,18 @@
 """Reading a declarations file row by row (CSV or xlsx) and validating each row.
 
 Pure functions, no database: ``read_rows`` yields ``(row_no, values, None)`` for
-a good row and ``(row_no, None, Problem)`` for a bad one, streaming the file so
-memory does not grow with its size. The format is docs/formats/declarations.md.
+a good row and ``(row_no, None, Problem)`` for a bad one, from a table streamed by
+``osms.core.uploads`` (CSV in UTF-8 or Windows-1251, or xlsx), so memory does not grow
+with the file's size. The format is docs/formats/declarations.md.
 """
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from osms.core.uploads import FileError
 from payers.validators import bin_problem, iin_problem
 
 AMOUNT_FIELDS = ("income", "osms_deduction", "osms_contribution", "ipn", "social_tax", "opv", "so")
@@ -35,7 +35,7 @@ MAX_AMOUNT = Decimal("999999999999.99")
 CENT = Decimal("0.01")
 
 
-class FormatError(ValueError):
+class FormatError(FileError):
     """The file as a whole cannot be read (no header, missing columns, unknown type)."""
 
 
@@ -44,24 +44,6 @@ class Problem:
     field: str
     reason: str
     raw: str
-
-
-class CountingRaw(io.RawIOBase):
-    """A binary stream that counts the bytes read, for the progress of an import."""
-
-    def __init__(self, stream):
-        self.stream = stream
-        self.bytes_read = 0
-
-    def readable(self):
-        return True
-
-    def readinto(self, buffer):
-        data = self.stream.read(len(buffer))
-        n = len(data)
-        buffer[:n] = data
-        self.bytes_read += n
-        return n
 
 
 def parse_period(value):
@@ -116,7 +98,7 @@ def code_text(value):
 
 def validate(row_no, cells, *, latest_period):
     """(values, None) for a good row or (None, Problem) naming the field and the reason."""
-    raw = ";".join("" if c is None else str(c) for c in cells.values())
+    raw = ";".join("" if c is None else str(c) for c in cells.values())[:2000]
     values = {}
     employer_bin = code_text(cells.get("employer_bin"))
     if bin_problem(employer_bin) and iin_problem(employer_bin):
@@ -155,50 +137,16 @@ def _header_map(header):
     return {f: names.index(f) for f in FIELDS}
 
 
-def _rows_csv(binary):
-    text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
-    first = text.readline()
-    if not first.strip():
-        raise FormatError(_("The file is empty: a header row is expected."))
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    header = next(csv.reader([first], delimiter=delimiter))
-    yield header
-    yield from csv.reader(text, delimiter=delimiter)
-
-
-def _rows_xlsx(binary):
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(binary.read()), read_only=True, data_only=True)
-    try:
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
-    finally:
-        workbook.close()
-
-
-def read_rows(binary, *, file_name, latest_period):
-    """Yield (row_no, values | None, Problem | None); row 1 is the header."""
-    lower = file_name.lower()
-    if lower.endswith(".xlsx"):
-        rows = _rows_xlsx(binary)
-    elif lower.endswith((".csv", ".txt")):
-        rows = _rows_csv(binary)
-    else:
-        raise FormatError(_("Unknown file type: expected .csv or .xlsx, got %(n)s.") % {
-            "n": file_name})
-    try:
-        header = next(rows)
-    except StopIteration:
-        raise FormatError(_("The file is empty: a header row is expected.")) from None
-    columns = _header_map(header)
+def read_rows(table, *, latest_period):
+    """Yield (row_no, values | None, Problem | None) of an ``osms.core.uploads`` table;
+    row 1 is the header."""
+    columns = _header_map(table.header)
     width = max(columns.values()) + 1
-    for row_no, row in enumerate(rows, start=2):
-        if not row or all(c in (None, "") for c in row):
-            continue
+    for row_no, row in table.rows():
         if len(row) < width:
             yield row_no, None, Problem(
                 "", _("%(n)d columns, expected %(w)d") % {"n": len(row), "w": width},
-                ";".join("" if c is None else str(c) for c in row),
+                ";".join("" if c is None else str(c) for c in row)[:2000],
             )
             continue
         cells = {field: row[index] for field, index in columns.items()}

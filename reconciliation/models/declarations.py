@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from osms.core.runs import import_upload_path
 from osms.core.scoping import RegionScopedQuerySet
 from payers.models import Organisation, Person
 
@@ -21,6 +22,7 @@ class DeclarationImportRun(models.Model):
     """One load of a declarations file: what came in, what happened, how long it took."""
 
     class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed, nothing loaded")
@@ -31,6 +33,8 @@ class DeclarationImportRun(models.Model):
         TASK = "task", _("Background task")
 
     file_name = models.CharField(_("file name"), max_length=255)
+    # An admin upload, kept for the worker (osms.core.uploads: private, never served).
+    file = models.FileField(_("file"), upload_to=import_upload_path, blank=True, max_length=300)
     checksum = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     size = models.BigIntegerField(_("size, bytes"), default=0)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)

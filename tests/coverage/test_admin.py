@@ -112,15 +112,39 @@ def test_dashboard_panel_shows_share_by_region_against_target(rf, hq_operator, w
     assert len(bases) == 3
 
 
-def test_feed_upload_in_admin(client, hq_operator):
+def test_feed_upload_in_admin(client, hq_operator, django_capture_on_commit_callbacks):
+    """The upload keeps the file and queues the run; the worker loads it (issue 17.5)."""
     person = PersonFactory()
     client.force_login(hq_operator)
-    upload = io.BytesIO(f"iin;category;starts_on\n{person.iin};disabled;2026-01-01\n".encode())
-    upload.name = "mtszn.csv"
-    response = client.post("/admin/coverage/categoryfeedrun/upload/",
-                           {"partner": "labour_is", "file": upload})
+
+    def post():
+        upload = io.BytesIO(
+            f"iin;category;starts_on\n{person.iin};disabled;2026-01-01\n".encode("cp1251"))
+        upload.name = "mtszn.csv"
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post("/admin/coverage/categoryfeedrun/upload/",
+                               {"partner": "labour_is", "file": upload})
+
+    response = post()
     assert response.status_code == 302
     assert CategoryMembership.objects.get(person=person).category.code == "disabled"
+    page = client.get(response["Location"]).content.decode()
+    assert "100 %" in page
+    again = post()  # the same file: the earlier run, nothing queued
+    assert again["Location"] == response["Location"]
+    assert CategoryMembership.objects.count() == 1
+
+
+def test_feed_upload_over_the_limit_is_refused(client, hq_operator, settings):
+    settings.IMPORT_MAX_MB = {"categories": 0}
+    client.force_login(hq_operator)
+    upload = io.BytesIO(b"iin;category;starts_on\n")
+    upload.name = "big.csv"
+    response = client.post("/admin/coverage/categoryfeedrun/upload/",
+                           {"partner": "labour_is", "file": upload})
+    assert response.status_code == 200
+    assert "“big.csv” is 0.0 MB; files of this kind may be at most 0.0 MB" in str(
+        response.context["form"].errors["file"])
 
 
 @pytest.mark.postgresql  # ``world`` runs the recomputation

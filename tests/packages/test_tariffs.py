@@ -182,3 +182,45 @@ def test_import_tariffs_command(db, tmp_path):
                    "X,Y,spa,1,2026-01-01,\n", encoding="utf-8")
     with pytest.raises(CommandError, match="1 errors"):
         call_command("import_tariffs", "service_price", str(bad))
+
+
+def test_admin_import_queues_a_background_run(client, hq_operator,
+                                              django_capture_on_commit_callbacks):
+    """Issue 17.5: the Import button keeps the file and the worker loads it set-based."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from packages.models import TariffImportRun
+
+    content = ("code;name;care_type;price;valid_from;valid_to\n"
+               "A01.001;Приём терапевта;consultative_diagnostic;3500;2026-01-01;2026-06-30\n"
+               "A01.001;Приём терапевта;consultative_diagnostic;3700;2026-07-01;\n")
+    client.force_login(hq_operator)
+
+    def post(text, **extra):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post("/admin/packages/tariffserviceprice/import/", {
+                "file": SimpleUploadedFile("prices.csv", text.encode("cp1251")), **extra})
+
+    response = post(content, dry_run="on")
+    run = TariffImportRun.objects.get()
+    assert response["Location"] == f"/admin/packages/tariffimportrun/{run.pk}/change/"
+    run.refresh_from_db()
+    assert (run.status, run.inserted, run.dry_run) == ("done", 2, True)
+    assert not TariffServicePrice.objects.exists()
+    post(content)
+    assert service_price_on(code="A01.001", on=datetime.date(2026, 8, 1)).price == 3700
+    post(content.replace("3700", "3750"))
+    run = TariffImportRun.objects.latest("pk")
+    assert (run.inserted, run.updated, run.unchanged) == (0, 1, 1)
+    changed = TariffServicePrice.objects.get(valid_from=datetime.date(2026, 7, 1))
+    assert [h.history_type for h in changed.history.order_by("history_id")] == ["+", "~"]
+    assert changed.history.latest("history_id").history_user == hq_operator
+    post("code,name,care_type,price,valid_from,valid_to\n"
+         "A01.001,Приём,consultative_diagnostic,3800,2026-03-01,\n")
+    run = TariffImportRun.objects.latest("pk")
+    assert run.status == "failed" and "nothing was saved" in run.error
+    assert run.rejects.get().reason == (
+        "Overlaps the stored rate of the same key valid from 2026-01-01")
+    assert TariffServicePrice.objects.count() == 2
+    page = client.get(f"/admin/packages/tariffimportrun/{run.pk}/change/").content.decode()
+    assert "Overlaps the stored rate" in page

@@ -119,7 +119,7 @@ def test_notice_downloads_and_worklist_pages(two_regions, client, hq_operator):
     assert index.status_code == 200 and 'data-panel="reconciliation"' in index.content.decode()
 
 
-def test_upload_page_loads_a_file(db, client, hq_operator):
+def test_upload_page_loads_a_file(db, client, hq_operator, django_capture_on_commit_callbacks):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from .helpers import csv_bytes
@@ -129,7 +129,8 @@ def test_upload_page_loads_a_file(db, client, hq_operator):
     client.force_login(hq_operator)
     url = reverse("admin:reconciliation_declarationimportrun_upload")
     assert client.get(url).status_code == 200
-    response = client.post(url, {"file": SimpleUploadedFile("d.csv", body)})
+    with django_capture_on_commit_callbacks(execute=True):  # the queued run, eager Celery
+        response = client.post(url, {"file": SimpleUploadedFile("d.csv", body)})
     assert response.status_code == 302
     from reconciliation.models import Declaration
 

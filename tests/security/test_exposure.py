@@ -15,21 +15,24 @@ from django.test import override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from payers.resources import PersonResource
-
 SECRET_PATH = "/srv/osms/var/media/imports/persons/871008401427-Ахметова.csv"
 
 
-def test_import_page_hides_tracebacks_and_paths(client, hq_operator, monkeypatch, caplog):
-    def explode(self, dataset, **kwargs):
+def test_import_page_hides_tracebacks_and_paths(client, hq_operator, monkeypatch, caplog,
+                                               django_capture_on_commit_callbacks):
+    from payers.imports import registry
+
+    def explode(*args, **kwargs):
         raise PermissionError(13, "Permission denied", SECRET_PATH)
 
-    monkeypatch.setattr(PersonResource, "before_import", explode)
+    monkeypatch.setattr(registry, "_stage", explode)
     client.force_login(hq_operator)
-    response = client.post(reverse("admin:payers_person_import"), {
-        "resource": "0", "format": "0",
-        "import_file": SimpleUploadedFile(
-            "p.csv", "iin,last_name,first_name,region\n871008401427,А,Б,750000000\n".encode())})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:payers_person_import"), {
+            "file": SimpleUploadedFile(
+                "p.csv", "iin,last_name,first_name,region\n871008401427,А,Б,750000000\n"
+                .encode())})
+    response = client.get(response["Location"])
     page = response.content.decode()
     assert response.status_code == 200
     assert "internal error" in page
@@ -39,13 +42,16 @@ def test_import_page_hides_tracebacks_and_paths(client, hq_operator, monkeypatch
     assert logged and SECRET_PATH in str(logged[0].exc_info[1])
 
 
-def test_import_page_still_shows_validation_messages(client, hq_operator):
+def test_import_page_still_shows_validation_messages(client, hq_operator,
+                                                     django_capture_on_commit_callbacks):
     client.force_login(hq_operator)
-    response = client.post(reverse("admin:payers_person_import"), {
-        "resource": "0", "format": "0",
-        "import_file": SimpleUploadedFile("p.csv", "iin,last_name\n1,А\n".encode())})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:payers_person_import"), {
+            "file": SimpleUploadedFile("p.csv", "iin,last_name\n1,А\n".encode())})
+    response = client.get(response["Location"])
+    page = response.content.decode()
     assert response.status_code == 200
-    assert "internal error" not in response.content.decode()
+    assert "internal error" not in page and "missing: first_name, region" in page
 
 
 @pytest.mark.parametrize("url", ["/api/v1/schema/", "/api/v1/docs/"])

@@ -6,7 +6,7 @@ from packages.tariff_import import RESOURCES, tariff_import
 
 
 class Command(BaseCommand):
-    help = ("Import a tariff file (XLSX or CSV; docs/formats/tariffs.md). All rows or none; "
+    help = ("Import a tariff file (xlsx or CSV; docs/formats/tariffs.md). All rows or none; "
             "every error is printed with its row and column.")
 
     def add_arguments(self, parser):
@@ -18,9 +18,7 @@ class Command(BaseCommand):
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"No such file: {path}")
-        file_format = "csv" if file.suffix.lower() == ".csv" else "xlsx"
-        outcome = tariff_import(kind=kind, content=file.read_bytes(), file_format=file_format,
-                                dry_run=dry_run)
+        outcome = tariff_import(kind=kind, path=str(file), dry_run=dry_run)
         if not outcome.ok:
             for error in outcome.errors:
                 self.stderr.write(str(error))

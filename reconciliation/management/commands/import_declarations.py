@@ -17,11 +17,8 @@ class Command(BaseCommand):
     def handle(self, *args, file, **options):
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
-        with file.open("rb") as stream:
-            run = declarations_import(
-                stream=stream, file_name=file.name, source=DeclarationImportRun.Source.COMMAND,
-                size=file.stat().st_size,
-            )
+        run = declarations_import(path=str(file), file_name=file.name,
+                                  source=DeclarationImportRun.Source.COMMAND)
         if run.already_loaded:
             self.stdout.write(f"Already loaded as run #{run.pk}; nothing changed.")
             return
