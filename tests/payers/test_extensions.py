@@ -11,7 +11,8 @@ def test_person_page_sections_in_app_order():
     contributors = [(label, item.__name__) for label, item in PERSON_PANELS.contributors()]
     assert contributors == [("payers", "person_payments_panel"),
                             ("coverage", "person_coverage_panel"),
-                            ("packages", "person_package_panel")]
+                            ("packages", "person_package_panel"),
+                            ("monitoring", "person_care_panel")]
 
 
 @pytest.mark.django_db
