@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
+from osms.core.admin_display import duration_column, help_with_codes
 from osms.core.admin_mixins import LogEntryHistoryMixin, OsmsModelAdmin, RegionScopedAdmin
 from osms.core.admin_mixins import OsmsTabularInline as TabularInline  # scoped rows and choices
 from osms.exports.admin import BackgroundExportMixin
@@ -19,9 +20,11 @@ from ..models import Declaration, DeclarationImportRun, DeclarationReject
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Declarations file (.csv or .xlsx)"),
-        help_text=_("CSV (separated by ; or ,) or xlsx with the header employer_bin, iin, "
-                    "period, income, osms_deduction, osms_contribution, ipn, social_tax, opv, "
-                    "so. A file already loaded is skipped."),
+        help_text=help_with_codes(
+            _("CSV (separated by ; or ,) or xlsx with the header {header}. A file already "
+              "loaded is skipped."),
+            header="employer_bin, iin, period, income, osms_deduction, osms_contribution, ipn, "
+                   "social_tax, opv, so"),
     )
 
 
@@ -39,9 +42,10 @@ class RejectInline(TabularInline):
 @admin.register(DeclarationImportRun)
 class DeclarationImportRunAdmin(LogEntryHistoryMixin, OsmsModelAdmin):
     list_display = ("id", "file_name", "status", "progress", "rows_read", "inserted", "updated",
-                    "unchanged", "rejected", "started_at", "duration")
+                    "unchanged", "rejected", "started_at", "duration_display")
     list_filter = ("status", "source")
-    readonly_fields = [f.name for f in DeclarationImportRun._meta.fields] + ["duration"]
+    readonly_fields = [f.name for f in DeclarationImportRun._meta.fields] + ["duration_display"]
+    duration_display = duration_column
     inlines = [RejectInline]
     actions_list = ["upload"]
 
