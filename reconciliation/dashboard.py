@@ -56,7 +56,7 @@ def dashboard_panels(request):
     if not bars and not totals["items"]:
         card = {"label": _("Reconciled periods"), "value": "0"}
         if user.has_perm("reconciliation.add_reconciliationrun"):
-            card.update(url=reverse("admin:reconciliation_reconciliationrun_run"),
+            card.update(url=reverse("admin:reconciliation_reconciliationrun_run_period"),
                         link=_("Reconcile a period"))
         else:
             card["note"] = _("Head office starts a reconciliation run for a month.")

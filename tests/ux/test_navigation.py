@@ -62,3 +62,21 @@ def test_the_person_list_shows_the_insured_status(client, hq_operator, settings)
     with translation.override("ru"):
         page = client.get(reverse("admin:payers_person_changelist")).content.decode()
     assert "застрахован" in page and unknown.iin in page
+
+
+def test_the_dashboard_gives_buttons_not_shell_commands(client, hq_operator, settings):
+    settings.LANGUAGE_CODE = "ru"
+    client.force_login(hq_operator)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "manage.py" not in page
+    assert reverse("admin:coverage_recomputerun_start_full") in page
+    assert reverse("admin:reconciliation_reconciliationrun_run_period") in page
+
+
+def test_a_regional_operator_is_told_who_starts_the_recomputation(client, almaty_operator,
+                                                                  settings):
+    settings.LANGUAGE_CODE = "ru"
+    client.force_login(almaty_operator)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:coverage_recomputerun_start_full") not in page
+    assert "Первый пересчёт запускает центральный аппарат." in page
