@@ -186,3 +186,9 @@ class PackageRule(models.Model):
         scope = self.disease_list.name if self.disease_list_id else ANY_CONDITION
         return (f"{RULE} {self.order}: {self.care_type.name} ({scope}) → "
                 f"{self.get_funding_source_display()}")
+
+    @property
+    def code_line(self):
+        """The rule in codes, for a tooltip and API clients."""
+        scope = self.disease_list.code if self.disease_list_id else "*"
+        return f"#{self.order} {self.care_type.code} [{scope}] → {self.funding_source}"

@@ -150,6 +150,8 @@ class PersonAdmin(ExactKeyOpensRecord, ServiceAdminMixin, BackgroundExportMixin,
     exact_key = "iin"
     list_display = ("iin", "last_name", "first_name", "middle_name", "birth_date", "sex",
                     "citizenship", "region", "insured_status")
+    # The registry's own columns (the insured status is coverage's export).
+    export_columns = list_display[:-1]
     list_filter = ("region", "citizenship", "sex", ("birth_date", RangeDateFilter))
     search_fields = ("iin",)
     search_help_text = _("Exact IIN (12 digits), IIN prefix, or the start of the last name.")
