@@ -49,3 +49,42 @@ def test_an_approved_protocol_has_no_draft_mark_and_groups_money(almaty, drawn):
         row = cells([1, "Поликлиника", "123456789012", 80, 6000, 6000, 4445, 4445,
                      55562500, 7, 0, 0, ""])
     assert row[8] == "55\xa0562\xa0500,00" and row[6] == "4\xa0445"
+
+
+def _notice(region):
+    import datetime
+    from decimal import Decimal
+
+    from reconciliation.models import EmployerNotice
+    from tests.factories import OrganisationFactory
+
+    employer = OrganisationFactory(region=region)
+    line = {"iin": "871008400111", "person": "Ахметова Айгуль", "kind": "employer_deduction",
+            "type": "underpaid", "declared": "1045500.00", "paid": "0.00",
+            "expected": "1045500.00", "amount": "1045500.00"}
+    return EmployerNotice.objects.create(
+        number=f"202601-{employer.bin}-1", employer=employer, region=region,
+        period=datetime.date(2026, 1, 1), lines=[line], total=Decimal("1045500.00"))
+
+
+def test_the_notice_page_shows_its_lines_as_a_table(client, hq_operator, almaty, settings):
+    from django.urls import reverse
+
+    settings.LANGUAGE_CODE = "ru"
+    notice = _notice(almaty)
+    client.force_login(hq_operator)
+    page = client.get(reverse("admin:reconciliation_employernotice_change",
+                              args=[notice.pk])).content.decode()
+    assert "data-notice-lines" in page and "Ахметова Айгуль" in page
+    assert "1\xa0045\xa0500,00" in page
+    assert '"iin"' not in page and "employer_deduction" not in page
+
+
+def test_the_notice_pdf_has_page_numbers_and_a_grouped_total(almaty, drawn):
+    from reconciliation.notices import notice_pdf
+
+    notice = _notice(almaty)
+    with translation.override("ru"):
+        notice_pdf(notice)
+    assert "Страница 1 из {nb}" in drawn or any(t.startswith("Страница 1 из") for t in drawn)
+    assert any("1\xa0045\xa0500,00\xa0₸" in t for t in drawn)
