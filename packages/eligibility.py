@@ -209,7 +209,13 @@ def check_eligibility(*, iin, on, care_type, icd10, insured=None):
             raise EligibilityError(
                 "date", _("No published package version is in force on %(date)s.") % {"date": on}
             )
-    code = _resolve_icd10(icd10)
+    if str(icd10 or "").strip():
+        code = _resolve_icd10(icd10)
+    elif any(rule.disease_list_id for rule in rules):
+        raise EligibilityError("icd10", _("The rules for this type of care depend on the "
+                                          "diagnosis: give the ICD-10 code."))
+    else:
+        code = ""  # emergency care and the like: the diagnosis decides nothing
     person = registered_person(iin=iin, only=("citizenship", "death_date"))
     residency = person.citizenship if person is not None else None
     if insured is None:

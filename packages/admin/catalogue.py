@@ -1,6 +1,7 @@
 """Care catalogue and ICD-10 in the admin (national data)."""
 
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +34,7 @@ class Icd10CodeAdmin(OsmsModelAdmin):
         return icd_name(obj)
     list_filter = ("kind",)
     search_fields = ("code",)
-    search_help_text = _("The start of an ICD-10 code, e.g. I10 or B18.")
+    search_help_text = _("The start of an ICD-10 code (I10, B18) or a word of its name.")
     readonly_fields = ("code", "kind", "parent_name", "english_name", "sort_key", "position")
     fields = ("code", "kind", "parent_name", "english_name", "name_ru", "name_kk")
 
@@ -46,10 +47,15 @@ class Icd10CodeAdmin(OsmsModelAdmin):
         return format_html('<span lang="en">{}</span>', obj.name_en)
 
     def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip().upper()
+        """A code's start (I10, B18) by the index; otherwise words of the name in any
+        language (гипертензия, hypertension)."""
+        term = search_term.strip()
         if not term:
             return queryset, False
-        return queryset.filter(code__startswith=term), False
+        if term[0].isascii() and term[0].isalpha() and any(c.isdigit() for c in term[:3]):
+            return queryset.filter(code__startswith=term.upper()), False
+        return queryset.filter(Q(name_ru__icontains=term) | Q(name_kk__icontains=term)
+                               | Q(name_en__icontains=term)), False
 
     def has_add_permission(self, request):
         return False  # loaded by ``manage.py load_icd10``

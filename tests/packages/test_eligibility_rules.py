@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from osms.core.formatting import day
 from packages.eligibility import EligibilityError, check_eligibility
 from payers.models import Citizenship
 from tests.factories import PersonFactory, next_iin
@@ -145,4 +146,4 @@ def test_no_care_after_the_date_of_death(icd10_subset):
                               insured=False)
     assert before.covered is True
     assert after.covered is False
-    assert "died on 2026-02-01" in after.trace[0].reason
+    assert "died on " + day(datetime.date(2026, 2, 1)) in after.trace[0].reason
