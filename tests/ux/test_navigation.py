@@ -80,3 +80,19 @@ def test_a_regional_operator_is_told_who_starts_the_recomputation(client, almaty
     page = client.get(reverse("admin:index")).content.decode()
     assert reverse("admin:coverage_recomputerun_start_full") not in page
     assert "Первый пересчёт запускает центральный аппарат." in page
+
+
+def test_an_estimated_count_reads_as_an_estimate(client, hq_operator, settings):
+    import re
+
+    settings.ADMIN_EXACT_COUNT_LIMIT = 2
+    for _ in range(4):
+        PersonFactory()
+    client.force_login(hq_operator)
+    page = client.get(reverse("admin:payers_person_changelist")).content.decode()
+    count = re.search(r"data-result-count>(.*?)</div>", page, re.S).group(1)
+    assert "≈" in count
+    settings.ADMIN_EXACT_COUNT_LIMIT = 100
+    page = client.get(reverse("admin:payers_person_changelist")).content.decode()
+    count = re.search(r"data-result-count>(.*?)</div>", page, re.S).group(1)
+    assert "≈" not in count and "4" in count
