@@ -96,3 +96,17 @@ def test_an_estimated_count_reads_as_an_estimate(client, hq_operator, settings):
     page = client.get(reverse("admin:payers_person_changelist")).content.decode()
     count = re.search(r"data-result-count>(.*?)</div>", page, re.S).group(1)
     assert "≈" not in count and "4" in count
+
+
+def test_the_download_centre_shows_each_exports_filters(hq_operator, almaty, settings):
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import translation
+
+    from coverage.models import CoverageStatus
+    from osms.exports.filters_text import filters_text
+
+    with translation.override("ru"):
+        shown = filters_text(CoverageStatus, f"insured__exact=0&person__region__id__exact="
+                                             f"{almaty.pk}&q=8710&o=2")
+    assert shown == [("застрахован", "нет"), ("регион", almaty.name_ru), ("поиск", "8710")]
+    assert ContentType.objects.get_for_model(CoverageStatus)  # the job's model is known
