@@ -58,3 +58,14 @@ def test_input_accepts_the_printed_and_the_iso_date():
     with translation.override("ru"):
         assert field.clean("10.02.1983") == datetime.date(1983, 2, 10)
         assert field.clean("1983-02-10") == datetime.date(1983, 2, 10)
+
+
+def test_role_names_read_in_the_language(db):
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.get(name="Regional operator")
+    with translation.override("ru"):
+        assert str(group) == "Оператор филиала"
+    with translation.override("kk"):
+        assert str(group) == "Филиал операторы"
+    assert group.name == "Regional operator"  # the stored name permissions refer to
