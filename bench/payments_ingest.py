@@ -185,6 +185,13 @@ def main():
         size = os.path.getsize(path)
         print(f"file: {rows:,} rows, {size / 1e6:,.0f} MB in {time.perf_counter() - t0:.1f} s",
               flush=True)
+        # The file's months (from January 2024) get their ledger partitions first, as the
+        # nightly job makes them ahead in production (payers.partitions).
+        from osms.core.periods import add_months
+        from payers.partitions import ledger_partitions_ensure
+
+        ledger_partitions_ensure(months=[add_months(datetime.date(2024, 1, 1), n)
+                                         for n in range(36)])
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE payers_person")
             cursor.execute("CHECKPOINT")

@@ -32,6 +32,10 @@ BEAT_SCHEDULE = {
     # Nightly at 04:30: arrears and penalties as of the day.
     "payers-arrears-recompute": {
         "task": "payers.arrears_recompute", "schedule": crontab(minute="30", hour="4")},
+    # Nightly at 00:30: the ledger's monthly partitions 13 months ahead exist; months that
+    # landed in the default partition get their own (payers.partitions).
+    "payers-ledger-partitions": {
+        "task": "payers.ledger_partitions_ensure", "schedule": crontab(minute="30", hour="0")},
     # Hourly: delete expired export files, close exports whose worker died.
     "exports-cleanup": {"task": "exports.exports_cleanup", "schedule": 3600.0},
 }

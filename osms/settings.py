@@ -206,6 +206,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELE
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A status-run worker that finds the remaining chunks held by others looks again after this
+# many seconds (coverage/tasks.py): the chunk of a worker that died is taken over.
+COVERAGE_CHUNK_RETRY_SECONDS = env.int("COVERAGE_CHUNK_RETRY_SECONDS", default=5)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -345,8 +348,14 @@ HEALTH_NIGHTLY_MAX_AGE_HOURS = env.int("HEALTH_NIGHTLY_MAX_AGE_HOURS", default=2
 HEALTH_MONTHLY_MAX_AGE_DAYS = env.int("HEALTH_MONTHLY_MAX_AGE_DAYS", default=32)
 HEALTH_STUCK_AFTER_HOURS = env.int("HEALTH_STUCK_AFTER_HOURS", default=6)
 HEALTH_REPLICA_MAX_LAG_SECONDS = env.int("HEALTH_REPLICA_MAX_LAG_SECONDS", default=300)
-# A read replica (optional): its lag is reported by the health check when the alias exists.
+# A read replica (optional): exports, dashboard aggregates and reports read there
+# (osms/db_router.py); its lag is reported by the health check and the dashboard.
 if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+        DATABASES["replica"].setdefault("OPTIONS", {})
+        DATABASES["replica"]["OPTIONS"].setdefault("server_side_binding", False)
+DATABASE_ROUTERS = ["osms.db_router.ReplicaRouter"]
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["health"] = env("HEALTH_THROTTLE", default="120/min")

@@ -162,3 +162,106 @@ def arrears_sql(*, own_kind, own_kinds):
         payment=Payment._meta.db_table, arrear=Arrear._meta.db_table, own_kind=own_kind,
         own_kinds=", ".join(f"'{k}'" for k in own_kinds),
         overdue=days_between("o.due_on", "%s"))
+
+
+# --- The ledger partitioned by period (PostgreSQL; ``payers.partitions``) -----------------
+# SQL because partitions are DDL; names are built from a month, never from user text.
+# ``payers_payment`` is ``PARTITION BY RANGE (period)``: one partition per month
+# (``payers_payment_pYYYY_MM``) and a default partition for months without one. The primary
+# key and the source-row key include the period, as PostgreSQL requires; the id stays
+# unique because only the sequence gives it out.
+PARTITION_PREFIX = "payers_payment_p"
+DEFAULT_PARTITION = "payers_payment_default"
+ARCHIVE_SCHEMA = "payers_archive"
+
+# Is the ledger partitioned? ('p' = partitioned table, 'r' = plain).
+LEDGER_KIND = "SELECT relkind FROM pg_class WHERE oid = 'payers_payment'::regclass"
+
+# The partitions of the ledger with their bounds, in order.
+LEDGER_PARTITIONS = """
+SELECT c.relname, pg_get_expr(c.relpartbound, c.oid), c.reltuples::bigint,
+       pg_total_relation_size(c.oid)
+FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+WHERE i.inhparent = 'payers_payment'::regclass
+ORDER BY c.relname
+"""
+
+# The months the ledger holds, without reading every row: a skip scan over the source-row
+# key (period first): one index probe per month.
+LEDGER_MONTHS = """
+WITH RECURSIVE m(p) AS (
+    SELECT min(period) FROM {table}
+    UNION ALL
+    SELECT (SELECT min(period) FROM {table}
+             WHERE period >= (date_trunc('month', m.p) + interval '1 month')::date)
+    FROM m WHERE m.p IS NOT NULL
+)
+SELECT date_trunc('month', p)::date FROM m WHERE p IS NOT NULL
+"""
+
+# The indexes and keys of the ledger as of migration 0009 (names as in ``Payment.Meta``;
+# later migrations add theirs to the partitioned table); ``{pk}`` is ``id`` on a plain
+# table, ``id, period`` on the partitioned one.
+LEDGER_KEYS = (
+    "ALTER TABLE payers_payment ADD CONSTRAINT payers_payment_pkey PRIMARY KEY ({pk})",
+    "ALTER TABLE payers_payment ADD CONSTRAINT payment_source_row_unique "
+    "UNIQUE (period, person_id, knp, payer_code, document_no)",
+    "CREATE INDEX payment_person_period_idx ON payers_payment (person_id, period)",
+    "CREATE INDEX payment_reverses_idx ON payers_payment (reverses_id) "
+    "WHERE reverses_id IS NOT NULL",
+    "CREATE INDEX payment_posted_by_idx ON payers_payment (posted_by_id) "
+    "WHERE posted_by_id IS NOT NULL",
+)
+
+# The ledger's own triggers (functions of migrations 0003 and 0007): immutability per row
+# (cloned onto every partition), the references check per statement on the parent.
+LEDGER_TRIGGERS = (
+    "CREATE TRIGGER payers_payment_immutable BEFORE UPDATE OR DELETE ON payers_payment "
+    "FOR EACH ROW EXECUTE FUNCTION payers_payment_immutable()",
+    "CREATE TRIGGER payers_payment_references AFTER INSERT ON payers_payment "
+    "REFERENCING NEW TABLE AS posted FOR EACH STATEMENT "
+    "EXECUTE FUNCTION payers_payment_references()",
+)
+
+# Tables that refer to payments, and their columns: a foreign key cannot point at the id of
+# a partitioned table (its unique keys include the period), so a deferred constraint trigger
+# per row with a reference checks that the payment exists, as the foreign key did.
+PAYMENT_REFERRERS = (
+    ("payers_refundapplication", "payment_id"),
+    ("payers_refundapplication", "refund_entry_id"),
+    ("payers_suspensepayment", "payment_id"),
+)
+REFERRER_FUNCTION = """
+CREATE OR REPLACE FUNCTION payers_payment_referred() RETURNS trigger AS $$
+DECLARE
+    referred bigint;
+BEGIN
+    EXECUTE format('SELECT ($1).%I', TG_ARGV[0]) INTO referred USING NEW;
+    IF referred IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM payers_payment WHERE id = referred) THEN
+        RAISE EXCEPTION 'insert or update on %: payment % does not exist (%)',
+            TG_TABLE_NAME, referred, TG_ARGV[0] USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql
+"""
+REFERRER_TRIGGER = """
+CREATE CONSTRAINT TRIGGER {table}_{column}_payment AFTER INSERT OR UPDATE OF {column}
+ON {table} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.{column} IS NOT NULL)
+EXECUTE FUNCTION payers_payment_referred('{column}')
+"""
+REFERRER_DROP = "DROP TRIGGER IF EXISTS {table}_{column}_payment ON {table}"
+
+# Payments of one partition that something outside it refers to, or reversing entries in it
+# of payments outside it: such a month cannot be detached (a refund, a suspense match or a
+# reversal would lose its payment, or a payment its reversal).
+PARTITION_REFERRED = """
+SELECT EXISTS (SELECT 1 FROM payers_refundapplication r JOIN {partition} p
+                 ON p.id = r.payment_id OR p.id = r.refund_entry_id)
+    OR EXISTS (SELECT 1 FROM payers_suspensepayment s JOIN {partition} p ON p.id = s.payment_id)
+    OR EXISTS (SELECT 1 FROM payers_payment x JOIN {partition} p ON p.id = x.reverses_id
+                WHERE x.period NOT BETWEEN %(low)s AND %(high)s)
+    OR EXISTS (SELECT 1 FROM {partition} p WHERE p.reverses_id IS NOT NULL
+                 AND NOT EXISTS (SELECT 1 FROM {partition} q WHERE q.id = p.reverses_id))
+"""

@@ -102,3 +102,23 @@ def payment_periods_since(*, after_id, kinds, not_before):
 def person_rows(*fields):
     """Every person as a tuple of ``fields``, by id (for set-based generators: the demo)."""
     return Person.objects.order_by("id").values_list(*fields)
+
+
+def iin_search(queryset, term, *, person_field="person", also=None):
+    """Rows of a big table of the person with exactly this ИИН, found through the registry's
+    unique ИИН index and the table's index on the person (never a scan of the big table);
+    ``also`` (a ``Q``) is OR-ed in (an indexed alternative, e.g. the employer BIN). A term that
+    is not 12 digits finds nothing: ``None`` is returned so the caller may say so."""
+    term = (term or "").strip()
+    if not (term.isdigit() and len(term) == 12):
+        return None
+    # The ids first (one probe): a literal list lets an OR-ed alternative combine with it
+    # in a bitmap of two index scans, where a subquery would make the planner scan.
+    ids = list(Person.objects.filter(iin=term).values_list("id", flat=True))
+    condition = Q(**{f"{person_field}__in": ids})
+    return queryset.filter(condition | also if also is not None else condition)
+
+
+def organisation_ids_with_bin(bin_code):
+    """The ids of the organisation with exactly this БИН (its unique index), as a list."""
+    return list(Organisation.objects.filter(bin=bin_code).values_list("id", flat=True))

@@ -6,6 +6,7 @@ from django.utils import timezone
 from .arrears import arrears_recompute
 from .imports import payment_import
 from .models import ImportRun
+from .partitions import ledger_partitions_ensure
 
 
 @shared_task(name="payers.payment_import")
@@ -21,3 +22,9 @@ def payment_import_task(run_id):
 def arrears_recompute_task(as_of=None):
     day = timezone.localdate() if as_of is None else timezone.datetime.fromisoformat(as_of).date()
     return arrears_recompute(as_of=day)
+
+
+@shared_task(name="payers.ledger_partitions_ensure")
+def ledger_partitions_ensure_task():
+    """Create the ledger's partitions of the coming months (``payers.partitions``)."""
+    return ledger_partitions_ensure()["created"]

@@ -20,6 +20,7 @@ from osms.core.admin_mixins import (
 )
 from osms.core.admin_services import ServiceAdminMixin
 from osms.exports.admin import BackgroundExportMixin
+from payers.admin.common import PersonIinSearchMixin
 
 from .. import services
 from ..feeds import category_feed_import
@@ -39,7 +40,8 @@ from .reports import uninsured_report_view
 
 
 @admin.register(CategoryMembership)
-class CategoryMembershipAdmin(ServiceAdminMixin, BackgroundExportMixin, RegionScopedAdmin):
+class CategoryMembershipAdmin(PersonIinSearchMixin, ServiceAdminMixin, BackgroundExportMixin,
+                              RegionScopedAdmin):
     list_display = ("person", "category", "starts_on", "ends_on", "source", "document")
     list_filter = ("category", "source", "person__region")
     search_fields = ("person__iin",)
@@ -140,7 +142,8 @@ class RiskFilter(admin.SimpleListFilter):
 
 
 @admin.register(CoverageStatus)
-class CoverageStatusAdmin(ReadOnlyAdminMixin, BackgroundExportMixin, RegionScopedAdmin):
+class CoverageStatusAdmin(PersonIinSearchMixin, ReadOnlyAdminMixin, BackgroundExportMixin,
+                          RegionScopedAdmin):
     list_display = ("person", "insured", "basis", "valid_until", "category",
                     "last_paid_period", "as_of", "region")
     list_filter = (RiskFilter, "insured", "basis", "person__region")
@@ -182,9 +185,11 @@ class CoverageStatusAdmin(ReadOnlyAdminMixin, BackgroundExportMixin, RegionScope
 
 
 @admin.register(CoverageHistory)
-class CoverageHistoryAdmin(ReadOnlyAdminMixin, BackgroundExportMixin, RegionScopedAdmin):
+class CoverageHistoryAdmin(PersonIinSearchMixin, ReadOnlyAdminMixin, BackgroundExportMixin,
+                           RegionScopedAdmin):
     list_display = ("person", "changed_on", "reason", "insured", "basis", "valid_until", "run")
-    list_filter = ("reason", "changed_on")
+    # Filters by fixed choices: the free-text reason would read SELECT DISTINCT over the history.
+    list_filter = ("insured", "basis", "old_basis", "changed_on")
     search_fields = ("person__iin",)
     list_select_related = ("person",)
 

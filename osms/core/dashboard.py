@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .extensions import DASHBOARD_PANELS
+from .replica import replica_configured, replica_reads
 
 
 def collect_panels(request):
@@ -19,7 +20,10 @@ def collect_panels(request):
 
 
 def dashboard_callback(request, context):
-    context["osms_panels"] = collect_panels(request)
+    # The aggregates of every panel read on the read replica when there is one
+    # (osms.core.replica); the page says how far behind it is.
+    with replica_reads():
+        context["osms_panels"] = collect_panels(request)
     return context
 
 
@@ -30,7 +34,25 @@ def environment_callback(request):
 
 
 def dashboard_panels(request):
-    """Core's own panel: failed and stuck runs of every job (``osms.core.health_panel``)."""
+    """Core's own panels: failed and stuck runs of every job (``osms.core.health_panel``)
+    and, with a read replica, its replication lag."""
     from .health_panel import failed_jobs_panel
 
-    return failed_jobs_panel(request)
+    return failed_jobs_panel(request) + replica_panel(request)
+
+
+def replica_panel(request):
+    """The read replica's lag (seconds behind the primary), for staff, when configured."""
+    from .health import check_replica
+
+    user = getattr(request, "user", None)
+    if not replica_configured() or user is None or not user.is_staff:
+        return []
+    check = check_replica()
+    if "lag_seconds" in check:
+        value = _("%(seconds)s s") % {"seconds": check["lag_seconds"]}
+    else:
+        value = _("unreachable")
+    note = "" if check["ok"] else _("Exports, reports and these figures may be out of date.")
+    return [{"key": "replica", "title": _("Read replica"),
+             "cards": [{"label": _("Replication lag"), "value": value, "note": note}]}]

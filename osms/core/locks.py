@@ -23,6 +23,7 @@ LOCKS = {
     "category_feed": (0x05C0_4E63, "two category feed imports"),
     "declaration_import": (0x05C0_2EC1, "two declaration imports"),
     "tariff_import": (0x05C0_7A21, "two tariff imports"),
+    "ledger_partitions": (0x05C0_1ED9, "creating, converting or detaching ledger partitions"),
 }
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -29,7 +30,8 @@ from osms.exports.admin import BackgroundExportMixin
 
 from .. import ledger
 from ..imports import import_run_create
-from ..models import ImportRun, Payment, PaymentReject, Person, SuspensePayment
+from ..models import ImportRun, KnpCode, Payment, PaymentReject, Person, SuspensePayment
+from ..selectors import iin_search
 from .common import form_page, scoped_object
 
 
@@ -47,13 +49,27 @@ class ReverseForm(forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=300)
 
 
+class KnpFilter(admin.SimpleListFilter):
+    """The ledger's KNP codes from their reference table (``KnpCode``): the default filter of a
+    plain field would read ``SELECT DISTINCT knp`` over the whole ledger on every page."""
+
+    title = _("KNP")
+    parameter_name = "knp"
+
+    def lookups(self, request, model_admin):
+        return [(code.knp, str(code)) for code in KnpCode.objects.order_by("knp")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(knp=self.value()) if self.value() else queryset
+
+
 @admin.register(Payment)
 class PaymentAdmin(LogEntryHistoryMixin, BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("id", "iin", "payer_code", "period", "kind", "knp", "amount", "paid_on",
                     "document_no", "reverses", "posted_at")
-    list_filter = ("kind", "knp", "period", "person__region")
+    list_filter = ("kind", KnpFilter, "period", "person__region")
     search_fields = ("iin",)
-    search_help_text = _("Exact IIN (12 digits) or document number.")
+    search_help_text = _("Exact IIN (12 digits), optionally followed by a document number.")
     form = PaymentForm
     autocomplete_fields = ("person",)
     readonly_fields = ("posted_at",)
@@ -62,12 +78,20 @@ class PaymentAdmin(LogEntryHistoryMixin, BackgroundExportMixin, RegionScopedAdmi
                       "document_no", "reverses_id", "posted_at"]
 
     def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
+        # By the person (the registry's ИИН index, then the ledger's (person, period)
+        # index): the ledger has no index of its own on the ИИН or the document number, and
+        # adding one would cost every import (docs/scale.md).
+        iin, _space, document = search_term.strip().partition(" ")
+        if not iin:
             return queryset, False
-        if term.isdigit() and len(term) == 12:
-            return queryset.filter(iin=term), False
-        return queryset.filter(document_no=term), False
+        found = iin_search(queryset, iin)
+        if found is None:
+            self.message_user(request, _("Search the ledger by the exact IIN (12 digits), "
+                                         "optionally followed by a document number."),
+                              messages.WARNING)
+            return queryset.none(), False
+        return (found.filter(document_no=document.strip()) if document.strip() else found,
+                False)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -210,10 +234,19 @@ class SuspensePaymentAdmin(BackgroundExportMixin, OsmsModelAdmin):
                     "paid_on", "document_no", "status", "registered")
     list_filter = ("status", "period")
     search_fields = ("iin", "document_no")
+    search_help_text = _("Exact IIN or document number.")
     readonly_fields = [f.name for f in SuspensePayment._meta.fields]
     actions = ["match_selected"]
     actions_list = ["match_all_registered"]
     actions_detail = ["return_to_payer"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # Exact values, each served by an index (the ИИН; the source-row key starts with the
+        # document number), never a substring scan of the queue.
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return queryset.filter(Q(iin=term) | Q(document_no=term)), False
 
     def has_add_permission(self, request):
         return False

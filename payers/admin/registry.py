@@ -27,6 +27,8 @@ from .. import services
 from ..extensions import PERSON_PANELS
 from ..models import Activity, Employment, Organisation, Person
 from ..resources import OrganisationResource, PersonResource
+from ..selectors import organisation_ids_with_bin
+from .common import PersonIinSearchMixin
 
 
 def search_registry(queryset, term, key_field, name_field):
@@ -234,20 +236,27 @@ class OrganisationAdmin(ExactKeyOpensRecord, ServiceAdminMixin, BackgroundExport
 
 
 @admin.register(Activity)
-class ActivityAdmin(ActivityServices, ServiceAdminMixin, BackgroundExportMixin,
-                    RegionScopedAdmin):
+class ActivityAdmin(PersonIinSearchMixin, ActivityServices, ServiceAdminMixin,
+                    BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("person", "kind", "tax_regime", "started_on", "ended_on")
     list_filter = ("kind", "tax_regime", "person__region")
     autocomplete_fields = ("person",)
     list_select_related = ("person",)
     search_fields = ("person__iin",)
+    ordering = ("-id",)  # the primary key's order: no sort of the whole table per page
 
 
 @admin.register(Employment)
-class EmploymentAdmin(EmploymentServices, ServiceAdminMixin, BackgroundExportMixin,
-                      RegionScopedAdmin):
+class EmploymentAdmin(PersonIinSearchMixin, EmploymentServices, ServiceAdminMixin,
+                      BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("employee", "employer", "started_on", "ended_on")
     list_filter = ("employee__region",)
     autocomplete_fields = ("employee", "employer")
     list_select_related = ("employee", "employer")
     search_fields = ("employee__iin", "employer__bin")
+    ordering = ("-id",)  # the primary key's order: no sort of the whole table per page
+    search_help_text = _("Exact IIN of the employee or BIN of the employer (12 digits).")
+    iin_search_person_field = "employee"
+
+    def iin_search_also(self, term):
+        return Q(employer__in=organisation_ids_with_bin(term))

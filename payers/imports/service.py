@@ -26,6 +26,8 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from osms.core.locks import xact_lock
+
 from ..ledger import ledger_write_lock
 from ..models import ImportRun
 from . import checks
@@ -173,7 +175,7 @@ def _lock(cursor):
     """
     ledger_write_lock()
     if connection.vendor == "postgresql":
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('payers.payment_import'))")
+        xact_lock("payment_import")
         work_mem = getattr(settings, "PAYMENTS_IMPORT_WORK_MEM", "256MB")
         cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
         # The planner's estimates of the staged rows are rough: compiling them is not worth it.

@@ -93,6 +93,8 @@ class SuspensePayment(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
+    # Checked by a deferred constraint trigger, not a foreign key: the ledger is partitioned
+    # by period on PostgreSQL (payers migration 0009).
     payment = models.OneToOneField(
         Payment,
         verbose_name=_("posted payment"),
@@ -100,6 +102,7 @@ class SuspensePayment(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="from_suspense",
+        db_constraint=False,
     )
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -207,6 +207,19 @@ class Payment(models.Model):
                 condition=models.Q(posted_by__isnull=False),
                 name="payment_posted_by_idx",
             ),
+            # The payment list filtered by a rare KNP (penalties) or kind, newest first: only
+            # the rare rows are indexed, so imports of deductions and contributions (121/122)
+            # pay nothing for it, and a page no longer scans the ledger for a few rows.
+            models.Index(
+                fields=["knp", "id"],
+                condition=~models.Q(knp__in=["121", "122"]),
+                name="payment_rare_knp_idx",
+            ),
+            models.Index(
+                fields=["kind", "id"],
+                condition=~models.Q(kind__in=["employer_deduction", "employee_contribution"]),
+                name="payment_rare_kind_idx",
+            ),
         ]
         constraints = [
             # One source row is posted once: the key of idempotent imports. The period and

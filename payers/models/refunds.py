@@ -25,8 +25,12 @@ class RefundApplication(models.Model):
         REFUSED = "refused", _("Refused")
         REFUNDED = "refunded", _("Refunded")
 
+    # The ledger is partitioned by period on PostgreSQL, where a foreign key cannot point
+    # at a payment's id alone: a deferred constraint trigger checks both references
+    # instead (payers migration 0009, docs/scale.md).
     payment = models.ForeignKey(
-        Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="refunds"
+        Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="refunds",
+        db_constraint=False,
     )
     applicant_code = models.CharField(_("applicant BIN/IIN"), max_length=12)
     amount = models.DecimalField(_("amount to refund"), max_digits=14, decimal_places=2)
@@ -54,6 +58,7 @@ class RefundApplication(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="refund_application",
+        db_constraint=False,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

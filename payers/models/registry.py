@@ -149,6 +149,8 @@ class Organisation(models.Model):
             models.Index(
                 fields=["name"], name="organisation_name_idx", opclasses=["varchar_pattern_ops"]
             ),
+            # The list's order (by name): the prefix index above cannot serve ORDER BY.
+            models.Index(fields=["name", "id"], name="organisation_name_order_idx"),
         ]
 
     def __str__(self):

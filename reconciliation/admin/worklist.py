@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -19,6 +20,8 @@ from osms.core.admin_mixins import OsmsTabularInline as TabularInline  # scoped 
 from osms.core.errors import admin_call, form_call
 from osms.core.scoping import user_region_id
 from osms.exports.admin import BackgroundExportMixin
+from payers.admin.common import PersonIinSearchMixin
+from payers.selectors import organisation_ids_with_bin
 
 from .. import selectors, services
 from ..models import Discrepancy, DiscrepancyEvent, EmployerNotice
@@ -58,7 +61,8 @@ class EventInline(TabularInline):
 
 
 @admin.register(Discrepancy)
-class DiscrepancyAdmin(LogEntryHistoryMixin, BackgroundExportMixin, RegionScopedAdmin):
+class DiscrepancyAdmin(PersonIinSearchMixin, LogEntryHistoryMixin, BackgroundExportMixin,
+                       RegionScopedAdmin):
     form = DiscrepancyForm
     list_display = ("period", "employer_bin", "employer", "iin", "kind", "type", "amount",
                     "status", "assignee", "region")
@@ -66,6 +70,11 @@ class DiscrepancyAdmin(LogEntryHistoryMixin, BackgroundExportMixin, RegionScoped
     search_fields = ("iin", "employer_bin")
     search_help_text = _("Exact IIN or employer BIN (12 digits).")
     list_select_related = ("employer", "region", "assignee")
+    # The natural key's index read backwards (the model's mixed order sorted a month per page).
+    ordering = ("-period", "-employer_bin", "-iin", "-kind", "-type")
+
+    def iin_search_also(self, term):  # the employer BIN, through the employer's index
+        return Q(employer__in=organisation_ids_with_bin(term))
     inlines = [EventInline]
     actions = ["issue_notices", "mark_resolved", "assign_to_me"]
     actions_list = ["by_employer"]
