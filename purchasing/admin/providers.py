@@ -46,9 +46,7 @@ class CompositionRuleAdmin(OsmsModelAdmin):
 
     @admin.display(description=_("body the deputy chair must come from"))
     def deputy_chair(self, obj):
-        from ..models.commissions import MemberBody
-
-        return dict(MemberBody.choices).get(obj.deputy_chair_body, obj.deputy_chair_body)
+        return obj.get_deputy_chair_body_display()
     list_filter = ("commission_kind",)
 
 

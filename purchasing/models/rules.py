@@ -20,11 +20,11 @@ from osms.core.formatting import day, number, rate
 FUND = _("Fund")
 
 
-def member_bodies():
-    """The bodies of commissions.MemberBody (imported late: commissions imports this module)."""
-    from .commissions import MemberBody
+class DeputyChairBody(models.TextChoices):
+    """Where a commission's deputy chair comes from (the codes of commissions.MemberBody)."""
 
-    return MemberBody.choices
+    HEALTH_DEPARTMENT = "health_department", _("Regional health department")
+    MINISTRY_OF_HEALTH = "ministry_of_health", _("Ministry of Health")
 
 SHARE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("0.9999"))]
 
@@ -93,7 +93,7 @@ class CompositionRule(PurchasingRule):
     )
     min_voting_members = models.PositiveSmallIntegerField(_("minimum voting members"), default=5)
     deputy_chair_body = models.CharField(
-        _("body the deputy chair must come from"), max_length=30, choices=member_bodies,
+        _("body the deputy chair must come from"), max_length=30, choices=DeputyChairBody.choices,
         help_text=_("Regional: the regional health department; republican: the Ministry of Health."),
     )
 
