@@ -126,6 +126,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="Asia/Almaty")
 USE_I18N = True
 USE_TZ = True
+# One number and date format per language (osms/formats/<lang>/formats.py): дд.мм.гггг,
+# 24-hour time, 1 045 500,00 ₸.
+FORMAT_MODULE_PATH = ["osms.formats"]
+USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))

@@ -37,6 +37,7 @@ class TraceStepOutput(serializers.Serializer):
     funding_source = serializers.CharField()
     applied = serializers.BooleanField()
     reason = serializers.CharField()
+    code = serializers.CharField(help_text="The rule in codes: #order care_type [list] → source.")
 
 
 class EligibilityOutput(serializers.Serializer):

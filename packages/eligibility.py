@@ -14,6 +14,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from osms.core.dated import in_force_q
+from osms.core.formatting import day
 from osms.core.scoping import user_has_model_permission
 from payers.models import Citizenship
 from payers.selectors import registered_person
@@ -41,10 +42,11 @@ class EligibilityError(ValueError):
 @dataclass
 class TraceStep:
     order: int
-    rule: str
+    rule: str  # in words, for an operator
     funding_source: str
     applied: bool
     reason: str
+    code: str = ""  # the rule in codes (#50 consultative_diagnostic [list] → GOBMP)
 
 
 @dataclass
@@ -149,7 +151,7 @@ def evaluate_rules(rules, *, code, residency, insured):
         applied = ok_condition and ok_entitled
         trace.append(TraceStep(order=rule.order, rule=str(rule),
                                funding_source=rule.funding_source, applied=applied,
-                               reason=reason))
+                               reason=reason, code=rule.code_line))
         if applied:
             return rule, trace
     return None, trace
@@ -207,7 +209,13 @@ def check_eligibility(*, iin, on, care_type, icd10, insured=None):
             raise EligibilityError(
                 "date", _("No published package version is in force on %(date)s.") % {"date": on}
             )
-    code = _resolve_icd10(icd10)
+    if str(icd10 or "").strip():
+        code = _resolve_icd10(icd10)
+    elif any(rule.disease_list_id for rule in rules):
+        raise EligibilityError("icd10", _("The rules for this type of care depend on the "
+                                          "diagnosis: give the ICD-10 code."))
+    else:
+        code = ""  # emergency care and the like: the diagnosis decides nothing
     person = registered_person(iin=iin, only=("citizenship", "death_date"))
     residency = person.citizenship if person is not None else None
     if insured is None:
@@ -217,7 +225,7 @@ def check_eligibility(*, iin, on, care_type, icd10, insured=None):
     if person is not None and person.death_date and person.death_date < on:
         rule, trace = None, [TraceStep(
             order=0, rule=_("registry"), funding_source="", applied=False,
-            reason=_("The person died on %(date)s.") % {"date": person.death_date})]
+            reason=_("The person died on %(date)s.") % {"date": day(person.death_date)})]
     else:
         rule, trace = evaluate_rules(rules, code=code, residency=residency,
                                      insured=bool(insured))

@@ -31,7 +31,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from django.utils.translation import gettext_lazy
+
 ALGORITHM_VERSION = "water-filling-by-score/1"
+# What a commission member reads for each algorithm id (the id stays in the tooltip).
+ALGORITHM_LABELS = {
+    ALGORITHM_VERSION: gettext_lazy("By rating score, within each provider's request and "
+                                    "capacity (version 1)"),
+}
+
+
+def algorithm_label(code):
+    return ALGORITHM_LABELS.get(code, code)
 
 # Why an applicant ended where it did (stable codes, rendered by ``explain``).
 LIMIT_REQUESTED = "requested"

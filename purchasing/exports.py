@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from osms.core.formatting import money, number
 from osms.core.workbooks import new_workbook
 
+from .allocation import algorithm_label
 from .explain import explain_line
 from .services.allocations import protocol_tally
 
@@ -42,10 +44,10 @@ def protocol_content(protocol):
         (_("Region"), campaign.region.name),
         (_("Type of care"), str(campaign.care_type)),
         (_("Year"), campaign.year),
-        (_("Planned volume"), campaign.planned_volume),
-        (_("Tariff per unit"), campaign.unit_price),
-        (_("Budget"), campaign.budget),
-        (_("Algorithm"), f"{protocol.allocation.algorithm} · {protocol.allocation.inputs_digest[:16]}"),
+        (_("Planned volume"), f"{number(campaign.planned_volume)} {campaign.unit_label}"),
+        (_("Tariff per unit"), money(campaign.unit_price)),
+        (_("Budget"), money(campaign.budget)),
+        (_("Algorithm"), str(algorithm_label(protocol.allocation.algorithm))),
         (_("Approved at"), timezone.localtime(protocol.approved_at).strftime("%d.%m.%Y %H:%M")
          if protocol.approved_at else "—"),
         (_("Approved by"), (protocol.approved_by.get_full_name() or protocol.approved_by.username)
@@ -122,15 +124,33 @@ def protocol_xlsx(protocol):
 
 
 class _ProtocolPdf(FPDF):
+    """Page numbers «2 / 5» on every page; a draft carries «ПРОЕКТ» across each page, drawn
+    first so the text stays readable over it."""
+
+    draft = False
+
+    def header(self):
+        if not self.draft:
+            return
+        self.set_font("DejaVu", "B", 90)
+        self.set_text_color(225, 225, 225)
+        x, y = self.w / 2 - 70, self.h / 2 + 25
+        with self.rotation(angle=25, x=self.w / 2, y=self.h / 2):
+            self.text(x, y, str(_("DRAFT")))
+        self.set_text_color(0, 0, 0)
+        self.set_y(self.t_margin)
+
     def footer(self):
         self.set_y(-12)
         self.set_font("DejaVu", size=7)
-        self.cell(0, 8, f"{self.page_no()}/{{nb}}", align="C")
+        self.cell(0, 8, _("Page %(n)s of %(total)s") % {"n": self.page_no(), "total": "{nb}"},
+                  align="C")
 
 
 def protocol_pdf(protocol):
     content = protocol_content(protocol)
     pdf = _ProtocolPdf(orientation="L", format="A4")
+    pdf.draft = protocol.status != protocol.Status.APPROVED
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     pdf.set_auto_page_break(True, margin=15)
@@ -142,16 +162,16 @@ def protocol_pdf(protocol):
     for label, value in content["header"]:
         pdf.cell(0, 5, f"{label}: {value}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    widths = (10, 70, 28, 14, 20, 20, 20, 20, 32, 12, 14, 16)
+    headers = [str(c) for c in columns()[:12]]
     pdf.set_font("DejaVu", "B", 7)
-    with pdf.table(col_widths=widths, text_align="LEFT", line_height=4) as table:
-        table.row([str(c) for c in columns()[:12]])
+    widths = column_widths(pdf, headers, content["rows"])
+    with pdf.table(col_widths=widths, text_align=ALIGN, line_height=4) as table:
+        table.row(headers)
         pdf.set_font("DejaVu", size=7)
         for values in content["rows"]:
-            table.row([f"{v:,.2f}".replace(",", " ") if isinstance(v, Decimal) and i == 8
-                       else str(v) for i, v in enumerate(values[:12])])
-        table.row(["", str(_("Total")), "", "", "", "", "", str(content["total_volume"]),
-                   f"{content['total_amount']:,.2f}".replace(",", " "), "", "", ""])
+            table.row(cells(values))
+        table.row(["", str(_("Total")), "", "", "", "", "", number(content["total_volume"]),
+                   number(content["total_amount"], 2), "", "", ""])
     pdf.ln(3)
     pdf.set_font("DejaVu", "B", 9)
     pdf.cell(0, 6, _("Explanations"), new_x="LMARGIN", new_y="NEXT")
@@ -172,8 +192,50 @@ def protocol_pdf(protocol):
         pdf.cell(0, 5, _("Quorum: %(p)s of %(t)s voting members present (%(r)s required).") % {
             "p": content["quorum"]["present"], "t": content["quorum"]["total"],
             "r": content["quorum"]["required"]}, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
-    for name, role, organisation in content["members"]:
-        pdf.cell(0, 5, f"{role}: {name} ({organisation}) ____________", new_x="LMARGIN",
-                 new_y="NEXT")
+    signatures(pdf, content["members"])
     return bytes(pdf.output())
+
+
+# Rank and the figures right-aligned, names and the BIN left.
+ALIGN = ("RIGHT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT",
+         "RIGHT", "RIGHT")
+
+
+def cells(values):
+    """One table row: figures grouped (1 045 500,00), the rest as text."""
+    shown = []
+    for index, value in enumerate(values[:12]):
+        if index == 8:
+            shown.append(number(value, 2))
+        elif index in (3, 4, 5, 6, 7, 9, 10, 11) and value not in ("", None):
+            shown.append(number(value))
+        else:
+            shown.append(str(value))
+    return shown
+
+
+def column_widths(pdf, headers, rows, total=277):
+    """Widths (mm) that fit the longest word of each header and the widest figure, so no word
+    is broken or header cut; the provider's name takes what is left."""
+    padding = 3
+    widths = []
+    for index, header in enumerate(headers):
+        longest = max(pdf.get_string_width(word) for word in header.split()) + padding
+        for values in rows:
+            if index != 1:
+                longest = max(longest, pdf.get_string_width(cells(values)[index]) + padding)
+        widths.append(longest)
+    widths[1] = max(40, total - (sum(widths) - widths[1]))
+    return tuple(widths)
+
+
+def signatures(pdf, members):
+    """The signatures block: each member present with a line to sign and date."""
+    pdf.ln(4)
+    pdf.set_font("DejaVu", "B", 9)
+    pdf.cell(0, 6, _("Signatures"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", size=8)
+    for name, role, organisation in members:
+        pdf.cell(120, 7, f"{role}: {name} ({organisation})")
+        pdf.cell(80, 7, _("signature") + " ____________________")
+        pdf.cell(0, 7, _("date") + " ____________", new_x="LMARGIN", new_y="NEXT")

@@ -1,14 +1,17 @@
 """The reconciliation panel of the admin index: open worklist and collections vs expected."""
 
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from osms.core.formatting import money, number, rate
 
 from . import selectors
 from .models import Discrepancy
 
 
 def _money(value):
-    return f"{value or 0:,.0f} ₸".replace(",", " ")
+    return money(value or 0, 0)
 
 
 def _share(collected, expected):
@@ -26,7 +29,7 @@ def dashboard_panels(request):
     totals = selectors.open_totals(user=user)
     months = selectors.collections_by_month(user=user, months=6)
     cards = [
-        {"label": _("Open discrepancies"), "value": f"{totals['items']:,}".replace(",", " "),
+        {"label": _("Open discrepancies"), "value": number(totals["items"]),
          "note": _("new or notified, your scope")},
         {"label": _("Amount at stake"), "value": _money(totals["total"]), "note": ""},
     ]
@@ -35,7 +38,7 @@ def dashboard_panels(request):
         share = _share(collected, expected)
         bars.append({
             "label": _("%(p)s: collected of expected") % {"p": f"{period:%m.%Y}"},
-            "value": f"{_money(collected)} / {_money(expected)} ({share:.1f} %)",
+            "value": f"{_money(collected)} / {_money(expected)} ({rate(share / 100)})",
             "share": share,
             "target": 100.0,
         })
@@ -47,12 +50,17 @@ def dashboard_panels(request):
             name = row.get(f"region__name_{lang}") or row["region__name_ru"]
             bars.append({
                 "label": f"{latest:%m.%Y} · {name}",
-                "value": f"{share:.1f} %",
+                "value": rate(round(share, 1) / 100),
                 "share": share,
             })
     if not bars and not totals["items"]:
-        cards.append({"label": _("Reconciled periods"), "value": "0",
-                      "note": _("run: manage.py reconcile --period YYYY-MM")})
+        card = {"label": _("Reconciled periods"), "value": "0"}
+        if user.has_perm("reconciliation.add_reconciliationrun"):
+            card.update(url=reverse("admin:reconciliation_reconciliationrun_run_period"),
+                        link=_("Reconcile a period"))
+        else:
+            card["note"] = _("Head office starts a reconciliation run for a month.")
+        cards.append(card)
     return [{
         "key": "reconciliation",
         "title": _("Reconciliation with tax data (deductions 121 and contributions 122)"),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from osms.core.formatting import money, number
 from osms.core.workbooks import new_workbook
 
 from .models import DiscrepancyType
@@ -24,7 +25,7 @@ FONTS = Path(__file__).resolve().parent / "fonts"
 def _money(value):
     if value in (None, ""):
         return ""
-    return f"{Decimal(value):,.2f}".replace(",", " ")
+    return number(Decimal(value), 2)
 
 
 def _type_label(value):
@@ -62,9 +63,28 @@ def _cell_text(line, key):
     return str(line.get(key, ""))
 
 
+class _NoticePdf(FPDF):
+    def footer(self):
+        self.set_y(-10)
+        self.set_font("DejaVu", size=7)
+        self.cell(0, 6, _("Page %(n)s of %(total)s") % {"n": self.page_no(), "total": "{nb}"},
+                  align="C")
+
+
+NUMERIC = ("declared", "paid", "expected", "amount")
+
+
+def notice_rows(notice):
+    """The notice's lines as an operator reads them: (column titles, rows of text)."""
+    titles = _column_titles()
+    return ([str(titles[key]) for key, _width in NOTICE_COLUMNS],
+            [[_cell_text(line, key) for key, _width in NOTICE_COLUMNS] for line in notice.lines])
+
+
 def notice_pdf(notice):
-    """The notice as a landscape A4 PDF (bytes)."""
-    pdf = FPDF(orientation="L", format="A4")
+    """The notice as a landscape A4 PDF (bytes): the lines in a table whose cells wrap at
+    word boundaries (nothing cut), page numbers, the total with thousands separated."""
+    pdf = _NoticePdf(orientation="L", format="A4")
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     pdf.set_auto_page_break(auto=True, margin=12)
@@ -84,23 +104,18 @@ def notice_pdf(notice):
     ):
         pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    titles = _column_titles()
+    headers, rows = notice_rows(notice)
+    align = tuple("RIGHT" if key in NUMERIC else "LEFT" for key, _width in NOTICE_COLUMNS)
     pdf.set_font("DejaVu", "B", 8)
-    for key, width in NOTICE_COLUMNS:
-        pdf.cell(width, 7, titles[key], border=1)
-    pdf.ln()
-    pdf.set_font("DejaVu", "", 8)
-    for line in notice.lines:
-        for key, width in NOTICE_COLUMNS:
-            align = "R" if key in ("declared", "paid", "expected", "amount") else "L"
-            text = _cell_text(line, key)
-            while text and pdf.get_string_width(text) > width - 2:
-                text = text[:-1]
-            pdf.cell(width, 6, text, border=1, align=align)
-        pdf.ln()
+    with pdf.table(col_widths=tuple(w for _k, w in NOTICE_COLUMNS), text_align=align,
+                   line_height=5) as table:
+        table.row(headers)
+        pdf.set_font("DejaVu", "", 8)
+        for row in rows:
+            table.row(row)
     pdf.ln(2)
     pdf.set_font("DejaVu", "B", 10)
-    pdf.cell(0, 7, _("Total owed: %(t)s ₸") % {"t": _money(notice.total)},
+    pdf.cell(0, 7, _("Total owed: %(t)s") % {"t": money(notice.total)},
              new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
@@ -160,8 +161,8 @@ class RiskFilter(admin.SimpleListFilter):
 @admin.register(CoverageStatus)
 class CoverageStatusAdmin(PersonIinSearchMixin, ReadOnlyAdminMixin, BackgroundExportMixin,
                           RegionScopedAdmin):
-    list_display = ("person", "insured", "basis", "valid_until", "category_code",
-                    "last_paid_period", "as_of", "person__region")
+    list_display = ("person", "insured", "basis", "valid_until", "category",
+                    "last_paid_period", "as_of", "region")
     list_filter = (RiskFilter, "insured", "basis", "person__region")
     search_fields = ("person__iin",)
     list_select_related = ("person", "person__region")
@@ -170,6 +171,27 @@ class CoverageStatusAdmin(PersonIinSearchMixin, ReadOnlyAdminMixin, BackgroundEx
                       _("birth date")), ("person__region__name_ru", _("region")), "insured",
                       "basis", "valid_until", "category_code", "last_paid_period", "as_of"]
     actions_list = ["uninsured_report"]
+
+    def changelist_view(self, request, extra_context=None):
+        self._category_names = None  # read once per page, fresh on the next
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("region"), ordering="person__region")
+    def region(self, obj):
+        return obj.person.region
+
+    @admin.display(description=_("benefit category"), ordering="category_code")
+    def category(self, obj):
+        from ..models import BenefitCategory
+
+        if not obj.category_code:
+            return "—"
+        names = getattr(self, "_category_names", None)
+        if names is None:
+            names = self._category_names = {c.code: c for c in BenefitCategory.objects.all()}
+        found = names.get(obj.category_code)
+        return format_html('<span title="{}">{}</span>', obj.category_code,
+                           found.name if found else obj.category_code)
 
     @action(description=_("Uninsured by region and payer type"), url_path="uninsured",
             icon="table_chart")

@@ -1,7 +1,9 @@
 """Admin of the policy data: categories with their terms, status policy, residency rules."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from osms.core.admin_display import name_column
 from osms.core.admin_mixins import OsmsModelAdmin, OsmsTabularInline
 
 from ..models import BenefitCategory, CategoryTerm, ResidencyRule, StatusPolicy
@@ -15,7 +17,8 @@ class CategoryTermInline(OsmsTabularInline):
 
 @admin.register(BenefitCategory)
 class BenefitCategoryAdmin(OsmsModelAdmin):
-    list_display = ("code", "name_ru", "name_kk", "age_limit_years", "position")
+    list_display = ("local_name", "age_limit_years", "position")
+    local_name = name_column(_("benefit category"))
     search_fields = ("code", "name_ru", "name_kk", "name_en")
     inlines = [CategoryTermInline]
 

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from osms.core import bounds
 from osms.core.changes import ChangeLocked
 from osms.core.dated import EffectiveDatedQuerySet, dates_ordered
+from osms.core.formatting import day
 from osms.core.runs import import_upload_path
 from osms.core.scoping import RegionScopedQuerySet
 
@@ -89,8 +90,8 @@ class CategoryTerm(models.Model):
         ]
 
     def __str__(self):
-        end = self.valid_to or "…"
-        return f"{self.category.code} {self.valid_from}–{end} ({self.payer})"
+        end = day(self.valid_to) or "…"
+        return f"{self.category} {day(self.valid_from)}–{end} ({self.get_payer_display()})"
 
     def clean(self):
         if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
@@ -212,7 +213,7 @@ class CategoryMembership(ChangeLocked, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.category.code}: {self.person_id} {self.starts_on}–{self.ends_on or '…'}"
+        return f"{self.category}: {day(self.starts_on)}–{day(self.ends_on) or '…'}"
 
     def clean(self):
         # An operator's or a service's entry: dates within plausible bounds

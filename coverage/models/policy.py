@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from osms.core.dated import EffectiveDatedQuerySet
+from osms.core.formatting import day
 from payers.models import Citizenship
 
 
@@ -55,7 +56,7 @@ class StatusPolicy(models.Model):
         ordering = ["valid_from"]
 
     def __str__(self):
-        return f"{self.valid_from}–{self.valid_to or '…'}"
+        return f"{day(self.valid_from)}–{day(self.valid_to) or '…'}"
 
     def clean(self):
         if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
@@ -97,4 +98,4 @@ class ResidencyRule(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_citizenship_display()} {self.valid_from}–{self.valid_to or '…'}"
+        return f"{self.get_citizenship_display()} {day(self.valid_from)}–{day(self.valid_to) or '…'}"

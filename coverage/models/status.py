@@ -15,6 +15,7 @@ against 1.0 s), i.e. about 15 s per million rows of each table on a first run.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from osms.core.formatting import day
 from osms.core.periods import month_start
 from osms.core.scoping import RegionScopedQuerySet
 
@@ -59,7 +60,7 @@ class RecomputeRun(models.Model):
     fold_seconds = models.FloatField(_("fold, s"), default=0)
     rebuilt = models.BooleanField(
         _("ledger folded anew"), default=False,
-        help_text=_("The run folded the whole ledger again (the first run, or --rebuild)."),
+        help_text=_("The run folded the whole ledger again (the first run, or a full rebuild)."),
     )
     since = models.DateTimeField(
         _("changes since"), null=True, blank=True,
@@ -89,7 +90,7 @@ class RecomputeRun(models.Model):
         ordering = ["-id"]
 
     def __str__(self):
-        return f"{self.on} {self.get_mode_display()} ({self.get_status_display()})"
+        return f"{day(self.on)} {self.get_mode_display()} ({self.get_status_display()})"
 
     @property
     def progress(self):

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
+from .admin_display import name_column
 from .admin_mixins import OsmsModelAdmin
 from .models import Region, User
 from .scoping import user_region_id
@@ -46,15 +47,25 @@ class TranslatedPermissionsMixin:
 
 @admin.register(Region)
 class RegionAdmin(OsmsModelAdmin):
-    list_display = ("kato", "name_ru", "name_kk", "name_en", "kind", "center", "population")
+    list_display = ("local_name", "kato", "kind", "center", "population")
+    local_name = name_column(_("region"), code="kato")
     list_filter = ("kind",)
     search_fields = ("kato", "name_ru", "name_kk", "name_en")
     ordering = ("kato",)
 
 
+class OsmsUserChangeForm(UserChangeForm):
+    """Unfold's form; the password summary shows the hash's parts as codes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "password" in self.fields:
+            self.fields["password"].widget.template_name = "osms/read_only_password_hash.html"
+
+
 @admin.register(User)
 class UserAdmin(TranslatedPermissionsMixin, BaseUserAdmin, OsmsModelAdmin):
-    form = UserChangeForm
+    form = OsmsUserChangeForm
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm
     list_display = ("username", "last_name", "first_name", "region", "is_active", "is_staff")

@@ -9,8 +9,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Reference data and access")
 
     def ready(self):
+        from django.contrib.auth.models import Group
+
         from . import jobs, logmask, memo, roles  # noqa: F401  (memo: its invalidation signals)
 
+        Group.__str__ = roles.role_name  # role names in the operator's language
         jobs.connect_signals()
         logmask.install_record_factory()
 

@@ -30,6 +30,21 @@ ROLES = {
     PROVIDER: _("Provider: its own cases through the API"),
 }
 
+# The groups keep their English names (permissions and fixtures refer to them); an operator
+# reads the role in their language (``Group.__str__``, installed by osms.core.apps).
+ROLE_NAMES = {
+    HQ_OPERATOR: _("HQ operator"),
+    REGIONAL_OPERATOR: _("Regional operator"),
+    COMMISSION_MEMBER: _("Commission member"),
+    ANALYST: _("Analyst"),
+    AUDITOR: _("Auditor"),
+}
+
+
+def role_name(group):
+    return str(ROLE_NAMES.get(group.name, group.name))
+
+
 PROJECT_APPS = (
     "core", "exports", "payers", "coverage", "packages", "purchasing", "reconciliation",
     "monitoring",

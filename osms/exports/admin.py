@@ -12,7 +12,7 @@ Columns are the list's ``list_display``, or ``export_columns`` when set
 from django.contrib import admin
 from django.urls import path, reverse
 from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from unfold.enums import ActionVariant
 
@@ -94,18 +94,28 @@ _STATUS_COLOURS = {
 class ExportJobAdmin(OsmsModelAdmin):
     """The download centre: the user's own exports, live progress, download links."""
 
-    list_display = ("title", "file_format", "status_column", "progress_column", "size_column",
-                    "created_at", "expires_at", "download_column")
+    list_display = ("title", "filters_column", "file_format", "status_column",
+                    "progress_column", "size_column", "created_at", "expires_at",
+                    "download_column")
     list_display_links = None
     list_filter = ("status", "file_format")
     list_per_page = 50
-    readonly_fields = ("title", "querystring", "file_format", "status", "rows_done",
+    readonly_fields = ("title", "filters_column", "file_format", "status", "rows_done",
                        "rows_total", "sheets", "file_size", "error", "ran_synchronously",
                        "created_at", "started_at", "finished_at", "expires_at")
     fields = readonly_fields
 
     class Media:
         js = ("exports/progress.js",)
+
+    @admin.display(description=_("filters"))
+    def filters_column(self, obj):
+        from .filters_text import filters_text
+
+        shown = filters_text(obj.content_type.model_class(), obj.querystring)
+        if not shown:
+            return _("the whole list")
+        return format_html_join(" · ", "{}: {}", shown)
 
     def get_queryset(self, request):
         # Everyone, superusers included, sees and downloads only their own exports.

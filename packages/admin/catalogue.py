@@ -1,8 +1,12 @@
 """Care catalogue and ICD-10 in the admin (national data)."""
 
 from django.contrib import admin
+from django.db.models import Q
+from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from osms.core.admin_display import name_column
 from osms.core.admin_mixins import OsmsModelAdmin, OsmsTabularInline
 
 from ..models import CareType, DiseaseList, DiseaseListItem, Icd10Code
@@ -10,7 +14,8 @@ from ..models import CareType, DiseaseList, DiseaseListItem, Icd10Code
 
 @admin.register(CareType)
 class CareTypeAdmin(OsmsModelAdmin):
-    list_display = ("code", "name_ru", "name_kk", "name_en", "form", "sort_order", "is_active")
+    list_display = ("local_name", "form", "sort_order", "is_active")
+    local_name = name_column(_("type of care"))
     list_filter = ("form", "is_active")
     search_fields = ("code", "name_ru", "name_en")
     ordering = ("sort_order", "code")
@@ -22,24 +27,51 @@ class CareTypeAdmin(OsmsModelAdmin):
 
 @admin.register(Icd10Code)
 class Icd10CodeAdmin(OsmsModelAdmin):
-    list_display = ("code", "kind", "name_ru", "name_en")
+    list_display = ("code", "kind", "local_name")
+
+    @admin.display(description=_("name"), ordering="position")
+    def local_name(self, obj):
+        return icd_name(obj)
     list_filter = ("kind",)
     search_fields = ("code",)
-    search_help_text = _("The start of an ICD-10 code, e.g. I10 or B18.")
-    readonly_fields = ("code", "kind", "parent", "name_en", "sort_key", "position")
-    fields = ("code", "kind", "parent", "name_en", "name_ru", "name_kk")
+    search_help_text = _("The start of an ICD-10 code (I10, B18) or a word of its name.")
+    readonly_fields = ("code", "kind", "parent_name", "english_name", "sort_key", "position")
+    fields = ("code", "kind", "parent_name", "english_name", "name_ru", "name_kk")
+
+    @admin.display(description=_("parent"))
+    def parent_name(self, obj):
+        return format_html("{} {}", obj.parent.code, icd_name(obj.parent)) if obj.parent else "—"
+
+    @admin.display(description=_("name (English)"))
+    def english_name(self, obj):
+        return format_html('<span lang="en">{}</span>', obj.name_en)
 
     def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip().upper()
+        """A code's start (I10, B18) by the index; otherwise words of the name in any
+        language (гипертензия, hypertension)."""
+        term = search_term.strip()
         if not term:
             return queryset, False
-        return queryset.filter(code__startswith=term), False
+        if term[0].isascii() and term[0].isalpha() and any(c.isdigit() for c in term[:3]):
+            return queryset.filter(code__startswith=term.upper()), False
+        return queryset.filter(Q(name_ru__icontains=term) | Q(name_kk__icontains=term)
+                               | Q(name_en__icontains=term)), False
 
     def has_add_permission(self, request):
         return False  # loaded by ``manage.py load_icd10``
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def icd_name(code):
+    """The name in the active language; the WHO English name, marked as English, where the
+    Russian edition gives none (ICD-10 names are not translated by the Fund)."""
+    lang = (get_language() or "ru")[:2]
+    local = getattr(code, f"name_{lang}", "") or code.name_ru
+    if local:
+        return local
+    return format_html('<span lang="en">{}</span>', code.name_en)
 
 
 class DiseaseListItemInline(OsmsTabularInline):
@@ -50,7 +82,8 @@ class DiseaseListItemInline(OsmsTabularInline):
 
 @admin.register(DiseaseList)
 class DiseaseListAdmin(OsmsModelAdmin):
-    list_display = ("code", "name_ru", "item_count")
+    list_display = ("local_name", "item_count")
+    local_name = name_column(_("disease list"))
     search_fields = ("code", "name_ru")
     inlines = [DiseaseListItemInline]
     actions = ["copy_lists"]

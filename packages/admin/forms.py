@@ -17,7 +17,9 @@ class EligibilityForm(forms.Form):
     date = forms.DateField(label=_("date of care"), widget=forms.DateInput(attrs={"type": "date"}))
     care_type = forms.ModelChoiceField(label=_("type of care"),
                                        queryset=CareType.objects.filter(is_active=True))
-    icd10 = forms.CharField(label=_("ICD-10 code"), max_length=10)
+    icd10 = forms.CharField(label=_("ICD-10 code"), max_length=10, required=False,
+                            help_text=_("Not needed where the rules do not depend on the "
+                                        "diagnosis (emergency care, for example)."))
     insured = forms.ChoiceField(label=_("insured status"), choices=INSURED_CHOICES,
                                 required=False)
 

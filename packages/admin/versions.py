@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
+from osms.core.admin_display import name_column
 from osms.core.admin_mixins import OsmsModelAdmin, OsmsTabularInline, confirmed_post
 from osms.core.errors import admin_call, form_call
 from payers.models import Citizenship
@@ -49,7 +50,8 @@ class PackageRuleInline(OsmsTabularInline):
 
 @admin.register(PackageVersion)
 class PackageVersionAdmin(OsmsModelAdmin):
-    list_display = ("code", "name_ru", "valid_from", "valid_to", "is_published", "rule_count")
+    list_display = ("local_name", "valid_from", "valid_to", "is_published", "rule_count")
+    local_name = name_column(_("package version"))
     list_filter = ("is_published",)
     search_fields = ("code", "name_ru")
     readonly_fields = ("is_published",)

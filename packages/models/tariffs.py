@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from osms.core.dated import EffectiveDated, dates_ordered
+from osms.core.formatting import day, money, number
 from osms.core.models import Region
 
 from .catalogue import CareType
@@ -44,7 +45,7 @@ class TariffPhcNorm(EffectiveDated):
         ]
 
     def __str__(self):
-        return f"{self.amount} ₸ ({self.valid_from})"
+        return f"{money(self.amount)} ({day(self.valid_from)})"
 
 
 class TariffPhcCoefficient(EffectiveDated):
@@ -89,7 +90,7 @@ class TariffPhcCoefficient(EffectiveDated):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.value}"
+        return f"{self.get_kind_display()}: {number(self.value)}"
 
 
 class TariffCaseRate(EffectiveDated):
@@ -119,7 +120,7 @@ class TariffCaseRate(EffectiveDated):
         indexes = [models.Index(fields=["code", "severity", "valid_from"], name="caserate_lookup_idx")]
 
     def __str__(self):
-        return f"{self.code}/{self.severity}: {self.amount} ₸"
+        return f"{self.code}/{self.severity}: {money(self.amount)}"
 
 
 class TariffServicePrice(EffectiveDated):
@@ -146,7 +147,7 @@ class TariffServicePrice(EffectiveDated):
         indexes = [models.Index(fields=["code", "valid_from"], name="serviceprice_lookup_idx")]
 
     def __str__(self):
-        return f"{self.code}: {self.price} ₸"
+        return f"{self.code}: {money(self.price)}"
 
 
 class TariffBedDay(EffectiveDated):
@@ -172,4 +173,4 @@ class TariffBedDay(EffectiveDated):
         ]
 
     def __str__(self):
-        return f"{self.profile}: {self.rate} ₸"
+        return f"{self.profile}: {money(self.rate)}"

@@ -17,6 +17,9 @@ from osms.core.dated import EffectiveDated, EffectiveDatedQuerySet, dates_ordere
 from ..icd10 import Icd10FormatError, format_ranges, in_ranges, parse_ranges
 from .catalogue import CareType
 
+RULE = _("rule")
+ANY_CONDITION = _("any condition")
+
 
 class _Named(models.Model):
     name_ru = models.CharField(_("name (Russian)"), max_length=300)
@@ -178,5 +181,14 @@ class PackageRule(models.Model):
         ]
 
     def __str__(self):
+        # Read by an operator (the eligibility trace, the package page): names, not codes;
+        # the codes are on the rule's own page.
+        scope = self.disease_list.name if self.disease_list_id else ANY_CONDITION
+        return (f"{RULE} {self.order}: {self.care_type.name} ({scope}) → "
+                f"{self.get_funding_source_display()}")
+
+    @property
+    def code_line(self):
+        """The rule in codes, for a tooltip and API clients."""
         scope = self.disease_list.code if self.disease_list_id else "*"
         return f"#{self.order} {self.care_type.code} [{scope}] → {self.funding_source}"

@@ -98,8 +98,12 @@ def _present(result):
 
 
 class PeriodField(forms.CharField):
+    """A month as printed (ММ.ГГГГ, 09.2026) or as ISO (2026-09)."""
+
     def clean(self, value):
-        value = super().clean(value)
+        value = super().clean(value).strip()
+        if len(value) == 7 and value[2] == "." and value.replace(".", "").isdigit():
+            value = f"{value[3:]}-{value[:2]}"
         try:
             return parse_period(value)
         except CalculationError as exc:
@@ -108,8 +112,8 @@ class PeriodField(forms.CharField):
 
 class CalculatorForm(forms.Form):
     payer_type = forms.ChoiceField(label=_("payer type"), choices=PayerType.choices)
-    period = PeriodField(label=_("period (YYYY-MM)"),
-                         initial=lambda: f"{timezone.localdate():%Y-%m}")
+    period = PeriodField(label=_("period (MM.YYYY or YYYY-MM)"),
+                         initial=lambda: f"{timezone.localdate():%m.%Y}")
     income = forms.DecimalField(label=_("monthly income"), required=False, min_value=0,
                                 max_digits=14, decimal_places=2)
     region = forms.ModelChoiceField(label=_("region (local budgets)"), required=False,

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
+from osms.core.admin_display import duration_column, field_column, help_with_codes
 from osms.core.admin_mixins import (
     LogEntryHistoryMixin,
     OsmsModelAdmin,
@@ -24,6 +25,7 @@ from osms.core.admin_mixins import (
     confirmed_post,
 )
 from osms.core.errors import admin_call, form_call
+from osms.core.formatting import money
 from osms.core.uploads import ImportFileField
 from osms.exports.admin import BackgroundExportMixin
 
@@ -126,7 +128,7 @@ class PaymentAdmin(LogEntryHistoryMixin, BackgroundExportMixin, RegionScopedAdmi
                 return redirect(reverse("admin:payers_payment_change", args=[entry.pk]))
         return form_page(self, request, form, title=_("Reverse payment %(p)s") % {"p": payment},
                          intro=_("Still standing: %(amount)s") % {
-                             "amount": ledger.standing_amount(payment)},
+                             "amount": money(ledger.standing_amount(payment))},
                          submit=_("Post the reversing entry"))
 
 
@@ -137,11 +139,12 @@ class UploadForm(forms.Form):
 @admin.register(ImportRun)
 class ImportRunAdmin(LogEntryHistoryMixin, OsmsModelAdmin):
     list_display = ("id", "file_name", "source", "status", "progress", "rows_total", "loaded",
-                    "duplicates", "rejected", "suspense", "duration", "created_by",
+                    "duplicates", "rejected", "suspense", "duration_display", "created_by",
                     "created_at")
     list_filter = ("status", "source")
     readonly_fields = ("progress_bar", "rejects_link", "payments_link",
-                       *[f.name for f in ImportRun._meta.fields], "duration")
+                       *[f.name for f in ImportRun._meta.fields], "duration_display")
+    duration_display = duration_column
     exclude = ("file",)
 
     def has_change_permission(self, request, obj=None):
@@ -192,17 +195,31 @@ class ImportRunAdmin(LogEntryHistoryMixin, OsmsModelAdmin):
             return redirect(reverse("admin:payers_importrun_change", args=[run.pk]))
         return form_page(self, request, form, title=_("Import a payment file"),
                          submit=_("Import"),
-                         help_text=_("CSV (UTF-8 or Windows-1251) or xlsx with the header "
-                                     "payer_id,iin,"
-                                     "last_name,first_name,period,knp,amount,paid_on,"
-                                     "document_no: period as MMYYYY, amount in tenge with a "
-                                     "dot, paid_on as YYYY-MM-DD."))
+                         help_text=help_with_codes(
+                             _("CSV (UTF-8 or Windows-1251) or xlsx with the header {header}: "
+                               "the period as {period}, the amount in tenge with a dot, the "
+                               "payment date as {date}."),
+                             header="payer_id,iin,last_name,first_name,period,knp,amount,"
+                                    "paid_on,document_no", period="MMYYYY", date="YYYY-MM-DD"))
 
 
 @admin.register(PaymentReject)
 class PaymentRejectAdmin(ReadOnlyAdminMixin, BackgroundExportMixin, OsmsModelAdmin):
-    list_display = ("import_run", "line_no", "reason", "payer_id", "iin", "period", "knp",
-                    "amount", "paid_on", "document_no")
+    # The row as read from the file; headers in words (the file's column names are the
+    # fields' own verbose names, kept for the reject export).
+    list_display = ("import_run", "line_no", "reason", "payer_col", "iin_col", "period",
+                    "knp_col", "amount", "paid_on_col", "document_col")
+    payer_col = field_column("payer_id", _("payer (IIN/BIN)"))
+    iin_col = field_column("iin", _("IIN"))
+    knp_col = field_column("knp", _("payment purpose code (KNP)"))
+    paid_on_col = field_column("paid_on", _("paid on"))
+    document_col = field_column("document_no", _("document number"))
+    last_name_col = field_column("last_name", _("last name"))
+    first_name_col = field_column("first_name", _("first name"))
+    readonly_fields = ("import_run", "line_no", "reason", "payer_col", "iin_col",
+                       "last_name_col", "first_name_col", "period", "knp_col", "amount",
+                       "paid_on_col", "document_col")
+    fields = readonly_fields
     list_filter = ("reason", "import_run")
     list_select_related = ("import_run",)
     ordering = ("import_run", "line_no")

@@ -7,6 +7,8 @@ reason), the same region checks and the same registry change lock.
 
 from django.contrib import admin
 from django.db.models import Q
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -47,6 +49,22 @@ def search_registry(queryset, term, key_field, name_field):
     for variant in {term, term.capitalize(), term.upper()}:
         condition |= Q(**{f"{name_field}__startswith": variant})
     return queryset.filter(condition)
+
+
+class ExactKeyOpensRecord:
+    """Searching an exact ИИН/БИН (12 digits) that finds one record in the user's scope opens
+    that record instead of a list of one."""
+
+    def changelist_view(self, request, extra_context=None):
+        term = request.GET.get("q", "").strip()
+        if len(term) == 12 and term.isdigit() and len(request.GET) == 1:
+            found = list(self.get_queryset(request).filter(**{self.exact_key: term})
+                         .values_list("pk", flat=True)[:2])
+            if len(found) == 1:
+                meta = self.model._meta
+                return redirect(reverse(f"admin:{meta.app_label}_{meta.model_name}_change",
+                                        args=[found[0]]))
+        return super().changelist_view(request, extra_context)
 
 
 class PersonPanels:
@@ -96,18 +114,62 @@ class EmploymentInline(EmploymentServices, OsmsTabularInline):
     autocomplete_fields = ("employer",)
 
 
+# Everything recorded about a person, one link each: (label, admin URL name, view permission,
+# query). URL names, not imports: the lists belong to apps above payers.
+PERSON_LINKS = [
+    (_("Payments"), "admin:payers_payment_changelist", "payers.view_payment",
+     "person__id__exact={pk}"),
+    (_("Arrears"), "admin:payers_arrear_changelist", "payers.view_arrear",
+     "person__id__exact={pk}"),
+    (_("Insured status history"), "admin:coverage_coveragehistory_changelist",
+     "coverage.view_coveragehistory", "person__id__exact={pk}"),
+    (_("Benefit category memberships"), "admin:coverage_categorymembership_changelist",
+     "coverage.view_categorymembership", "person__id__exact={pk}"),
+    (_("Discrepancies with tax data"), "admin:reconciliation_discrepancy_changelist",
+     "reconciliation.view_discrepancy", "iin={iin}"),
+    (_("Check eligibility for care"), "admin:packages_packageversion_eligibility_tool",
+     "packages.view_packageversion", "iin={iin}"),
+]
+
+
+def person_links(request, person):
+    if person is None:
+        return ""
+    links = []
+    for label, name, permission, query in PERSON_LINKS:
+        if not request.user.has_perm(permission):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        links.append((url + "?" + query.format(pk=person.pk, iin=person.iin), label))
+    return format_html_join(" · ", '<a class="underline" href="{}">{}</a>', links)
+
+
 @admin.register(Person)
-class PersonAdmin(BackgroundImportMixin, ServiceAdminMixin, BackgroundExportMixin,
-                  RegionScopedImportExportAdmin):
+class PersonAdmin(ExactKeyOpensRecord, BackgroundImportMixin, ServiceAdminMixin,
+                  BackgroundExportMixin, RegionScopedImportExportAdmin):
     resource_classes = [PersonResource]  # the export's columns; imports run in the background
     import_kind = RegistryImportRun.Kind.PERSONS
+    exact_key = "iin"
     list_display = ("iin", "last_name", "first_name", "middle_name", "birth_date", "sex",
-                    "citizenship", "region")
+                    "citizenship", "region", "insured_status")
+    # The registry's own columns (the insured status is coverage's export).
+    export_columns = list_display[:-1]
     list_filter = ("region", "citizenship", "sex", ("birth_date", RangeDateFilter))
     search_fields = ("iin",)
     search_help_text = _("Exact IIN (12 digits), IIN prefix, or the start of the last name.")
-    list_select_related = ("region",)
+    # The insured status as last recomputed (coverage's table, joined by its relation name).
+    list_select_related = ("region", "coverage_status")
     readonly_fields = ("birth_date", "sex", "created_at", "updated_at")
+
+    @admin.display(description=_("insured"))
+    def insured_status(self, obj):
+        status = getattr(obj, "coverage_status", None)
+        if status is None:
+            return "—"
+        return _("insured") if status.insured else _("not insured")
     autocomplete_fields = ()
     inlines = [ActivityInline, EmploymentInline]
     change_form_template = "payers/person_change_form.html"
@@ -136,7 +198,9 @@ class PersonAdmin(BackgroundImportMixin, ServiceAdminMixin, BackgroundExportMixi
             panels = [panel(request, person) for panel in PERSON_PANELS]
             return format_html_join(mark_safe(""), "{}", ((p,) for p in panels if p))
 
-        extra_context = {**(extra_context or {}), "person_panels": PersonPanels(render)}
+        extra_context = {**(extra_context or {}), "person_panels": PersonPanels(render),
+                         "person_links": PersonPanels(lambda: person_links(
+                             request, self.get_object(request, object_id)))}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def service_create(self, request, values):
@@ -150,10 +214,11 @@ class PersonAdmin(BackgroundImportMixin, ServiceAdminMixin, BackgroundExportMixi
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(BackgroundImportMixin, ServiceAdminMixin, BackgroundExportMixin,
-                        RegionScopedImportExportAdmin):
+class OrganisationAdmin(ExactKeyOpensRecord, BackgroundImportMixin, ServiceAdminMixin,
+                        BackgroundExportMixin, RegionScopedImportExportAdmin):
     resource_classes = [OrganisationResource]
     import_kind = RegistryImportRun.Kind.ORGANISATIONS
+    exact_key = "bin"
     list_display = ("bin", "name", "kind", "region")
     list_filter = ("region", "kind")
     search_fields = ("bin", "name")

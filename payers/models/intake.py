@@ -10,7 +10,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from osms.core.formatting import money
+
 from .payments import ImportRun, Payment, PaymentKind
+
+LINE = _("line")
 
 
 class RejectReason(models.TextChoices):
@@ -53,7 +57,7 @@ class PaymentReject(models.Model):
         indexes = [models.Index(fields=["import_run", "line_no"], name="payment_reject_run_line")]
 
     def __str__(self):
-        return f"#{self.import_run_id} line {self.line_no}: {self.get_reason_display()}"
+        return f"#{self.import_run_id} {LINE} {self.line_no}: {self.get_reason_display()}"
 
     @property
     def field(self):
@@ -129,4 +133,4 @@ class SuspensePayment(models.Model):
         indexes = [models.Index(fields=["status", "-id"], name="suspense_status_idx")]
 
     def __str__(self):
-        return f"{self.iin} {self.period:%m.%Y} {self.amount} ({self.get_status_display()})"
+        return f"{self.iin} {self.period:%m.%Y} {money(self.amount)} ({self.get_status_display()})"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from osms.core import bounds
+from osms.core.formatting import money
 from osms.core.locks import xact_lock
 from osms.core.scoping import RegionScopedQuerySet
 
@@ -237,7 +238,7 @@ class Payment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.iin} {self.period:%m.%Y} {self.amount} ({self.document_no})"
+        return f"{self.iin} {self.period:%m.%Y} {money(self.amount)} ({self.document_no})"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

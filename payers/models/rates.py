@@ -12,7 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from osms.core.dated import EffectiveDatedQuerySet
+from osms.core.formatting import day, number
 from osms.core.models import Region
+
+BASE_RATE = _("base rate")
 
 
 class PayerType(models.TextChoices):
@@ -107,7 +110,7 @@ class ReferenceValue(SourcedRow):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.valid_from:%Y-%m-%d}: {self.value}"
+        return f"{self.get_kind_display()} {day(self.valid_from)}: {number(self.value)}"
 
     def clean(self):
         regional = self.kind == ReferenceKind.REGIONAL_AVERAGE_WAGE
@@ -188,7 +191,7 @@ class ContributionRate(SourcedRow):
         ]
 
     def __str__(self):
-        return f"{self.get_payer_type_display()} · {self.get_kind_display()} {self.valid_from}"
+        return f"{self.get_payer_type_display()} · {self.get_kind_display()} {day(self.valid_from)}"
 
 
 class PenaltyRule(SourcedRow):
@@ -222,4 +225,4 @@ class PenaltyRule(SourcedRow):
         ]
 
     def __str__(self):
-        return f"{self.multiplier} × {_('base rate')}, {self.valid_from}"
+        return f"{number(self.multiplier)} × {BASE_RATE}, {day(self.valid_from)}"

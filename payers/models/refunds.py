@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from osms.core.formatting import money
 from osms.core.scoping import RegionScopedQuerySet
 
 from .payments import Payment, PaymentKind
@@ -74,7 +75,7 @@ class RefundApplication(models.Model):
         ]
 
     def __str__(self):
-        return f"#{self.pk} {self.payment.iin} {self.amount} ({self.get_status_display()})"
+        return f"#{self.pk} {self.payment.iin} {money(self.amount)} ({self.get_status_display()})"
 
 
 class Arrear(models.Model):
@@ -112,4 +113,4 @@ class Arrear(models.Model):
         indexes = [models.Index(fields=["period", "kind"], name="arrear_period_kind_idx")]
 
     def __str__(self):
-        return f"{self.payer_code} → {self.person_id} {self.period:%m.%Y}: {self.debt}"
+        return f"{self.payer_code} {self.period:%m.%Y}: {money(self.debt)}"

@@ -12,7 +12,7 @@ D = datetime.date
 LAW = "Закон РК № 405-V от 16.11.2015 «Об ОСМС»"
 LAW_2026 = LAW + ", в ред. законов № 206-VIII (14.07.2025) и № 215-VIII (18.07.2025)"
 BUDGET = "Закон РК о республиканском бюджете на {year} год"
-UNCONFIRMED = "Secondary sources only; check against the primary act."
+UNCONFIRMED = "Только вторичные источники; сверить с первичным актом."
 
 MZP = [
     (D(2017, 1, 1), "24459", False, BUDGET.format(year="2017-2019") + ". " + UNCONFIRMED),
@@ -48,7 +48,7 @@ AVERAGE_WAGE = [
     (D(2020, 1, 1), "213003", False, _STAT + ". " + UNCONFIRMED),
     (D(2021, 1, 1), "250311", False, _STAT + ". " + UNCONFIRMED),
     (D(2022, 1, 1), "309611", False, _STAT + "; stat.gov.kz 08.06.2023: «по итогам 2022 года "
-     "средняя заработная плата составила 310 тыс. тг» (exact figure to confirm)."),
+     "средняя заработная плата составила 310 тыс. тг» (точную цифру подтвердить)."),
     (D(2023, 1, 1), "363373", False, _STAT + ". " + UNCONFIRMED),
     (D(2024, 1, 1), "397456", False, _STAT + ". " + UNCONFIRMED),
 ]
@@ -93,7 +93,7 @@ NB_BASE_RATE = [
 _ART27 = LAW + ", ст. 27 (ставки отчислений и взносов)"
 _ART28 = LAW + ", ст. 28 (взносы физических лиц)"
 _ART26 = LAW_2026 + ", ст. 26, 26-1 (взносы государства и местных бюджетов)"
-_CAP10 = "Cap 10 МЗП (ст. 29; an older wording said 15 МЗП)."
+_CAP10 = "Предел 10 МЗП (ст. 29; в прежней редакции — 15 МЗП)."
 CONTRIBUTION_RATES = [
     ("employee", "employer_deduction", D(2017, 7, 1), "0.0100", "income", "1", 0, None, "10",
      False, _ART27 + ". " + _CAP10 + " " + UNCONFIRMED),
@@ -112,7 +112,7 @@ CONTRIBUTION_RATES = [
     ("employee", "employee_contribution", D(2026, 1, 1), "0.0200", "income", "1", 0, None, "20",
      True, LAW_2026 + ": cap 20 МЗП from 01.01.2026."),
     ("civil_contract", "civil_contract_contribution", D(2020, 1, 1), "0.0100", "income", "1", 0,
-     None, "10", True, _ART28 + " (withheld by the tax agent, as employees)."),
+     None, "10", True, _ART28 + " (удерживает налоговый агент, как за работников)."),
     ("civil_contract", "civil_contract_contribution", D(2021, 1, 1), "0.0200", "income", "1", 0,
      None, "10", False, _ART28 + ". " + UNCONFIRMED),
     ("civil_contract", "civil_contract_contribution", D(2026, 1, 1), "0.0200", "income", "1", 0,
@@ -127,11 +127,11 @@ CONTRIBUTION_RATES = [
      None, None, True,
      _ART28 + ": 5 % of 1 МЗП (3 000 ₸ in 2022, 3 500 ₸ in 2023, 4 250 ₸ in 2024–2026)."),
     ("platform", "platform_contribution", D(2026, 1, 1), "0.0100", "income", "1", 0, None, "20",
-     False, LAW_2026 + ": 1 % withheld by the platform, cap 20 МЗП. " + UNCONFIRMED),
+     False, LAW_2026 + ": 1 % удерживает платформа, предел 20 МЗП. " + UNCONFIRMED),
     ("local_budget", "local_budget_contribution", D(2026, 1, 1), "0.0200",
      "regional_average_wage", "1", 2, None, None, False,
-     _ART26 + ": 2 % of the regional average wage; the years-back of the base is "
-     "assumed as for the State. " + UNCONFIRMED),
+     _ART26 + ": 2 % от средней заработной платы по региону; год базы "
+     "принят как для государства. " + UNCONFIRMED),
 ]
 _STATE_STEPS = [
     (D(2020, 1, 1), "0.0140", False), (D(2021, 1, 1), "0.0160", False),
@@ -146,7 +146,7 @@ _STATE_STEPS += [
 for _valid_from, _rate, _confirmed in _STATE_STEPS:
     CONTRIBUTION_RATES.append(
         ("state", "state_contribution", _valid_from, _rate, "average_wage", "1", 2, None, None,
-         _confirmed, _ART26 + ": of the average wage two years back."
+         _confirmed, _ART26 + ": от средней заработной платы за позапрошлый год."
          + ("" if _confirmed else " " + UNCONFIRMED))
     )
 
@@ -155,8 +155,8 @@ _KNP = "Классификатор кодов назначения платеж�
 KNP_CODES = [
     ("121", "employer_deduction", "Отчисления на ОСМС", D(2017, 7, 1), 0, True, _KNP),
     ("122", "employee_contribution", "Взносы на ОСМС", D(2020, 1, 1), 12, True,
-     _KNP + ". Paid for oneself (payer = IIN) it is an entrepreneur's or a self-payer's "
-     "contribution; self-payers may prepay 12 months."),
+     _KNP + ". Уплата за себя (плательщик = ИИН) — взнос ИП или самостоятельного "
+     "плательщика; самостоятельные плательщики могут оплатить 12 месяцев вперёд."),
     ("123", "penalty", "Пеня по отчислениям на ОСМС", D(2017, 7, 1), 0, False,
      _KNP + ". " + UNCONFIRMED),
     ("124", "penalty", "Пеня по взносам на ОСМС", D(2020, 1, 1), 0, False,
@@ -166,6 +166,6 @@ KNP_CODES = [
 PENALTY_RULES = [
     (D(2017, 7, 1), "1.25", "365", 25, False,
      LAW + ", ст. 29; Приказ МЗ РК № 478 от 30.06.2017: 1,25 × базовая ставка НБ РК за каждый "
-     "день просрочки, срок — 25-е число следующего месяца. The day count (annual rate / 365) "
-     "is not stated in the sources: " + UNCONFIRMED),
+     "день просрочки, срок — 25-е число следующего месяца. Расчёт по дням (годовая ставка / 365) "
+     "в источниках не указан: " + UNCONFIRMED),
 ]

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -14,6 +15,7 @@ from osms.core.errors import admin_call
 from osms.exports.admin import BackgroundExportMixin
 
 from .. import services
+from ..allocation import algorithm_label
 from ..explain import explain_line
 from ..exports import protocol_pdf, protocol_xlsx
 from ..models import Allocation, AllocationAdjustment, AllocationLine, Protocol, Vote
@@ -52,7 +54,8 @@ class AllocationAdmin(BackgroundExportMixin, RegionScopedAdmin):
                     "created_at", "review")
     list_filter = ("status", "campaign__region", "campaign__year")
     list_select_related = ("campaign__region", "campaign__care_type")
-    readonly_fields = ("campaign", "version", "algorithm", "inputs_digest", "status",
+    exclude = ("algorithm",)
+    readonly_fields = ("campaign", "version", "algorithm_label", "inputs_digest", "status",
                        "distributable_volume", "total_volume", "total_amount", "created_by",
                        "review")
     inlines = [LineInline]
@@ -65,6 +68,11 @@ class AllocationAdmin(BackgroundExportMixin, RegionScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # a run is the record of a proposal; a later run supersedes it
+
+    @admin.display(description=_("algorithm"))
+    def algorithm_label(self, obj):
+        return format_html('<span title="{}">{}</span>', obj.algorithm,
+                           algorithm_label(obj.algorithm))
 
     @admin.display(description=_("review"))
     def review(self, obj):
@@ -106,6 +114,7 @@ class AllocationAdmin(BackgroundExportMixin, RegionScopedAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta, "title": _("Allocation review: %(c)s") % {"c": campaign},
             "run": run, "campaign": campaign, "protocol": protocol, "lines": lines,
+            "algorithm_label": algorithm_label(run.algorithm),
             "seat": seat, "tally": tally, "my_vote": my_vote,
             "can_adjust": seat is not None and run.status == Allocation.Status.PROPOSED,
             "can_approve": (seat is not None and seat.role in ("chair", "deputy_chair")
@@ -175,8 +184,14 @@ class ProtocolAdmin(RegionScopedAdmin):
     list_display = ("number", "campaign", "status", "approved_at", "approved_by", "downloads")
     list_filter = ("status", "campaign__region", "campaign__year")
     list_select_related = ("campaign__region", "campaign__care_type", "approved_by")
-    readonly_fields = ("allocation", "campaign", "meeting", "number", "status", "decision",
+    readonly_fields = ("allocation", "campaign", "meeting", "number", "status", "tally",
                        "approved_at", "approved_by", "downloads")
+    exclude = ("decision",)
+
+    @admin.display(description=_("vote tally"))
+    def tally(self, obj):
+        return render_to_string("admin/purchasing/protocol_tally.html",
+                                {"decision": obj.decision or {}})
 
     def has_add_permission(self, request):
         return False

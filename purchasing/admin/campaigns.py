@@ -4,7 +4,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from osms.core.admin_mixins import OsmsTabularInline as TabularInline  # scoped rows and choices
@@ -29,8 +31,12 @@ from .base import DeletedByServiceMixin, ReadOnlyInline, ServiceCheckedForm, row
 class CampaignForm(forms.ModelForm):
     tariff = forms.CharField(
         label=_("tariff"), required=False,
-        help_text=_("Empty for PHC (per-capita norm); case:<КЗГ>:<severity>, service:<code> or "
-                    "bedday:<profile>. Leave the price empty to take it from the tariff."),
+        help_text=lazy(lambda: format_html(
+            _("Empty for PHC (per-capita norm); {case}, {service} or {bedday}. Leave the price "
+              "empty to take it from the tariff."),
+            case=mark_safe("<code>case:&lt;КЗГ&gt;:&lt;severity&gt;</code>"),
+            service=mark_safe("<code>service:&lt;code&gt;</code>"),
+            bedday=mark_safe("<code>bedday:&lt;profile&gt;</code>")), SafeString)(),
     )
 
     class Meta:

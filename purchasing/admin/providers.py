@@ -4,12 +4,14 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from osms.core.admin_display import name_column, rate_column
 from osms.core.admin_mixins import (
     LogEntryHistoryMixin,
     OsmsModelAdmin,
     RegionScopedAdmin,
 )
 from osms.core.admin_mixins import OsmsTabularInline as TabularInline  # scoped rows and choices
+from osms.core.formatting import number
 from osms.exports.admin import BackgroundExportMixin
 
 from .. import services
@@ -30,20 +32,29 @@ from .base import ReadOnlyInline, row_action
 
 @admin.register(CoExecutionCap)
 class CoExecutionCapAdmin(OsmsModelAdmin):
-    list_display = ("care_type", "locality", "max_share", "valid_from", "valid_to", "source")
+    list_display = ("care_type", "locality", "share", "valid_from", "valid_to", "source")
+    share = rate_column("max_share", _("maximum co-executed share"))
     list_filter = ("care_type", "locality")
 
 
 @admin.register(CompositionRule)
 class CompositionRuleAdmin(OsmsModelAdmin):
-    list_display = ("commission_kind", "max_fund_share", "quorum_share", "min_voting_members",
-                    "deputy_chair_body", "valid_from", "valid_to")
+    list_display = ("commission_kind", "fund_share", "quorum", "min_voting_members",
+                    "deputy_chair", "valid_from", "valid_to")
+    fund_share = rate_column("max_fund_share", _("maximum share of Fund staff"))
+    quorum = rate_column("quorum_share", _("quorum (share of voting members present)"))
+
+    @admin.display(description=_("body the deputy chair must come from"))
+    def deputy_chair(self, obj):
+        return obj.get_deputy_chair_body_display()
     list_filter = ("commission_kind",)
 
 
 @admin.register(RatingComponent)
 class RatingComponentAdmin(OsmsModelAdmin):
-    list_display = ("code", "name_ru", "weight", "valid_from", "valid_to")
+    list_display = ("local_name", "weight_share", "valid_from", "valid_to")
+    weight_share = rate_column("weight", _("weight"))
+    local_name = name_column(_("rating component"))
 
 
 class LicenceInline(TabularInline):
@@ -94,7 +105,7 @@ class ProviderAdmin(BackgroundExportMixin, RegionScopedAdmin):
     @admin.display(description=_("score"))
     def current_score(self, obj):
         rating = obj.ratings.order_by("-year").first()
-        return rating.score if rating else "—"
+        return number(rating.score) if rating else "—"
 
     @admin.display(description=_("Rating components"))
     def rating_panel(self, obj):
@@ -104,11 +115,11 @@ class ProviderAdmin(BackgroundExportMixin, RegionScopedAdmin):
         rows = format_html_join(
             "", "<tr><td class='pr-4'>{}</td><td class='pr-4'>{}</td><td class='pr-4'>×{}</td>"
             "<td>{}</td></tr>",
-            ((s.component.name, s.value, s.weight, s.points)
+            ((s.component.name, number(s.value), number(s.weight), number(s.points))
              for s in rating.components.select_related("component")),
         )
         return format_html("<div>{} {}: <b>{}</b></div><table>{}</table>",
-                           _("Score"), rating.year, rating.score, rows)
+                           _("Score"), rating.year, number(rating.score), rows)
 
     def save_model(self, request, obj, form, change):
         services.provider_save(provider=obj, acting_user=request.user)
@@ -123,16 +134,34 @@ class ProviderAdmin(BackgroundExportMixin, RegionScopedAdmin):
 
 class RatingScoreInline(ReadOnlyInline):
     model = RatingScore
-    fields = ("component", "value", "weight", "points")
+    fields = ("component", "value_shown", "weight_shown", "points_shown")
+    readonly_fields = fields
     show_change_link = False
+
+    @admin.display(description=_("value"))
+    def value_shown(self, obj):
+        return number(obj.value)
+
+    @admin.display(description=_("weight"))
+    def weight_shown(self, obj):
+        return number(obj.weight)
+
+    @admin.display(description=_("points"))
+    def points_shown(self, obj):
+        return number(obj.points)
 
 
 @admin.register(ProviderRating)
 class ProviderRatingAdmin(BackgroundExportMixin, RegionScopedAdmin):
-    list_display = ("provider", "year", "score", "computed_on")
+    list_display = ("provider", "year", "score_shown", "computed_on")
     list_filter = ("year", "provider__region")
     search_fields = ("provider__name", "provider__bin")
-    readonly_fields = ("provider", "year", "score", "computed_on")
+    readonly_fields = ("provider", "year", "score_shown", "computed_on")
+    exclude = ("score",)
+
+    @admin.display(description=_("score"), ordering="score")
+    def score_shown(self, obj):
+        return number(obj.score)
     inlines = [RatingScoreInline]
 
     def has_add_permission(self, request):
@@ -159,6 +188,9 @@ class InclusionCheckAdmin(LogEntryHistoryMixin, RegionScopedAdmin):
 
     @admin.display(description=_("criteria"))
     def criteria_table(self, obj):
-        return format_html_join("", "<div>{} {}: {}</div>", (
-            ("✔" if c["passed"] else "✘", c["code"], c["detail"]) for c in obj.criteria))
+        from ..services.providers import CRITERIA_LABELS as labels
+
+        return format_html_join("", '<div title="{}">{} {}: {}</div>', (
+            (c["code"], "✔" if c["passed"] else "✘", labels.get(c["code"], c["code"]),
+             c["detail"]) for c in obj.criteria))
 

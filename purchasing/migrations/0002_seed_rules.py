@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db import migrations
 
-DECKS = "ФСМС explanatory materials (purchasing)"
+DECKS = "Разъяснительные материалы ФСМС (закуп)"
 START = datetime.date(2020, 1, 1)
 FUND_SHARE_CHANGED = datetime.date(2023, 1, 1)
 

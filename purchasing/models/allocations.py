@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from osms.core.formatting import number
+
 from .base import RegionRecord, TrackedRecord
 from .campaigns import MONEY, Application, Campaign
 from .commissions import Meeting
@@ -78,7 +80,7 @@ class AllocationLine(TrackedRecord):
                                                name="line_unique_application")]
 
     def __str__(self):
-        return f"{self.provider.name}: {self.volume}"
+        return f"{self.provider.name}: {number(self.volume)}"
 
     @property
     def adjusted(self):
@@ -110,7 +112,7 @@ class AllocationAdjustment(RegionRecord):
                                               name="adjustment_reason_required")]
 
     def __str__(self):
-        return f"{self.line.provider.name}: {self.old_volume} → {self.new_volume}"
+        return f"{self.line.provider.name}: {number(self.old_volume)} → {number(self.new_volume)}"
 
 
 class Protocol(TrackedRecord):

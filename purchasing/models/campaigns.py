@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from osms.core.formatting import number
 from osms.core.models import Region
 
 from .base import TrackedRecord
@@ -31,8 +32,19 @@ class Campaign(TrackedRecord):
     care_type = models.ForeignKey("packages.CareType", verbose_name=_("type of care"),
                                   on_delete=models.PROTECT, related_name="purchase_campaigns")
     title = models.CharField(_("title"), max_length=300, blank=True)
-    unit = models.CharField(_("unit of volume"), max_length=50, default="cases",
-                            help_text=_("cases, visits, attached persons, bed-days…"))
+    class Unit(models.TextChoices):
+        CASES = "cases", _("cases")
+        VISITS = "visits", _("visits")
+        ATTACHED = "attached persons", _("attached persons")
+        BED_DAYS = "bed-days", _("bed-days")
+        SERVICES = "services", _("services")
+
+    unit = models.CharField(_("unit of volume"), max_length=50, default=Unit.CASES,
+                            choices=Unit.choices)
+
+    @property
+    def unit_label(self):
+        return self.get_unit_display()
     planned_volume = models.PositiveIntegerField(_("planned volume"))
     unit_price = models.DecimalField(_("tariff per unit"), **MONEY)
     tariff_source = models.CharField(_("tariff source"), max_length=300, blank=True)
@@ -117,4 +129,4 @@ class Application(TrackedRecord):
                                                name="application_unique_provider")]
 
     def __str__(self):
-        return f"{self.provider.name}: {self.requested_volume}"
+        return f"{self.provider.name}: {number(self.requested_volume)}"

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from osms.core.formatting import day
 from osms.core.models import Region
 
 from .base import RegionRecord, TrackedRecord
@@ -151,7 +152,7 @@ class Meeting(RegionRecord):
         ordering = ["-held_on", "-id"]
 
     def __str__(self):
-        return f"{self.commission} {self.held_on}"
+        return f"{self.commission} {day(self.held_on)}"
 
 
 class Vote(TrackedRecord):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from osms.core.formatting import money, number
 from osms.core.models import Region
 
 from .allocations import Protocol
@@ -70,7 +71,7 @@ class ContractItem(TrackedRecord):
                                                name="contract_item_unique_type")]
 
     def __str__(self):
-        return f"{self.care_type}: {self.volume} / {self.amount}"
+        return f"{self.care_type}: {number(self.volume)} / {money(self.amount)}"
 
 
 class ContractAmendment(RegionRecord):
@@ -172,4 +173,4 @@ class QualityDeduction(RegionRecord):
                                               name="deduction_positive")]
 
     def __str__(self):
-        return f"{self.indicator}: {self.amount}"
+        return f"{self.indicator}: {money(self.amount)}"

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from osms.core.dated import RegionScopedDatedQuerySet
+from osms.core.formatting import day, number
 from osms.core.models import Region
 from payers.validators import validate_bin
 
@@ -133,7 +134,7 @@ class ProviderCapacity(TrackedRecord):
                                                name="capacity_unique_per_year")]
 
     def __str__(self):
-        return f"{self.care_type} {self.year}: {self.annual_volume}"
+        return f"{self.care_type} {self.year}: {number(self.annual_volume)}"
 
 
 class ProviderBeds(TrackedRecord):
@@ -180,7 +181,7 @@ class InclusionCheck(RegionRecord):
         ordering = ["-checked_on", "-id"]
 
     def __str__(self):
-        return f"{self.provider} {self.checked_on}: {'+' if self.included else '−'}"
+        return f"{self.provider} {day(self.checked_on)}: {'+' if self.included else '−'}"
 
 
 class ProviderRating(TrackedRecord):
@@ -204,7 +205,7 @@ class ProviderRating(TrackedRecord):
                                                name="rating_unique_per_year")]
 
     def __str__(self):
-        return f"{self.provider.name} {self.year}: {self.score}"
+        return f"{self.provider.name} {self.year}: {number(self.score)}"
 
 
 class RatingScore(RegionRecord):
@@ -230,4 +231,4 @@ class RatingScore(RegionRecord):
                                                name="rating_score_unique")]
 
     def __str__(self):
-        return f"{self.component}: {self.value}"
+        return f"{self.component}: {number(self.value)}"

@@ -15,6 +15,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from osms.core.dated import EffectiveDated
+from osms.core.formatting import day, number, rate
+
+FUND = _("Fund")
+
+
+class DeputyChairBody(models.TextChoices):
+    """Where a commission's deputy chair comes from (the codes of commissions.MemberBody)."""
+
+    HEALTH_DEPARTMENT = "health_department", _("Regional health department")
+    MINISTRY_OF_HEALTH = "ministry_of_health", _("Ministry of Health")
 
 SHARE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("0.9999"))]
 
@@ -59,7 +69,7 @@ class CoExecutionCap(PurchasingRule):
         ordering = ["care_type", "locality", "-valid_from"]
 
     def __str__(self):
-        return f"{self.care_type} / {self.get_locality_display()}: {self.max_share:.0%}"
+        return f"{self.care_type} / {self.get_locality_display()}: {rate(self.max_share)}"
 
 
 class CommissionKind(models.TextChoices):
@@ -83,7 +93,7 @@ class CompositionRule(PurchasingRule):
     )
     min_voting_members = models.PositiveSmallIntegerField(_("minimum voting members"), default=5)
     deputy_chair_body = models.CharField(
-        _("body the deputy chair must come from"), max_length=30,
+        _("body the deputy chair must come from"), max_length=30, choices=DeputyChairBody.choices,
         help_text=_("Regional: the regional health department; republican: the Ministry of Health."),
     )
 
@@ -96,7 +106,8 @@ class CompositionRule(PurchasingRule):
         ordering = ["commission_kind", "-valid_from"]
 
     def __str__(self):
-        return f"{self.get_commission_kind_display()} {self.valid_from}: Fund ≤ {self.max_fund_share:.0%}"
+        return (f"{self.get_commission_kind_display()} {day(self.valid_from)}: "
+                f"{FUND} ≤ {rate(self.max_fund_share)}")
 
 
 class RatingComponent(PurchasingRule):
@@ -119,7 +130,7 @@ class RatingComponent(PurchasingRule):
         ordering = ["code", "-valid_from"]
 
     def __str__(self):
-        return f"{self.name} ×{self.weight}"
+        return f"{self.name} ×{number(self.weight)}"
 
     @property
     def name(self):

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from osms.core.services import require_scope, save_audited
 
@@ -17,6 +18,10 @@ from ..models import (
 from .common import field_error
 
 CRITERIA = ("licence", "equipment", "staffing")
+# What an operator reads for each criterion (the code stays in the stored check).
+CRITERIA_LABELS = {"licence": gettext_lazy("licence for the type of care"),
+                   "equipment": gettext_lazy("required equipment"),
+                   "staffing": gettext_lazy("medical staff")}
 
 
 @transaction.atomic
@@ -45,7 +50,7 @@ def inclusion_criteria(provider, on):
     licences = list(provider.licences.valid_on(on).select_related("care_type"))
     return [
         {"code": "licence", "passed": bool(licences),
-         "detail": ", ".join(f"{lic.number} ({lic.care_type.code})" for lic in licences)
+         "detail": ", ".join(f"{lic.number} ({lic.care_type.name})" for lic in licences)
          or _("no licence valid on %(date)s") % {"date": on.isoformat()}},
         {"code": "equipment", "passed": provider.has_required_equipment,
          "detail": _("meets the equipment standard") if provider.has_required_equipment

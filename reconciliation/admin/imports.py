@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
+from osms.core.admin_display import duration_column, help_with_codes
 from osms.core.admin_mixins import LogEntryHistoryMixin, OsmsModelAdmin, RegionScopedAdmin
 from osms.core.admin_mixins import OsmsTabularInline as TabularInline  # scoped rows and choices
 from osms.core.uploads import ImportFileField, upload_sha256
@@ -25,10 +26,12 @@ class UploadForm(forms.Form):
     file = ImportFileField(
         kind="declarations",
         label=_("Declarations file (.csv or .xlsx)"),
-        help_text=_("CSV (UTF-8 or Windows-1251, separated by ; or ,) or xlsx with the header "
-                    "employer_bin, iin, period, income, osms_deduction, osms_contribution, ipn, "
-                    "social_tax, opv, so. A file already loaded is skipped; the file is loaded "
-                    "in the background."),
+        help_text=help_with_codes(
+            _("CSV (UTF-8 or Windows-1251, separated by ; or ,) or xlsx with the header "
+              "{header}. A file already loaded is skipped; the file is loaded in the "
+              "background."),
+            header="employer_bin, iin, period, income, osms_deduction, osms_contribution, ipn, "
+                   "social_tax, opv, so"),
     )
 
 
@@ -46,12 +49,13 @@ class RejectInline(TabularInline):
 @admin.register(DeclarationImportRun)
 class DeclarationImportRunAdmin(LogEntryHistoryMixin, OsmsModelAdmin):
     list_display = ("id", "file_name", "status", "progress", "rows_read", "inserted", "updated",
-                    "unchanged", "rejected", "started_at", "duration")
+                    "unchanged", "rejected", "started_at", "duration_display")
     list_filter = ("status", "source")
     readonly_fields = ["progress_bar",
                        *[f.name for f in DeclarationImportRun._meta.fields if f.name != "file"],
-                       "duration"]
+                       "duration_display"]
     exclude = ("file",)
+    duration_display = duration_column
     inlines = [RejectInline]
     actions_list = ["upload"]
 

@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
+from osms.core.admin_display import duration_column
 from osms.core.admin_mixins import (
     OsmsModelAdmin,
     ReadOnlyAdminMixin,
@@ -26,9 +27,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @admin.register(ReconciliationRun)
 class ReconciliationRunAdmin(ReadOnlyAdminMixin, OsmsModelAdmin):
     list_display = ("id", "period", "trigger", "status", "declarations", "found", "new",
-                    "cleared", "started_at", "duration")
+                    "cleared", "started_at", "duration_display")
     list_filter = ("status", "trigger", "period")
-    readonly_fields = [f.name for f in ReconciliationRun._meta.fields] + ["duration"]
+    readonly_fields = [f.name for f in ReconciliationRun._meta.fields] + ["duration_display"]
+    duration_display = duration_column
     actions_list = ["run_period"]
 
     def has_run_permission(self, request):

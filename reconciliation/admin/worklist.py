@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
@@ -181,8 +182,17 @@ class EmployerNoticeAdmin(ReadOnlyAdminMixin, BackgroundExportMixin, RegionScope
     list_display = ("number", "employer", "period", "total", "created_by", "created_at")
     list_filter = ("period", "region")
     search_fields = ("number", "employer__bin")
-    readonly_fields = ("number", "employer", "region", "period", "total", "lines",
+    readonly_fields = ("number", "employer", "region", "period", "total", "lines_table",
                        "created_by", "created_at")
+    exclude = ("lines",)
+
+    @admin.display(description=_("lines as sent"))
+    def lines_table(self, obj):
+        from ..notices import notice_rows
+
+        headers, rows = notice_rows(obj)
+        return render_to_string("reconciliation/notice_lines.html",
+                                {"headers": headers, "rows": rows})
     list_select_related = ("employer", "created_by")
     actions_detail = ["download_pdf", "download_xlsx"]
     actions_row = ["download_pdf"]

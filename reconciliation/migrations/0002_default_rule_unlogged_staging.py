@@ -17,8 +17,8 @@ def add_default_rule(apps, schema_editor):
         defaults={
             "tolerance": Decimal("1.00"),
             "other_period_window": 12,
-            "note": "Differences up to 1 ₸ are rounding; a payment for another month is "
-            "searched for within 12 months either side. Operators may add later rows.",
+            "note": "Расхождения до 1 ₸ — округление; платёж за другой месяц ищется в пределах "
+            "12 месяцев в обе стороны. Операторы могут добавить последующие строки.",
         },
     )
 

@@ -12,8 +12,10 @@ from osms.core.bounds import (
     check_fields,
 )
 from osms.core.dated import EffectiveDatedQuerySet
+from osms.core.formatting import money
 from osms.core.models import Region
 from osms.core.scoping import RegionScopedQuerySet
+from payers.models.payments import PaymentKind
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -55,7 +57,7 @@ class ReconciliationRule(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.valid_from:%m.%Y}: ±{self.tolerance} ₸"
+        return f"{self.valid_from:%m.%Y}: ±{money(self.tolerance)}"
 
     def clean(self):
         super().clean()
@@ -130,7 +132,7 @@ class CollectionSummary(models.Model):
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
     )
-    payer_type = models.CharField(_("payer type"), max_length=30)
+    payer_type = models.CharField(_("payer type"), max_length=30, choices=PaymentKind.choices)
     expected = models.DecimalField(
         _("expected"), null=True, blank=True, help_text=_("Empty: no basis to expect."), **MONEY
     )
@@ -155,7 +157,7 @@ class CollectionSummary(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.period:%m.%Y} {self.region_id} {self.payer_type}"
+        return f"{self.period:%m.%Y} {self.region} {self.get_payer_type_display()}"
 
     @property
     def gap(self):

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from osms.core.formatting import day
 from packages.eligibility import EligibilityError, check_eligibility
 from payers.models import Citizenship
 from tests.factories import PersonFactory, next_iin
@@ -47,7 +48,7 @@ def test_liver_cirrhosis_k74_is_gobmp_as_socially_significant_not_chronic(icd10_
     for on in (D2025, D2026):
         result = check(citizen, on, "K74.6", insured=False)
         assert result.funding_source == "GOBMP"
-        assert "socially_significant" in result.trace[-1].rule
+        assert "socially_significant" in result.trace[-1].code
         assert "K74" in result.trace[-1].reason
 
 
@@ -55,10 +56,10 @@ def test_rheumatism_moves_from_socially_significant_to_the_osms_chronic_list(icd
                                                                            citizen):
     before = check(citizen, D2025, "I05", insured=False)
     assert before.funding_source == "GOBMP"
-    assert "socially_significant_2025" in before.trace[-1].rule
+    assert "socially_significant_2025" in before.trace[-1].code
     after = check(citizen, D2026, "I05", insured=True)
     assert after.funding_source == "OSMS"
-    assert "chronic_osms_2026" in after.trace[-1].rule
+    assert "chronic_osms_2026" in after.trace[-1].code
     assert "I00-I09" in after.trace[-1].reason
     assert check(citizen, D2026, "I05", insured=False).covered is False
 
@@ -73,7 +74,7 @@ def test_trace_lists_rules_in_order_with_reasons(icd10_subset, citizen):
     result = check(citizen, D2026, "I10", insured=True)
     assert [step.applied for step in result.trace] == [False, False, True]
     assert [step.order for step in result.trace] == sorted(step.order for step in result.trace)
-    assert "socially_significant" in result.trace[0].rule
+    assert "socially_significant" in result.trace[0].code
     assert "I10 is not in the list" in result.trace[0].reason or "I10" in result.trace[0].reason
     assert "Arterial hypertension" in result.trace[2].reason or "I10-I15" in result.trace[2].reason
     assert result.trace[2].funding_source == "OSMS"
@@ -145,4 +146,4 @@ def test_no_care_after_the_date_of_death(icd10_subset):
                               insured=False)
     assert before.covered is True
     assert after.covered is False
-    assert "died on 2026-02-01" in after.trace[0].reason
+    assert "died on " + day(datetime.date(2026, 2, 1)) in after.trace[0].reason

@@ -136,8 +136,8 @@ def test_person_search_by_exact_iin_and_name_prefix(client, hq_operator):
     PersonFactory(last_name="Омарова")
     client.force_login(hq_operator)
     url = reverse("admin:payers_person_changelist")
-    by_iin = client.get(url, {"q": target.iin}).context["cl"].result_list
-    assert [p.pk for p in by_iin] == [target.pk]
+    by_iin = client.get(url, {"q": target.iin})  # one match: the record opens (issue 18.3)
+    assert by_iin["Location"] == reverse("admin:payers_person_change", args=[target.pk])
     by_name = client.get(url, {"q": "жумаб"}).context["cl"].result_list
     assert [p.pk for p in by_name] == [target.pk]
     assert Person.objects.count() == 2

@@ -139,7 +139,8 @@ def test_no_quorum_blocks_approval(almaty_scenario):
 def test_explanation_reads_in_russian_and_kazakh(almaty_scenario):
     line = almaty_scenario.allocation.lines.get(rank=1)
     with translation.override("ru"):
-        assert explain_line(line).startswith("Балл 80.00; запрошено 6000; собственная мощность 6000.")
+        assert explain_line(line).startswith(
+            "Балл 80; запрошено 6\xa0000; собственная мощность 6\xa0000.")
         assert "пропорционально баллу" in explain_line(line)
     with translation.override("kk"):
         assert "балға пропорционал бөлінді" in explain_line(line)
