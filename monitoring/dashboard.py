@@ -4,8 +4,15 @@ failed rules, review deductions by month."""
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from osms.core import formatting
+
 from . import selectors
-from .models import Case
+from .models import Case, ControlRule
+
+
+def _percent(value):
+    """«12,5 %»: one decimal in the active language's format."""
+    return f"{formatting.number(round(value, 1), 1)}{formatting.NBSP}%"
 
 
 def dashboard_panels(request):
@@ -19,9 +26,13 @@ def dashboard_panels(request):
     bars = []
     for row in selectors.shares_by_provider(user=user)[:10]:
         share = 100.0 * row["rejected"] / row["total"] if row["total"] else 0.0
-        bars.append({"label": row["provider__name"], "value": f"{share:.1f} %",
+        bars.append({"label": row["provider__name"], "value": _percent(share),
                      "share": min(share, 100.0)})
-    rules = ", ".join(f"{r['rule_code']} {r['n']}" for r in selectors.top_rules(user=user)[:4])
+    top = list(selectors.top_rules(user=user)[:4])
+    said = {rule.code: rule.message for rule in ControlRule.objects.filter(
+        code__in={r["rule_code"] for r in top}).order_by("code", "valid_from")}
+    rules = "; ".join(f"{said.get(r['rule_code'], r['rule_code'])}: {formatting.number(r['n'])}"
+                      for r in top)
     deductions = list(selectors.deductions_by_month(user=user, limit=1))
     return [{
         "key": "monitoring",
@@ -29,12 +40,12 @@ def dashboard_panels(request):
         "cards": [
             {"label": _("Cases"), "value": n},
             {"label": _("Rejected"), "value": totals["rejected"],
-             "note": f"{100.0 * totals['rejected'] / n:.1f} %" if n else ""},
+             "note": _percent(100.0 * totals["rejected"] / n) if n else ""},
             {"label": _("Sent to expert review"), "value": totals["review"],
-             "note": f"{100.0 * totals['review'] / n:.1f} %" if n else ""},
+             "note": _percent(100.0 * totals["review"] / n) if n else ""},
             {"label": _("Top failed rules"), "value": rules or "—"},
             {"label": _("Review deductions, last month"),
-             "value": deductions[0]["total"] if deductions else 0},
+             "value": formatting.money(deductions[0]["total"] if deductions else 0)},
         ],
         "bars": bars,
     }]

@@ -109,14 +109,25 @@ DEFECTS = [
      "Unjustified prescription of medicines or devices"),
 ]
 
-# from, to, sex, age_min, age_max, note
+# from, to, sex, age_min, age_max, note (English), name in Russian, name in Kazakh
 RESTRICTIONS = [
-    ("N40", "N51", "M", None, None, "Male genital organs"),
-    ("C60", "C63", "M", None, None, "Malignant neoplasms of male genital organs"),
-    ("O00", "O99", "F", 10, 60, "Pregnancy, childbirth and the puerperium"),
-    ("N70", "N98", "F", None, None, "Female pelvic and genital organs"),
-    ("C51", "C58", "F", None, None, "Malignant neoplasms of female genital organs"),
-    ("P00", "P96", "", None, 17, "Conditions of the perinatal period (not for adults)"),
+    ("N40", "N51", "M", None, None, "Male genital organs",
+     "Болезни мужских половых органов", "Ер жыныс мүшелерінің аурулары"),
+    ("C60", "C63", "M", None, None, "Malignant neoplasms of male genital organs",
+     "Злокачественные новообразования мужских половых органов",
+     "Ер жыныс мүшелерінің қатерлі ісіктері"),
+    ("O00", "O99", "F", 10, 60, "Pregnancy, childbirth and the puerperium",
+     "Беременность, роды и послеродовой период",
+     "Жүктілік, босану және босанудан кейінгі кезең"),
+    ("N70", "N98", "F", None, None, "Female pelvic and genital organs",
+     "Болезни женских тазовых и половых органов",
+     "Әйелдердің жамбас және жыныс мүшелерінің аурулары"),
+    ("C51", "C58", "F", None, None, "Malignant neoplasms of female genital organs",
+     "Злокачественные новообразования женских половых органов",
+     "Әйел жыныс мүшелерінің қатерлі ісіктері"),
+    ("P00", "P96", "", None, 17, "Conditions of the perinatal period (not for adults)",
+     "Отдельные состояния перинатального периода (не для взрослых)",
+     "Перинаталдық кезеңнің жекелеген жағдайлары (ересектер үшін емес)"),
 ]
 
 # Public holidays of Kazakhstan with fixed dates (Labour Code art. 84; the Law on holidays).
@@ -150,10 +161,14 @@ def load(apps=None):
         get("monitoring", "Defect").objects.get_or_create(
             code=code, valid_from=FROM, defaults=dict(
                 deduction_share=share, name_ru=ru, name_kk=kk, name_en=en))
-    for low, high, sex, age_min, age_max, note in RESTRICTIONS:
-        get("monitoring", "DiagnosisRestriction").objects.get_or_create(
+    restriction = get("monitoring", "DiagnosisRestriction")
+    # Migration 0002's model has no names in ru/kk yet (0005 adds and fills them).
+    named = any(f.name == "name_ru" for f in restriction._meta.get_fields())
+    for low, high, sex, age_min, age_max, note, ru, kk in RESTRICTIONS:
+        defaults = {"note": note, **({"name_ru": ru, "name_kk": kk} if named else {})}
+        restriction.objects.get_or_create(
             icd10_from=low, icd10_to=high, sex=sex, age_min=age_min, age_max=age_max,
-            defaults={"note": note})
+            defaults=defaults)
     for year in (2025, 2026, 2027):
         for day, name in HOLIDAYS:
             get("monitoring", "Holiday").objects.get_or_create(

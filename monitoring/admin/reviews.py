@@ -11,13 +11,21 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
+from osms.core import formatting
+from osms.core.admin_display import money_column
 from osms.core.admin_mixins import OsmsTabularInline, RegionScopedAdmin
 from osms.core.errors import form_call
 from osms.exports.admin import BackgroundExportMixin
 from payers.admin.common import form_page, scoped_object
 
 from .. import services
-from ..models import Defect, Review, ReviewFinding
+from ..models import ControlRule, Defect, Review, ReviewFinding, RiskIndicator
+
+
+def _messages(model, codes):
+    """{code: message in the operator's language} of the rules or indicators named."""
+    rows = model.objects.filter(code__in=set(codes)).order_by("code", "valid_from")
+    return {row.code: row.message for row in rows}  # the latest version wins
 
 
 class FindingInline(OsmsTabularInline):
@@ -61,7 +69,8 @@ class DecisionForm(forms.Form):
 
 @admin.register(Review)
 class ReviewAdmin(BackgroundExportMixin, RegionScopedAdmin):
-    list_display = ("case", "reason", "status", "expert", "deduction", "opened_at")
+    list_display = ("case", "reason", "status", "expert", "deduction_money", "opened_at")
+    deduction_money = money_column("deduction", _("deduction"))
     list_filter = ("status", "reason")
     search_fields = ("=case__iin", "=case__case_number")
     list_select_related = ("case", "expert")
@@ -82,12 +91,18 @@ class ReviewAdmin(BackgroundExportMixin, RegionScopedAdmin):
 
     @admin.display(description=_("control verdicts"))
     def verdicts(self, obj):
-        rows = obj.case.verdicts.values_list("rule_code", "detail")
-        return format_html_join("", "<div>✘ {} {}</div>", rows) or "—"
+        rows = list(obj.case.verdicts.values_list("rule_code", "detail"))
+        said = _messages(ControlRule, [code for code, _detail in rows])
+        return format_html_join("", '<div title="{}">✘ {} {}</div>', (
+            (code, said.get(code, code), detail) for code, detail in rows)) or "—"
 
     @admin.display(description=_("risk reasons"))
     def risk(self, obj):
-        return f"{obj.case.risk_score}: {', '.join(obj.case.risk_reasons or [])}"
+        reasons = list(obj.case.risk_reasons or [])
+        said = _messages(RiskIndicator, reasons)
+        text = "; ".join(said.get(code, code) for code in reasons)
+        score = formatting.number(obj.case.risk_score)
+        return f"{score}: {text}" if text else score
 
     def has_review_step_permission(self, request, object_id=None):
         return request.user.has_perm("monitoring.change_review")
@@ -124,7 +139,8 @@ class ReviewAdmin(BackgroundExportMixin, RegionScopedAdmin):
 
 @admin.register(ReviewFinding)
 class ReviewFindingAdmin(BackgroundExportMixin, RegionScopedAdmin):
-    list_display = ("review", "defect", "amount", "withdrawn")
+    list_display = ("review", "defect", "amount_money", "withdrawn")
+    amount_money = money_column("amount", _("deduction"))
     list_filter = ("defect", "withdrawn")
     list_select_related = ("review__case", "defect")
     readonly_fields = ("review", "defect", "note", "amount", "withdrawn")

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from osms.core import formatting
 from osms.core.scoping import RegionScopedQuerySet
 
 from .cases import MONEY, Case
@@ -67,7 +68,7 @@ class ReviewFinding(models.Model):
         verbose_name_plural = _("review findings")
 
     def __str__(self):
-        return f"{self.defect.code}: {self.amount}"
+        return f"{self.defect}: {formatting.money(self.amount)}"
 
 
 class PatientReport(models.Model):

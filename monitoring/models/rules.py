@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from osms.core import formatting
 from osms.core.dated import EffectiveDated, EffectiveDatedQuerySet, dates_ordered
 
 SHARE = {"max_digits": 6, "decimal_places": 4}
@@ -62,7 +63,7 @@ class ControlRule(EffectiveDated, _Messages):
         constraints = [dates_ordered("controlrule_dates_ordered")]
 
     def __str__(self):
-        return f"{self.code}: {self.message}"
+        return self.message  # the code is a column and a field of its own
 
 
 class RiskIndicator(EffectiveDated, _Messages):
@@ -84,7 +85,7 @@ class RiskIndicator(EffectiveDated, _Messages):
                                               name="riskindicator_weight_gte0")]
 
     def __str__(self):
-        return f"{self.code} × {self.weight}"
+        return f"{self.message} × {formatting.number(self.weight)}"
 
 
 class ReviewShare(EffectiveDated):
@@ -105,7 +106,7 @@ class ReviewShare(EffectiveDated):
                                               name="reviewshare_share_range")]
 
     def __str__(self):
-        return f"{self.share} ({self.valid_from})"
+        return f"{formatting.rate(self.share)} ({formatting.day(self.valid_from)})"
 
 
 class Defect(EffectiveDated):
@@ -146,7 +147,9 @@ class DiagnosisRestriction(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True, default="")
     age_min = models.PositiveSmallIntegerField(_("age from"), null=True, blank=True)
     age_max = models.PositiveSmallIntegerField(_("age to (inclusive)"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = models.CharField(_("note (English)"), max_length=200, blank=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=200, blank=True)
 
     history = HistoricalRecords()
 
@@ -156,7 +159,14 @@ class DiagnosisRestriction(models.Model):
         ordering = ["icd10_from"]
 
     def __str__(self):
-        return f"{self.icd10_from}-{self.icd10_to} {self.sex} {self.age_min}-{self.age_max}"
+        return f"{self.icd10_from}-{self.icd10_to} {self.name}".strip()
+
+    @property
+    def name(self):
+        lang = (get_language() or "ru")[:2]
+        if lang == "en" and self.note:
+            return self.note
+        return getattr(self, f"name_{lang}", None) or self.name_ru or self.note
 
 
 class Holiday(models.Model):
@@ -169,4 +179,4 @@ class Holiday(models.Model):
         ordering = ["day"]
 
     def __str__(self):
-        return f"{self.day} {self.name}"
+        return f"{formatting.day(self.day)} {self.name}"
