@@ -38,6 +38,8 @@ ROLE_NAMES = {
     COMMISSION_MEMBER: _("Commission member"),
     ANALYST: _("Analyst"),
     AUDITOR: _("Auditor"),
+    EXPERT: _("Expert"),
+    PROVIDER: _("Provider"),
 }
 
 

@@ -6,6 +6,7 @@ Django 5.2 has no CSP of its own; the policy is ``settings.CONTENT_SECURITY_POLI
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
@@ -54,7 +55,14 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._has_nul(request):
+        try:
+            has_nul = self._has_nul(request)
+        except MultiPartParserError:
+            message = _("The form data could not be read.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message)
+        if has_nul:
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": _("Text may not contain NUL characters.")},
                                     status=400)
@@ -71,4 +79,10 @@ class RejectNulMiddleware:
                 or content_type.startswith("application/json")):
             body = request.body  # small bodies only: uploads are multipart
             return b"%00" in body or b"\\u0000" in body or b"\x00" in body
+        if request.method in ("POST", "PUT", "PATCH") and content_type.startswith(
+                "multipart/form-data"):
+            # Form fields only: an uploaded file's bytes are the importer's to judge. Django
+            # parses the body once; DRF then reuses request.POST/FILES.
+            return any("\x00" in name or any("\x00" in value for value in values)
+                       for name, values in request.POST.lists())
         return False

@@ -19,13 +19,15 @@ import datetime
 import hashlib
 import io
 import os
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+
+from .formatting import number
 
 MB = 1024 * 1024
 DEFAULT_LIMIT_MB = 256
@@ -50,8 +52,21 @@ def limit_bytes(kind):
     return int(getattr(settings, "IMPORT_MAX_MB", {}).get(kind, DEFAULT_LIMIT_MB)) * MB
 
 
+def _megabytes_now(size):
+    """«512 МБ», «1,5 МБ»: the number in the active language, one decimal at most."""
+    amount = (Decimal(size) / MB).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return _("%(amount)s MB") % {"amount": number(amount)}
+
+
 def _megabytes(size):
-    return f"{size / MB:.1f} MB"
+    return _megabytes_now(size)
+
+
+def _at_most(kind):
+    return _("At most %(limit)s.") % {"limit": _megabytes_now(limit_bytes(kind))}
+
+
+_at_most_lazy = lazy(_at_most, str)  # help texts are built at import, read in a language
 
 
 def size_problem(*, name, size, kind):
@@ -80,8 +95,7 @@ class ImportFileField(forms.FileField):
 
     def __init__(self, *, kind, **kwargs):
         self.kind = kind
-        limit = _megabytes(limit_bytes(kind))
-        kwargs.setdefault("help_text", gettext_lazy("At most %(limit)s.") % {"limit": limit})
+        kwargs.setdefault("help_text", _at_most_lazy(kind))
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):

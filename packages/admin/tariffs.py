@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from osms.core.admin_display import duration_column
 from osms.core.admin_mixins import (
     LogEntryHistoryMixin,
     OsmsImportExportAdmin,
@@ -90,13 +91,14 @@ class TariffRejectInline(OsmsTabularInline):
 @admin.register(TariffImportRun)
 class TariffImportRunAdmin(LogEntryHistoryMixin, OsmsModelAdmin):
     list_display = ("id", "kind", "file_name", "dry_run", "status", "progress", "rows_total",
-                    "inserted", "updated", "unchanged", "rows_rejected", "duration",
+                    "inserted", "updated", "unchanged", "rows_rejected", "duration_display",
                     "created_by")
     list_filter = ("kind", "status")
     readonly_fields = ("progress_bar",
                        *[f.name for f in TariffImportRun._meta.fields if f.name != "file"],
-                       "duration")
+                       "duration_display")
     exclude = ("file",)
+    duration_display = duration_column
     inlines = [TariffRejectInline]
 
     def has_add_permission(self, request):

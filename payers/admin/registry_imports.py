@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from osms.core.admin_display import duration_column, help_with_codes
 from osms.core.admin_mixins import LogEntryHistoryMixin, ReadOnlyAdminMixin, RegionScopedAdmin
 from osms.core.uploads import ImportFileField
 from osms.exports.admin import BackgroundExportMixin
@@ -24,15 +25,16 @@ from ..models import RegistryImportReject, RegistryImportRun
 from .common import form_page
 
 HELP = {
-    RegistryImportRun.Kind.PERSONS: _(
-        "CSV (UTF-8 or Windows-1251; separated by , or ;) or xlsx with the header iin, "
-        "last_name, first_name, middle_name, citizenship, region, death_date (region as its "
-        "KATO code). Rows are matched by IIN; the file is checked and loaded in the "
-        "background."),
-    RegistryImportRun.Kind.ORGANISATIONS: _(
-        "CSV (UTF-8 or Windows-1251; separated by , or ;) or xlsx with the header bin, name, "
-        "kind, region (region as its KATO code). Rows are matched by BIN; the file is checked "
-        "and loaded in the background."),
+    RegistryImportRun.Kind.PERSONS: help_with_codes(
+        _("CSV (UTF-8 or Windows-1251; separated by , or ;) or xlsx with the header {header} "
+          "(the region as its KATO code). Rows are matched by IIN; the file is checked and "
+          "loaded in the background."),
+        header="iin, last_name, first_name, middle_name, citizenship, region, death_date"),
+    RegistryImportRun.Kind.ORGANISATIONS: help_with_codes(
+        _("CSV (UTF-8 or Windows-1251; separated by , or ;) or xlsx with the header {header} "
+          "(the region as its KATO code). Rows are matched by BIN; the file is checked and "
+          "loaded in the background."),
+        header="bin, name, kind, region"),
 }
 
 
@@ -75,13 +77,14 @@ class BackgroundImportMixin:
 @admin.register(RegistryImportRun)
 class RegistryImportRunAdmin(LogEntryHistoryMixin, RegionScopedAdmin):
     list_display = ("id", "kind", "file_name", "status", "progress", "rows_total", "inserted",
-                    "updated", "unchanged", "rows_rejected", "duration", "created_by",
+                    "updated", "unchanged", "rows_rejected", "duration_display", "created_by",
                     "created_at")
     list_filter = ("kind", "status")
     readonly_fields = ("progress_bar", "rejects_link",
                        *[f.name for f in RegistryImportRun._meta.fields if f.name != "file"],
-                       "duration")
+                       "duration_display")
     exclude = ("file",)
+    duration_display = duration_column
 
     def has_add_permission(self, request):
         return False

@@ -140,3 +140,17 @@ def test_nul_characters_answer_400_not_500(client, hq_operator):
     client.force_login(hq_operator)
     assert client.get("/admin/payers/person/", {"region__id__exact": "\x00"}).status_code == 400
     assert client.get("/admin/payers/person/").status_code == 200
+
+
+def test_nul_in_a_multipart_field_answers_400(hq_operator):
+    """Schemathesis found POST /api/v1/persons/ as multipart with a NUL in `region` → 500."""
+    api = APIClient()
+    api.force_authenticate(hq_operator)
+    response = api.post("/api/v1/persons/", {"iin": "871008401427", "last_name": "Ефремова",
+                                             "first_name": "Ростислав", "region": "u\x00x"},
+                        format="multipart")
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"]
+    broken = api.generic("POST", "/api/v1/persons/", b"--x\r\nbroken",
+                         content_type="multipart/form-data; boundary=x")
+    assert broken.status_code == 400

@@ -74,8 +74,9 @@ ALLOWED_LATIN = {
     # the language menu: each language in its own name with its code, and the Esc key hint
     "English", "ru", "kk", "en", "esc",
 }
-# Data made by the test factories: region markers (QZALM00012) and the users' names.
-DATA = re.compile(r"^(Q[Zz][A-Za-z]{3}\d*|qz[a-z]{3}\d*|[Mm]atrix_\w+|user\d+|\w*@example\.kz"
+# Data made by the test factories: region markers (QZALM00012), provider accounts
+# (qzalmprov81) and the users' names.
+DATA = re.compile(r"^(Q[Zz][A-Za-z]{3}(prov)?\d*|qz[a-z]{3}(prov)?\d*|[Mm]atrix_\w+|user\d+|\w*@example\.kz"
                   r"|[Mm]x[oa]\w*|L-mx[oa]\w*|DOC-\d+|[\w-]+\.(csv|xlsx)|Excess)$")
 # Document numbers (75-2026-phc-1) and Roman numerals (группы I, II) are not words.
 NOT_WORDS = re.compile(r"^([\w]+-)*\d+(-[\w]+)*$|^.*\d.*-.*$|^.*-.*\d.*$|^[IVXLC]+$")
