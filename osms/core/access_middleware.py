@@ -134,8 +134,11 @@ class PersonalDataAccessMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
-        if match is not None and match.view_name == "eligibility" and request.method == "POST":
-            request.body  # noqa: B018  read now: the API parses the stream, the log reads it after
+        if match is not None and match.view_name == "eligibility" and request.method == "POST" \
+                and request.content_type == "application/json":
+            # Read now: the API parses the stream, the log reads the JSON after it. Form posts
+            # are read through request.POST, which Django keeps once parsed.
+            request.body  # noqa: B018
         return None
 
     def __call__(self, request):

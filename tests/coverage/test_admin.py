@@ -143,7 +143,7 @@ def test_feed_upload_over_the_limit_is_refused(client, hq_operator, settings):
     response = client.post("/admin/coverage/categoryfeedrun/upload/",
                            {"partner": "labour_is", "file": upload})
     assert response.status_code == 200
-    assert "“big.csv” is 0.0 MB; files of this kind may be at most 0.0 MB" in str(
+    assert "“big.csv” is 0 MB; files of this kind may be at most 0 MB" in str(
         response.context["form"].errors["file"])
 
 

@@ -127,7 +127,7 @@ def test_a_file_over_the_limit_is_refused_on_the_form(client, hq_operator, setti
     response = upload(client, HEADER + GOOD * 40000, name="big.csv")
     assert response.status_code == 200
     error = str(response.context["form"].errors["file"])
-    assert "“big.csv” is 2.8 MB" in error and "at most 1.0 MB" in error
+    assert "“big.csv” is 2.8 MB" in error and "at most 1 MB" in error
     assert not RegistryImportRun.objects.exists()
 
 
