@@ -5,7 +5,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
+from osms.core.admin_display import ImportRunAdminMixin
 from osms.core.admin_mixins import (
     OsmsModelAdmin,
     OsmsTabularInline,
@@ -86,17 +86,16 @@ class RejectInline(OsmsTabularInline):
 
 
 @admin.register(CategoryFeedRun)
-class CategoryFeedRunAdmin(OsmsModelAdmin):
+class CategoryFeedRunAdmin(ImportRunAdminMixin, OsmsModelAdmin):
     list_display = ("file_name", "partner", "status", "started_at", "rows_total", "rows_loaded",
                     "rows_unchanged", "rows_rejected")
     list_filter = ("partner", "status")
     readonly_fields = ["progress_bar",
                        *[f.name for f in CategoryFeedRun._meta.fields if f.name != "file"]]
-    exclude = ("file",)
     inlines = [RejectInline]
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    def has_delete_permission(self, request, obj=None):  # feed runs stay deletable, as before
+        return OsmsModelAdmin.has_delete_permission(self, request, obj)
 
     def get_urls(self):
         return [path("upload/", self.admin_site.admin_view(self.upload_view),
@@ -104,12 +103,6 @@ class CategoryFeedRunAdmin(OsmsModelAdmin):
 
     def add_view(self, request, form_url="", extra_context=None):
         return redirect("admin:coverage_categoryfeedrun_upload")
-
-    @admin.display(description=_("progress"))
-    def progress_bar(self, obj):
-        running = obj.status in (CategoryFeedRun.Status.PENDING, CategoryFeedRun.Status.RUNNING)
-        return render_to_string("payers/import_run_progress.html",
-                                {"run": obj, "running": running})
 
     def upload_view(self, request):
         from ..tasks import category_feed_import_task

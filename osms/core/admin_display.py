@@ -72,3 +72,25 @@ def field_column(field, description):
 @admin.display(description=_("Duration"))
 def duration_column(model_admin, obj):
     return formatting.duration(obj.duration)
+
+
+class ImportRunAdminMixin:
+    """The page of an import run (``osms.core.runs.ImportRunBase`` and its kin): read-only,
+    a progress bar that refreshes while the run is waiting or running, the duration in words."""
+
+    exclude = ("file",)
+    duration_display = duration_column
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("progress"))
+    def progress_bar(self, obj):
+        from django.template.loader import render_to_string
+
+        running = obj.status in ("pending", "running")  # RunStatus values, shared by every run
+        return render_to_string("admin/import_run_progress.html",
+                                {"run": obj, "running": running})

@@ -10,12 +10,11 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from osms.core.admin_display import duration_column
+from osms.core.admin_display import ImportRunAdminMixin
 from osms.core.admin_mixins import (
     LogEntryHistoryMixin,
     OsmsImportExportAdmin,
@@ -89,7 +88,7 @@ class TariffRejectInline(OsmsTabularInline):
 
 
 @admin.register(TariffImportRun)
-class TariffImportRunAdmin(LogEntryHistoryMixin, OsmsModelAdmin):
+class TariffImportRunAdmin(ImportRunAdminMixin, LogEntryHistoryMixin, OsmsModelAdmin):
     list_display = ("id", "kind", "file_name", "dry_run", "status", "progress", "rows_total",
                     "inserted", "updated", "unchanged", "rows_rejected", "duration_display",
                     "created_by")
@@ -97,25 +96,10 @@ class TariffImportRunAdmin(LogEntryHistoryMixin, OsmsModelAdmin):
     readonly_fields = ("progress_bar",
                        *[f.name for f in TariffImportRun._meta.fields if f.name != "file"],
                        "duration_display")
-    exclude = ("file",)
-    duration_display = duration_column
     inlines = [TariffRejectInline]
 
     def has_add_permission(self, request):
         return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("progress"))
-    def progress_bar(self, obj):
-        running = obj.status in (TariffImportRun.Status.PENDING, TariffImportRun.Status.RUNNING)
-        return render_to_string("payers/import_run_progress.html",
-                                {"run": obj, "running": running})
-
 
 @admin.register(TariffPhcNorm)
 class TariffPhcNormAdmin(TariffImportAdmin):

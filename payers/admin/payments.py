@@ -10,13 +10,16 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
-from osms.core.admin_display import duration_column, field_column, help_with_codes
+from osms.core.admin_display import (
+    ImportRunAdminMixin,
+    field_column,
+    help_with_codes,
+)
 from osms.core.admin_mixins import (
     LogEntryHistoryMixin,
     OsmsModelAdmin,
@@ -137,27 +140,13 @@ class UploadForm(forms.Form):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(LogEntryHistoryMixin, OsmsModelAdmin):
+class ImportRunAdmin(ImportRunAdminMixin, LogEntryHistoryMixin, OsmsModelAdmin):
     list_display = ("id", "file_name", "source", "status", "progress", "rows_total", "loaded",
                     "duplicates", "rejected", "suspense", "duration_display", "created_by",
                     "created_at")
     list_filter = ("status", "source")
     readonly_fields = ("progress_bar", "rejects_link", "payments_link",
                        *[f.name for f in ImportRun._meta.fields], "duration_display")
-    duration_display = duration_column
-    exclude = ("file",)
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("progress"))
-    def progress_bar(self, obj):
-        running = obj.status in (ImportRun.Status.PENDING, ImportRun.Status.RUNNING)
-        return render_to_string("payers/import_run_progress.html",
-                                {"run": obj, "running": running})
 
     @admin.display(description=_("rejected rows"))
     def rejects_link(self, obj):

@@ -10,12 +10,11 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from osms.core.admin_display import duration_column, help_with_codes
+from osms.core.admin_display import ImportRunAdminMixin, help_with_codes
 from osms.core.admin_mixins import LogEntryHistoryMixin, ReadOnlyAdminMixin, RegionScopedAdmin
 from osms.core.uploads import ImportFileField
 from osms.exports.admin import BackgroundExportMixin
@@ -75,7 +74,7 @@ class BackgroundImportMixin:
 
 
 @admin.register(RegistryImportRun)
-class RegistryImportRunAdmin(LogEntryHistoryMixin, RegionScopedAdmin):
+class RegistryImportRunAdmin(ImportRunAdminMixin, LogEntryHistoryMixin, RegionScopedAdmin):
     list_display = ("id", "kind", "file_name", "status", "progress", "rows_total", "inserted",
                     "updated", "unchanged", "rows_rejected", "duration_display", "created_by",
                     "created_at")
@@ -83,24 +82,9 @@ class RegistryImportRunAdmin(LogEntryHistoryMixin, RegionScopedAdmin):
     readonly_fields = ("progress_bar", "rejects_link",
                        *[f.name for f in RegistryImportRun._meta.fields if f.name != "file"],
                        "duration_display")
-    exclude = ("file",)
-    duration_display = duration_column
 
     def has_add_permission(self, request):
         return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("progress"))
-    def progress_bar(self, obj):
-        running = obj.status in (RegistryImportRun.Status.PENDING,
-                                 RegistryImportRun.Status.RUNNING)
-        return render_to_string("payers/import_run_progress.html",
-                                {"run": obj, "running": running})
 
     @admin.display(description=_("rejected rows"))
     def rejects_link(self, obj):

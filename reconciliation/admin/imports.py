@@ -6,12 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
-from osms.core.admin_display import duration_column, help_with_codes
+from osms.core.admin_display import ImportRunAdminMixin, help_with_codes
 from osms.core.admin_mixins import LogEntryHistoryMixin, OsmsModelAdmin, RegionScopedAdmin
 from osms.core.admin_mixins import OsmsTabularInline as TabularInline  # scoped rows and choices
 from osms.core.uploads import ImportFileField, upload_sha256
@@ -47,33 +46,18 @@ class RejectInline(TabularInline):
 
 
 @admin.register(DeclarationImportRun)
-class DeclarationImportRunAdmin(LogEntryHistoryMixin, OsmsModelAdmin):
+class DeclarationImportRunAdmin(ImportRunAdminMixin, LogEntryHistoryMixin, OsmsModelAdmin):
     list_display = ("id", "file_name", "status", "progress", "rows_read", "inserted", "updated",
                     "unchanged", "rejected", "started_at", "duration_display")
     list_filter = ("status", "source")
     readonly_fields = ["progress_bar",
                        *[f.name for f in DeclarationImportRun._meta.fields if f.name != "file"],
                        "duration_display"]
-    exclude = ("file",)
-    duration_display = duration_column
     inlines = [RejectInline]
     actions_list = ["upload"]
 
     def has_add_permission(self, request):
         return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("progress"))
-    def progress_bar(self, obj):
-        running = obj.status in (DeclarationImportRun.Status.PENDING,
-                                 DeclarationImportRun.Status.RUNNING)
-        return render_to_string("payers/import_run_progress.html",
-                                {"run": obj, "running": running})
 
     def has_upload_permission(self, request):
         return request.user.has_perm("reconciliation.add_declarationimportrun")
