@@ -3,8 +3,9 @@
 One transaction (holding the month's ``case_control`` lock): the month's cases into a
 work table, the reference data of the month into small temporary tables (the package
 version in force on each service date and its rules, the disease lists' ranges as sort
-keys, the diagnosis restrictions), then one statement per rule (``monitoring_sql``),
-the outcome, the risk score of the accepted cases and the reviews. Re-running a month
+keys, the diagnosis restrictions), a few set-based passes computing every rule's input
+(``monitoring_sql``), all verdicts in one INSERT … SELECT, the outcome, the risk score of
+the accepted cases and the reviews; each pass's time is logged at DEBUG. Re-running a month
 decides its cases anew (a case under review keeps its review).
 """
 

@@ -1,13 +1,13 @@
 """The hand-written SQL of monitoring: the format-logical control and the risk score of a
-month of cases, one pass per rule over the whole month (docs/monitoring.md).
+month of cases in a few passes over the whole month (docs/monitoring.md).
 
-Why SQL: a month holds millions of cases; each rule is one statement over the set (hash
-and index joins) instead of a Python loop calling the registry, the status and the
-package per case. Table names come from ``Model._meta.db_table`` (``control.tables``);
-``%(name)s`` are parameters. The work table ``mon_cc`` holds one row per case of the
-month with what the rules read (the patient, the insured status on the service date,
-the funding source, the amount by the tariff); each ``VERDICT_*`` statement inserts the
-verdict rows of one rule.
+Why SQL: a month holds millions of cases; the rules are evaluated over the set (hash
+joins) instead of a Python loop calling the registry, the status and the package per
+case. Table names come from ``Model._meta.db_table`` (``control.tables``); ``%(name)s``
+are parameters. The work table ``mon_ck`` holds one row per case of the month with what
+the rules read (the patient, the insured status on the service date, the funding
+source, the amount by the tariff, the double-payment flags); ``verdict_sql`` inserts the
+verdict rows of every rule in force in one statement.
 """
 
 # -- the work tables ----------------------------------------------------------------------
