@@ -170,7 +170,10 @@ def month_control(*, period, acting_user=None, today=None):
             xact_lock("case_control", sub=month_index(period))
             cursor = wrapper.cursor
             # statements run once over the month: JIT compiling costs more than it saves
-            cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '256MB'")
+            # hash joins of the month to small per-day tables: a merge join would sort the
+            # month's wide rows once per table
+            cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '256MB'; "
+                           "SET LOCAL enable_mergejoin = off")
             # dropped at commit; a caller's open transaction (a test) may still hold them
             cursor.execute("DROP TABLE IF EXISTS mon_history, mon_cc, mon_days, mon_day, "
                            "mon_rule, mon_range, mon_restriction, mon_combo, mon_price, "

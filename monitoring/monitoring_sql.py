@@ -126,7 +126,8 @@ ANALYZE mon_price; ANALYZE mon_caserate; ANALYZE mon_bedday; ANALYZE mon_licence
 # MON_SVC: one pass over the services of the month's cases: Σ price × quantity of each
 # case (NULL when a price is missing) and whether an earlier outpatient case of the same
 # patient on the same day billed the same service (DUPLICATE_SERVICE; the earlier case may
-# be under review: every outpatient case of that day is in this month).
+# be under review: every outpatient case of that day is in this month). The window sorts
+# by byte order (COLLATE "C": equality is the same, the sort several times cheaper).
 MON_SVC = """
 CREATE TEMP TABLE mon_svc ON COMMIT DROP AS
 SELECT x.case_id,
@@ -135,7 +136,7 @@ SELECT x.case_id,
 FROM (
   SELECT s.case_id, s.quantity, p.price, c.is_inpatient,
          min(c.id) FILTER (WHERE NOT c.is_inpatient)
-             OVER (PARTITION BY c.iin, c.service_date, s.code) AS first
+             OVER (PARTITION BY c.iin COLLATE "C", c.service_date, s.code COLLATE "C") AS first
   FROM {service} s JOIN {case} c ON c.id = s.case_id
   LEFT JOIN mon_price p ON p.code = s.code AND p.day = c.service_date
   WHERE c.period = %(period)s) x
