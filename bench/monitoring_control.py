@@ -19,6 +19,7 @@ persons (``monitoring.synthetic_month``), with defects of every kind planted
 
 import argparse
 import datetime
+import os
 import random
 import sys
 import tempfile
@@ -140,10 +141,14 @@ def main():
           f"{args.persons} persons, {len(world.providers)} providers, {len(rows)} cases "
           f"({len(rows) - inpatient} outpatient, {inpatient} inpatient), "
           f"{sum(map(len, planted.values()))} planted defects")
+    print(f"load average {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} "
+          f"{os.getloadavg()[2]:.1f}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "cases.csv"
         write_csv(rows, path)
+        total_rows = len(rows)
         bulk = _bulk_create_rate(rows, args.bulk_sample)
+        del rows  # millions of lists: freed before the import is measured
         started = time.perf_counter()
         run = case_import(run=case_import_run_create(file_name=path.name, source="command"),
                           path=str(path))
@@ -152,7 +157,8 @@ def main():
     rate = run.rows_total / seconds
     print(f"import: {run.rows_total} rows in {seconds:.2f} s = {rate:,.0f} rows/s "
           f"({run.cases_new} new, {run.rows_rejected} rejected); bulk_create on a sample of "
-          f"{min(args.bulk_sample, len(rows))} rows: {bulk:,.0f} rows/s → {rate / bulk:.1f}×")
+          f"{min(args.bulk_sample, total_rows)} rows: {bulk:,.0f} rows/s → {rate / bulk:.1f}× "
+          f"(load {os.getloadavg()[0]:.1f})", flush=True)
     started = time.perf_counter()
     control = month_control(period=month)
     seconds = time.perf_counter() - started
@@ -162,7 +168,8 @@ def main():
           f"({control.accepted} accepted, {control.rejected} rejected, {control.to_review} to "
           f"review); per-case loop with the eligibility engine on a sample of "
           f"{min(args.loop_sample, control.cases)} cases: {loop:,.1f} cases/s (extrapolated "
-          f"to the month: {control.cases / loop:,.0f} s) → {crate / loop:,.0f}×")
+          f"to the month: {control.cases / loop:,.0f} s) → {crate / loop:,.0f}× "
+          f"(load {os.getloadavg()[0]:.1f})", flush=True)
     found = {}
     for code, bin_, number in CaseVerdict.objects.filter(case__period=month).values_list(
             "rule_code", "case__provider__bin", "case__case_number"):

@@ -3,11 +3,13 @@
 One transaction (holding the month's ``case_control`` lock): the month's cases into a
 work table, the reference data of the month into small temporary tables (the package
 version in force on each service date and its rules, the disease lists' ranges as sort
-keys, the diagnosis restrictions), then one statement per rule (``monitoring_sql``),
-the outcome, the risk score of the accepted cases and the reviews. Re-running a month
+keys, the diagnosis restrictions), a few set-based passes computing every rule's input
+(``monitoring_sql``), all verdicts in one INSERT … SELECT, the outcome, the risk score of
+the accepted cases and the reviews; each pass's time is logged at DEBUG. Re-running a month
 decides its cases anew (a case under review keeps its review).
 """
 
+import logging
 import time
 
 from django.db import DatabaseError, connection, transaction
@@ -46,6 +48,8 @@ from .models import (
     RiskIndicator,
 )
 
+logger = logging.getLogger(__name__)
+
 TABLES = {
     "case": Case, "service": CaseService, "verdict": CaseVerdict, "review": Review,
     "report": PatientReport, "holiday": Holiday, "caretype": CareType, "person": Person,
@@ -70,10 +74,21 @@ def _end_key(text):
     return key + "~" if len(key) == 3 else key
 
 
+def _run(cursor, name, sql, params=None):
+    """Executes one named statement of ``monitoring_sql``; its time at DEBUG."""
+    started = time.perf_counter()
+    cursor.execute(sql, params)
+    logger.debug("control %s: %.2f s, %s rows", name, time.perf_counter() - started,
+                 cursor.rowcount)
+
+
 def _reference_tables(cursor, period):
-    """mon_day (service date → package version), mon_rule, mon_range, mon_restriction."""
+    """mon_days (the month's service dates), mon_day (service date → package version),
+    mon_rule, mon_range, mon_restriction."""
+    cursor.execute("CREATE TEMP TABLE mon_days (day date) ON COMMIT DROP")
     cursor.execute("CREATE TEMP TABLE mon_day (day date, version_id bigint) ON COMMIT DROP")
-    cursor.execute("SELECT DISTINCT service_date FROM mon_cc")
+    cursor.execute("INSERT INTO mon_days SELECT DISTINCT service_date FROM mon_cc "
+                   "RETURNING day")
     days = [row[0] for row in cursor.fetchall()]
     versions = {day: version_on(on=day) for day in days}
     cursor.executemany("INSERT INTO mon_day VALUES (%s, %s)",
@@ -99,30 +114,33 @@ def _reference_tables(cursor, period):
     cursor.executemany("INSERT INTO mon_range VALUES (%s, %s, %s)", ranges)
     cursor.execute("CREATE TEMP TABLE mon_restriction (lo text COLLATE \"C\", "
                    "hi text COLLATE \"C\", sex text, age_min int, age_max int) ON COMMIT DROP")
-    cursor.executemany("INSERT INTO mon_restriction VALUES (%s, %s, %s, %s, %s)", [
-        (sort_key(r.icd10_from), _end_key(r.icd10_to), r.sex, r.age_min, r.age_max)
-        for r in DiagnosisRestriction.objects.all()])
+    restrictions = [(sort_key(r.icd10_from), _end_key(r.icd10_to), r.sex, r.age_min, r.age_max)
+                    for r in DiagnosisRestriction.objects.all()]
+    cursor.executemany("INSERT INTO mon_restriction VALUES (%s, %s, %s, %s, %s)", restrictions)
+    cursor.execute("ANALYZE mon_days; ANALYZE mon_day; ANALYZE mon_rule; ANALYZE mon_range")
 
 
 def _control(cursor, run, period, today):
     end = last_day(period)
     rules = {r.code: r for r in ControlRule.objects.valid_on(end)}
     run.rules = sorted(rules)
-    cursor.execute(fill(q.MON_CC), {"period": period})
+    params = {"period": period, "end": end}
+    _run(cursor, "history", fill(q.MON_HISTORY), params)
+    _run(cursor, "cases", fill(q.MON_CC), params)
     cursor.execute(q.MON_CC_INDEX)
     _reference_tables(cursor, period)
-    for statement in (q.ICD_KNOWN, q.INSURED, q.FUNDING_COMBOS, q.FUNDING, q.FUNDING_COPY,
-                      q.PRICES, q.EXPECTED, q.CLEAR):
-        cursor.execute(fill(statement))
+    for name, statement in (("combos", q.FUNDING_COMBOS), ("funding", q.FUNDING),
+                            ("tariffs", q.PRICES), ("services", q.MON_SVC),
+                            ("stays", q.MON_STAY), ("restricted", q.MON_RKEY), ("checked", q.MON_CK), ("clear", q.CLEAR)):
+        _run(cursor, name, fill(statement), params)
     deadline = rules.get("DATES_INCONSISTENT")
-    for code, (condition, detail) in q.VERDICTS.items():
-        rule = rules.get(code)
-        if rule is None:
-            continue  # not in force this month: nobody fails it
-        cursor.execute(fill(q.VERDICT, condition=fill(condition), detail=detail), {
-            "code": code, "severity": rule.severity, "run": run.pk, "today": today,
+    codes = [code for code in q.VERDICTS if code in rules]  # not in force: nobody fails it
+    if codes:
+        _run(cursor, "verdicts", fill(q.verdict_sql(codes)), {
+            **{f"severity_{c}": rules[c].severity for c in codes},
+            "run": run.pk, "today": today, "end": end,
             "deadline_days": int(deadline.parameter or 0) if deadline else 0})
-    cursor.execute(fill(q.OUTCOME), {"run": run.pk})
+    _run(cursor, "outcome", fill(q.OUTCOME), {"run": run.pk})
 
 
 def _risk(cursor, run, period):
@@ -131,14 +149,15 @@ def _risk(cursor, run, period):
         if indicator.code not in q.RISK:
             continue
         from_clause, condition = q.RISK[indicator.code]
-        cursor.execute(fill(q.RISK_ADD, condition=fill(condition),
-                            from_clause=f"FROM {from_clause}" if from_clause else ""), {
-            "weight": indicator.weight, "code": indicator.code,
-            "parameter": indicator.parameter if indicator.parameter is not None else 0})
+        _run(cursor, f"risk {indicator.code}",
+             fill(q.RISK_ADD, condition=fill(condition),
+                  from_clause=f"FROM {from_clause}" if from_clause else ""), {
+                 "weight": indicator.weight, "code": indicator.code,
+                 "parameter": indicator.parameter if indicator.parameter is not None else 0})
     share = ReviewShare.objects.latest_on(end)
-    cursor.execute(fill(q.PICK), {"share": share.share if share else 0})
-    cursor.execute(fill(q.WRITE), {"run": run.pk})
-    cursor.execute(fill(q.OPEN_REVIEWS), {"now": timezone.now()})
+    _run(cursor, "pick", fill(q.PICK), {"share": share.share if share else 0})
+    _run(cursor, "write", fill(q.WRITE), {"run": run.pk})
+    _run(cursor, "reviews", fill(q.OPEN_REVIEWS), {"now": timezone.now()})
 
 
 def month_control(*, period, acting_user=None, today=None):
@@ -151,10 +170,15 @@ def month_control(*, period, acting_user=None, today=None):
             xact_lock("case_control", sub=month_index(period))
             cursor = wrapper.cursor
             # statements run once over the month: JIT compiling costs more than it saves
-            cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '256MB'")
+            # hash joins of the month to small per-day tables: a merge join would sort the
+            # month's wide rows once per table
+            cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '256MB'; "
+                           "SET LOCAL enable_mergejoin = off")
             # dropped at commit; a caller's open transaction (a test) may still hold them
-            cursor.execute("DROP TABLE IF EXISTS mon_cc, mon_day, mon_rule, mon_range, "
-                           "mon_restriction, mon_combo, mon_price")
+            cursor.execute("DROP TABLE IF EXISTS mon_history, mon_cc, mon_days, mon_day, "
+                           "mon_rule, mon_range, mon_restriction, mon_combo, mon_price, "
+                           "mon_caserate, mon_bedday, mon_licence, mon_svc, mon_stay, "
+                           "mon_pair, mon_rkey, mon_ck")
             _control(cursor, run, period, today)
             _risk(cursor, run, period)
     except DatabaseError as exc:

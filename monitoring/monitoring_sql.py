@@ -1,18 +1,42 @@
 """The hand-written SQL of monitoring: the format-logical control and the risk score of a
-month of cases, one pass per rule over the whole month (docs/monitoring.md).
+month of cases in a few passes over the whole month (docs/monitoring.md).
 
-Why SQL: a month holds millions of cases; each rule is one statement over the set (hash
-and index joins) instead of a Python loop calling the registry, the status and the
-package per case. Table names come from ``Model._meta.db_table`` (``control.tables``);
-``%(name)s`` are parameters. The work table ``mon_cc`` holds one row per case of the
-month with what the rules read (the patient, the insured status on the service date,
-the funding source, the amount by the tariff); each ``VERDICT_*`` statement inserts the
-verdict rows of one rule.
+Why SQL: a month holds millions of cases; the rules are evaluated over the set (hash
+joins) instead of a Python loop calling the registry, the status and the package per
+case. Table names come from ``Model._meta.db_table`` (``control.tables``); ``%(name)s``
+are parameters. The work table ``mon_ck`` holds one row per case of the month with what
+the rules read (the patient, the insured status on the service date, the funding
+source, the amount by the tariff, the double-payment flags); ``verdict_sql`` inserts the
+verdict rows of every rule in force in one statement.
 """
 
-# -- the work table -----------------------------------------------------------------------
+# -- the work tables ----------------------------------------------------------------------
+# A month is read in a few passes, each a CREATE TEMP TABLE … AS SELECT with hash joins
+# (no UPDATE rewriting millions of rows, no per-case subquery over the set):
+#   mon_history  the status history as intervals [changed_on, next change)
+#   mon_cc       the month's cases with the patient, the diagnosis known, the insured status
+#   mon_combo    the funding source per distinct (day, care type, code, insured, citizenship)
+#   mon_price, mon_caserate, mon_bedday, mon_licence   the tariffs and licences per day
+#   mon_svc      per case: Σ price × quantity and "a service billed by an earlier case"
+#   mon_stay, mon_pair   the stays near the month; per case: overlaps, services during a stay
+#   mon_ck       mon_cc with every rule's input; the verdicts are one INSERT … SELECT of it.
+
+# MON_HISTORY: the status history up to the last service date of the month as intervals:
+# a row holds from its change to the next change of the person (the last change on or
+# before the day decides, ties by id, as the status API).
+MON_HISTORY = """
+CREATE TEMP TABLE mon_history ON COMMIT DROP AS
+SELECT h.person_id, h.changed_on, h.insured, h.valid_until,
+       lead(h.changed_on) OVER (PARTITION BY h.person_id ORDER BY h.changed_on, h.id) AS next_on
+FROM {history} h
+WHERE h.changed_on <= (SELECT max(c.service_date) FROM {case} c WHERE c.period = %(period)s)
+"""
+
 # MON_CC: the month's cases that the control may (re)decide: pending, accepted or
-# rejected ones (a case under expert review keeps its review) with the patient's facts.
+# rejected ones (a case under expert review keeps its review) with the patient's facts,
+# whether the main diagnosis is a category or subcategory of WHO ICD-10 (the eligibility
+# engine's test) and the insured status on the service date (the history interval holding
+# the day says insured and the day is not after its valid-until; no history: not insured).
 MON_CC = """
 CREATE TEMP TABLE mon_cc ON COMMIT DROP AS
 SELECT c.id, c.provider_id, c.care_type_id, ct.code AS care_code, c.is_inpatient, c.form,
@@ -20,44 +44,30 @@ SELECT c.id, c.provider_id, c.care_type_id, ct.code AS care_code, c.is_inpatient
        c.icd10, replace(c.icd10, '.', '') AS icd_key, c.kzg_code, c.severity, c.bed_profile,
        c.admitted_on, c.discharged_on, c.service_date, c.period, c.amount_claimed,
        c.submitted_on, c.contract_item_id,
-       false AS icd_known, NULL::boolean AS insured, NULL::text AS funding,
-       false AS would_if_insured, NULL::numeric(14,2) AS expected, false AS no_tariff,
-       (ct.code = 'phc') AS capitation, 'accepted'::text AS outcome, 0::numeric AS score,
-       ''::text AS codes,
-       EXISTS (SELECT 1 FROM {report} pr WHERE pr.case_id = c.id) AS reported
+       (i.code IS NOT NULL) AS icd_known,
+       CASE WHEN p.id IS NOT NULL THEN coalesce(h.insured AND (h.valid_until IS NULL
+            OR c.service_date <= h.valid_until), false) END AS insured,
+       (ct.code = 'phc') AS capitation,
+       (pr.case_id IS NOT NULL) AS reported
 FROM {case} c
 JOIN {caretype} ct ON ct.id = c.care_type_id
 LEFT JOIN {person} p ON p.iin = c.iin
+LEFT JOIN (SELECT DISTINCT code FROM {icd} WHERE kind IN ('category', 'subcategory')) i
+       ON i.code = c.icd10
+LEFT JOIN mon_history h ON h.person_id = p.id AND h.changed_on <= c.service_date
+       AND (h.next_on IS NULL OR c.service_date < h.next_on)
+LEFT JOIN (SELECT DISTINCT case_id FROM {report}) pr ON pr.case_id = c.id
 WHERE c.period = %(period)s
   AND NOT EXISTS (SELECT 1 FROM {review} r WHERE r.case_id = c.id)
 """
-MON_CC_INDEX = "CREATE INDEX ON mon_cc (id); ANALYZE mon_cc"
-
-# ICD_KNOWN: the main diagnosis is a category or subcategory of the WHO ICD-10 table
-# (the eligibility engine's test).
-ICD_KNOWN = """
-UPDATE mon_cc m SET icd_known = true FROM {icd} i
-WHERE i.code = m.icd10 AND i.kind IN ('category', 'subcategory')
-"""
-
-# INSURED: the status on the service date from the status history: the last change on or
-# before the day says insured, and the day is not after its valid-until. One index probe
-# (history_person_idx) per case.
-INSURED = """
-UPDATE mon_cc m SET insured = coalesce((
-    SELECT h.insured AND (h.valid_until IS NULL OR m.service_date <= h.valid_until)
-    FROM {history} h
-    WHERE h.person_id = m.person_id AND h.changed_on <= m.service_date
-    ORDER BY h.changed_on DESC, h.id DESC LIMIT 1), false)
-WHERE m.person_id IS NOT NULL
-"""
+MON_CC_INDEX = "ANALYZE mon_cc"
 
 # FUNDING: the first rule of the package version in force on the service date (mon_day)
 # for the care type whose condition (any, or a disease list holding the code) and
 # entitlement match decides the source, as ``packages.eligibility.evaluate_rules``;
 # would_if_insured: an insured-only rule's condition matches (uninsured → NOT_INSURED).
 # Decided once per distinct (date, care type, code, insured, citizenship) in mon_combo
-# (thousands, not millions), then copied onto the cases by a hash join.
+# (thousands, not millions), then joined to the cases in MON_CK.
 _DECIDABLE = ("m.person_id IS NOT NULL AND m.icd_known "
               "AND (m.death_date IS NULL OR m.death_date >= m.service_date)")
 FUNDING_COMBOS = f"""
@@ -83,132 +93,186 @@ UPDATE mon_combo m SET
   would_if_insured = EXISTS (
     SELECT 1 FROM mon_day d JOIN mon_rule r ON r.version_id = d.version_id
     WHERE d.day = m.service_date AND r.care_type_id = m.care_type_id
-      AND r.entitlement = 'insured' AND {_CONDITION})
-"""
-FUNDING_COPY = f"""
-UPDATE mon_cc m SET funding = x.funding, would_if_insured = x.would_if_insured
-FROM mon_combo x
-WHERE x.service_date = m.service_date AND x.care_type_id = m.care_type_id
-  AND x.icd_key = m.icd_key AND x.insured = m.insured
-  AND x.citizenship IS NOT DISTINCT FROM m.citizenship AND {_DECIDABLE}
+      AND r.entitlement = 'insured' AND {_CONDITION});
+ANALYZE mon_combo
 """
 
-# EXPECTED: the amount by the tariff in force on the service date: a КЗГ's case rate at
-# the severity level; a bed-day rate × days (at least one); the sum of price × quantity
-# of the services (prices looked up once per distinct code and date, mon_price); per-
-# capita care (PHC) is paid by the norm and not checked here.
+# The tariffs and licences in force on each service date of the month (mon_days): one row
+# per (code, day), the latest valid_from winning; hash-joined to the cases in MON_CK.
 PRICES = """
 CREATE TEMP TABLE mon_price ON COMMIT DROP AS
-SELECT k.code, k.service_date, (
-    SELECT p.price FROM {serviceprice} p
-    WHERE p.code = k.code AND p.valid_from <= k.service_date
-      AND (p.valid_to IS NULL OR p.valid_to >= k.service_date)
-    ORDER BY p.valid_from DESC LIMIT 1) AS price
-FROM (SELECT DISTINCT s.code, m.service_date FROM {service} s
-      JOIN mon_cc m ON m.id = s.case_id
-      WHERE NOT m.capitation AND m.kzg_code = '' AND m.bed_profile = '') k
-"""
-EXPECTED = """
-UPDATE mon_cc m SET expected = t.amount, no_tariff = t.amount IS NULL
-FROM (
-  SELECT m2.id,
-    CASE
-      WHEN m2.kzg_code <> '' THEN (
-        SELECT r.amount FROM {caserate} r
-        WHERE r.code = m2.kzg_code AND r.severity = m2.severity
-          AND r.care_type_id = m2.care_type_id
-          AND r.valid_from <= m2.service_date
-          AND (r.valid_to IS NULL OR r.valid_to >= m2.service_date)
-        ORDER BY r.valid_from DESC LIMIT 1)
-      ELSE (
-        SELECT b.rate * greatest(1, m2.discharged_on - m2.admitted_on) FROM {bedday} b
-        WHERE b.profile = m2.bed_profile AND b.valid_from <= m2.service_date
-          AND (b.valid_to IS NULL OR b.valid_to >= m2.service_date)
-        ORDER BY b.valid_from DESC LIMIT 1)
-    END AS amount
-  FROM mon_cc m2 WHERE NOT m2.capitation AND (m2.kzg_code <> '' OR m2.bed_profile <> '')
-  UNION ALL
-  SELECT s.case_id,
-         CASE WHEN bool_and(p.price IS NOT NULL) THEN sum(p.price * s.quantity) END
-  FROM {service} s
-  JOIN mon_cc m3 ON m3.id = s.case_id
-  LEFT JOIN mon_price p ON p.code = s.code AND p.service_date = m3.service_date
-  WHERE NOT m3.capitation AND m3.kzg_code = '' AND m3.bed_profile = ''
-  GROUP BY s.case_id
-) t
-WHERE t.id = m.id
+SELECT DISTINCT ON (p.code, d.day) p.code, d.day, p.price
+FROM {serviceprice} p JOIN mon_days d ON p.valid_from <= d.day
+     AND (p.valid_to IS NULL OR p.valid_to >= d.day)
+ORDER BY p.code, d.day, p.valid_from DESC;
+CREATE TEMP TABLE mon_caserate ON COMMIT DROP AS
+SELECT DISTINCT ON (r.code, r.severity, r.care_type_id, d.day)
+       r.code, r.severity, r.care_type_id, d.day, r.amount
+FROM {caserate} r JOIN mon_days d ON r.valid_from <= d.day
+     AND (r.valid_to IS NULL OR r.valid_to >= d.day)
+ORDER BY r.code, r.severity, r.care_type_id, d.day, r.valid_from DESC;
+CREATE TEMP TABLE mon_bedday ON COMMIT DROP AS
+SELECT DISTINCT ON (b.profile, d.day) b.profile, d.day, b.rate
+FROM {bedday} b JOIN mon_days d ON b.valid_from <= d.day
+     AND (b.valid_to IS NULL OR b.valid_to >= d.day)
+ORDER BY b.profile, d.day, b.valid_from DESC;
+CREATE TEMP TABLE mon_licence ON COMMIT DROP AS
+SELECT DISTINCT l.provider_id, l.care_type_id, d.day
+FROM {licence} l JOIN mon_days d ON l.issued_on <= d.day
+     AND (l.valid_until IS NULL OR l.valid_until >= d.day);
+ANALYZE mon_price; ANALYZE mon_caserate; ANALYZE mon_bedday; ANALYZE mon_licence
 """
 
-# CLEAR: the verdicts of an earlier control of these cases (a re-run decides anew).
-CLEAR = "DELETE FROM {verdict} v USING mon_cc m WHERE v.case_id = m.id"
+# MON_SVC: one pass over the services of the month's cases: Σ price × quantity of each
+# case (NULL when a price is missing) and whether an earlier outpatient case of the same
+# patient on the same day billed the same service (DUPLICATE_SERVICE; the earlier case may
+# be under review: every outpatient case of that day is in this month). The window sorts
+# by byte order (COLLATE "C": equality is the same, the sort several times cheaper).
+MON_SVC = """
+CREATE TEMP TABLE mon_svc ON COMMIT DROP AS
+SELECT x.case_id,
+       CASE WHEN bool_and(x.price IS NOT NULL) THEN sum(x.price * x.quantity) END AS amount,
+       bool_or(NOT x.is_inpatient AND x.first < x.case_id) AS duplicate
+FROM (
+  SELECT s.case_id, s.quantity, p.price, c.is_inpatient,
+         min(c.id) FILTER (WHERE NOT c.is_inpatient)
+             OVER (PARTITION BY c.iin COLLATE "C", c.service_date, s.code COLLATE "C") AS first
+  FROM {service} s JOIN {case} c ON c.id = s.case_id
+  LEFT JOIN mon_price p ON p.code = s.code AND p.day = c.service_date
+  WHERE c.period = %(period)s) x
+GROUP BY x.case_id;
+ANALYZE mon_svc
+"""
+
+# MON_STAY / MON_PAIR: the stays that can touch a case of the month (discharged in the
+# month of the earliest admission of the month's stays or later, admitted by the month's
+# end), joined to the month's cases by ИИН: a stay of the patient at another provider
+# overlapping a stay that began later (OVERLAPPING_STAY), or holding an outpatient
+# service strictly inside it (OUTPATIENT_DURING_STAY).
+MON_STAY = """
+CREATE TEMP TABLE mon_stay ON COMMIT DROP AS
+SELECT o.id, o.iin, o.provider_id, o.admitted_on, o.discharged_on
+FROM {case} o
+WHERE o.is_inpatient AND o.admitted_on <= %(end)s
+  AND o.period >= (SELECT date_trunc('month', least(%(period)s::date, min(m.admitted_on)))::date
+                   FROM mon_cc m WHERE m.is_inpatient);
+ANALYZE mon_stay;
+CREATE TEMP TABLE mon_pair ON COMMIT DROP AS
+SELECT m.id,
+  bool_or(m.is_inpatient AND o.provider_id <> m.provider_id
+          AND o.admitted_on < m.discharged_on AND m.admitted_on < o.discharged_on
+          AND (o.admitted_on, o.id) < (m.admitted_on, m.id)) AS overlap,
+  bool_or(NOT m.is_inpatient AND o.provider_id <> m.provider_id
+          AND o.admitted_on < m.service_date AND m.service_date < o.discharged_on) AS during
+FROM mon_cc m JOIN mon_stay o ON o.iin = m.iin
+GROUP BY m.id;
+ANALYZE mon_pair
+"""
 
 # The ИИН check digit (weights 1..11, then 3..11,1,2 when the first sum gives 10) and the
-# century digit, as ``payers.validators.iin_problem``.
+# century digit, as ``payers.validators.iin_problem``. (Counted repetitions such as
+# ``\d{12}`` make PostgreSQL's regular expressions several times slower: length + ``+``.)
 _D = "substr(m.iin, {n}, 1)::int"
 _W1 = " + ".join(f"{w} * {_D.format(n=n)}" for n, w in enumerate(range(1, 12), start=1))
 _W2 = " + ".join(f"{w} * {_D.format(n=n)}" for n, w in
                  enumerate([3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2], start=1))
-IIN_VALID = (f"(m.iin ~ '^\\d{{12}}$' AND substr(m.iin, 7, 1) BETWEEN '1' AND '6' AND "
-             f"(CASE WHEN mod({_W1}, 11) < 10 THEN mod({_W1}, 11) "
-             f"WHEN mod({_W2}, 11) < 10 THEN mod({_W2}, 11) END) = {_D.format(n=12)})")
+IIN_VALID = (f"(CASE WHEN length(m.iin) = 12 AND m.iin ~ '^[0-9]+$' "
+             f"AND substr(m.iin, 7, 1) BETWEEN '1' AND '6' "
+             f"THEN (CASE WHEN mod({_W1}, 11) < 10 THEN mod({_W1}, 11) "
+             f"WHEN mod({_W2}, 11) < 10 THEN mod({_W2}, 11) END) "
+             f"IS NOT DISTINCT FROM {_D.format(n=12)} ELSE false END)")
 
-# VERDICTS: rule code → (SQL condition on mon_cc m, detail expression). Each becomes
-# ``INSERT INTO verdict SELECT … FROM mon_cc m WHERE <condition>`` (VERDICT below).
+# MON_RKEY: the month's diagnosis keys that some sex or age restriction holds (a few):
+# the per-case restriction test runs for those cases only.
+MON_RKEY = """
+CREATE TEMP TABLE mon_rkey ON COMMIT DROP AS
+SELECT DISTINCT k.icd_key FROM (SELECT DISTINCT icd_key FROM mon_cc) k
+JOIN mon_restriction r ON k.icd_key COLLATE "C" BETWEEN r.lo AND r.hi;
+ANALYZE mon_rkey
+"""
+
+# MON_CK: every case with what its rules read, one pass of hash joins: the funding
+# source, the amount by the tariff in force on the service date (a КЗГ's case rate at the
+# severity level; a bed-day rate × days, at least one; Σ price × quantity of the services;
+# per-capita care (PHC) is paid by the norm and not checked), a signed contract item, a
+# licence on the day, the ИИН's check digit, the double-payment flags; outcome, score and
+# risk codes start as accepted, 0, ''.
+MON_CK = f"""
+CREATE TEMP TABLE mon_ck ON COMMIT DROP AS
+SELECT m.*, x.funding, coalesce(x.would_if_insured, false) AS would_if_insured,
+  CASE WHEN m.capitation THEN NULL
+       WHEN m.kzg_code <> '' THEN r.amount
+       WHEN m.bed_profile <> '' THEN b.rate * greatest(1, m.discharged_on - m.admitted_on)
+       ELSE v.amount END::numeric(14,2) AS expected,
+  (NOT m.capitation AND (m.kzg_code <> '' OR m.bed_profile <> '' OR v.case_id IS NOT NULL)
+   AND CASE WHEN m.kzg_code <> '' THEN r.amount IS NULL
+            WHEN m.bed_profile <> '' THEN b.rate IS NULL
+            ELSE v.amount IS NULL END) AS no_tariff,
+  (ci.id IS NOT NULL) AS contract_ok, (l.provider_id IS NOT NULL) AS licence_ok,
+  {IIN_VALID} AS iin_valid, (rk.icd_key IS NOT NULL) AS restricted,
+  CASE WHEN m.is_inpatient THEN EXISTS (
+        SELECT 1 FROM {{case}} o WHERE o.iin = m.iin AND o.service_date = m.service_date
+          AND o.is_inpatient AND o.kzg_code = m.kzg_code AND o.id < m.id)
+       ELSE coalesce(v.duplicate, false) END AS duplicate,
+  coalesce(pa.overlap, false) AS overlap, coalesce(pa.during, false) AS during,
+  'accepted'::text AS outcome, 0::numeric AS score, ''::text AS codes
+FROM mon_cc m
+LEFT JOIN mon_combo x ON x.service_date = m.service_date AND x.care_type_id = m.care_type_id
+  AND x.icd_key = m.icd_key AND x.insured = m.insured
+  AND x.citizenship IS NOT DISTINCT FROM m.citizenship AND {_DECIDABLE}
+LEFT JOIN mon_caserate r ON r.code = m.kzg_code AND r.severity = m.severity
+  AND r.care_type_id = m.care_type_id AND r.day = m.service_date
+LEFT JOIN mon_bedday b ON b.profile = m.bed_profile AND b.day = m.service_date
+LEFT JOIN mon_svc v ON v.case_id = m.id
+LEFT JOIN (SELECT i.id FROM {{item}} i JOIN {{contract}} k ON k.id = i.contract_id
+           WHERE k.status = 'signed' AND k.signed_on <= %(end)s) ci
+  ON ci.id = m.contract_item_id
+LEFT JOIN mon_licence l ON l.provider_id = m.provider_id AND l.care_type_id = m.care_type_id
+  AND l.day = m.service_date
+LEFT JOIN mon_pair pa ON pa.id = m.id
+LEFT JOIN mon_rkey rk ON rk.icd_key = m.icd_key;
+ANALYZE mon_ck
+"""
+
+# CLEAR: the verdicts of an earlier control of these cases (a re-run decides anew).
+CLEAR = "DELETE FROM {verdict} v USING mon_ck m WHERE v.case_id = m.id"
+
+# VERDICTS: rule code → (SQL condition on mon_ck m, detail expression). They become one
+# ``INSERT INTO verdict SELECT … FROM mon_ck m CROSS JOIN LATERAL (VALUES …)`` of the
+# rules in force (VERDICT below): one pass over the month for every rule.
+_ALIVE = "(m.death_date IS NULL OR m.death_date >= m.service_date)"
 VERDICTS = {
-    "IIN_INVALID": (f"NOT {IIN_VALID}", "m.iin"),
-    "PATIENT_UNKNOWN": (f"m.person_id IS NULL AND {IIN_VALID}", "m.iin"),
+    "IIN_INVALID": ("NOT m.iin_valid", "m.iin"),
+    "PATIENT_UNKNOWN": ("m.person_id IS NULL AND m.iin_valid", "m.iin"),
     "AFTER_DEATH": ("m.death_date < m.service_date", "'† ' || m.death_date::text"),
     "UNKNOWN_ICD10": ("NOT m.icd_known", "m.icd10"),
-    "NOT_INSURED": ("m.person_id IS NOT NULL AND m.icd_known AND m.funding IS NULL "
-                    "AND (m.death_date IS NULL OR m.death_date >= m.service_date) "
-                    "AND m.would_if_insured AND NOT m.insured", "m.service_date::text"),
-    "NOT_IN_PACKAGE": ("m.person_id IS NOT NULL AND m.icd_known AND m.funding IS NULL "
-                       "AND (m.death_date IS NULL OR m.death_date >= m.service_date) "
-                       "AND NOT (m.would_if_insured AND NOT m.insured)",
+    "NOT_INSURED": (f"m.person_id IS NOT NULL AND m.icd_known AND m.funding IS NULL "
+                    f"AND {_ALIVE} AND m.would_if_insured AND NOT m.insured",
+                    "m.service_date::text"),
+    "NOT_IN_PACKAGE": (f"m.person_id IS NOT NULL AND m.icd_known AND m.funding IS NULL "
+                       f"AND {_ALIVE} AND NOT (m.would_if_insured AND NOT m.insured)",
                        "m.care_code || ' / ' || m.icd10"),
-    "NO_CONTRACT": ("""NOT EXISTS (
-        SELECT 1 FROM {item} i JOIN {contract} k ON k.id = i.contract_id
-        WHERE i.id = m.contract_item_id AND k.status = 'signed'
-          AND k.signed_on <= (m.period + interval '1 month - 1 day')::date)""",
-                    "m.care_code"),
-    "NO_LICENCE": ("""NOT EXISTS (
-        SELECT 1 FROM {licence} l WHERE l.provider_id = m.provider_id
-          AND l.care_type_id = m.care_type_id AND l.issued_on <= m.service_date
-          AND (l.valid_until IS NULL OR l.valid_until >= m.service_date))""", "m.care_code"),
+    # a signed contract item of the provider for the care type, signed by the month's end
+    "NO_CONTRACT": ("NOT m.contract_ok", "m.care_code"),
+    # a licence of the provider for the care type valid on the service date
+    "NO_LICENCE": ("NOT m.licence_ok", "m.care_code"),
     "NO_TARIFF": ("m.no_tariff", "coalesce(nullif(m.kzg_code, ''), nullif(m.bed_profile, ''), "
                                  "'services')"),
     "AMOUNT_MISMATCH": ("m.expected IS NOT NULL AND m.expected <> m.amount_claimed",
                         "m.amount_claimed::text || ' ≠ ' || m.expected::text"),
     "DATES_INCONSISTENT": ("""m.admitted_on > m.discharged_on
         OR greatest(m.service_date, m.discharged_on) > %(today)s
-        OR m.submitted_on > (m.period + interval '1 month - 1 day')::date
-                            + %(deadline_days)s::int""",
+        OR m.submitted_on > %(end)s::date + %(deadline_days)s::int""",
                            "concat_ws(' – ', m.admitted_on, m.discharged_on, "
                            "m.service_date, m.submitted_on)"),
-    "DUPLICATE_SERVICE": ("""(NOT m.is_inpatient AND EXISTS (
-        SELECT 1 FROM {case} o JOIN {service} os ON os.case_id = o.id
-        JOIN {service} ms ON ms.case_id = m.id AND ms.code = os.code
-        WHERE o.iin = m.iin AND o.service_date = m.service_date AND NOT o.is_inpatient
-          AND o.id < m.id))
-      OR (m.is_inpatient AND EXISTS (
-        SELECT 1 FROM {case} o WHERE o.iin = m.iin AND o.service_date = m.service_date
-          AND o.is_inpatient AND o.kzg_code = m.kzg_code AND o.id < m.id))""",
-                          "m.service_date::text"),
-    "OVERLAPPING_STAY": ("""m.is_inpatient AND EXISTS (
-        SELECT 1 FROM {case} o WHERE o.iin = m.iin AND o.is_inpatient
-          AND o.provider_id <> m.provider_id
-          AND o.admitted_on < m.discharged_on AND m.admitted_on < o.discharged_on
-          AND (o.admitted_on, o.id) < (m.admitted_on, m.id))""",
-                         "m.admitted_on::text || ' – ' || m.discharged_on::text"),
-    "OUTPATIENT_DURING_STAY": ("""NOT m.is_inpatient AND EXISTS (
-        SELECT 1 FROM {case} o WHERE o.iin = m.iin AND o.is_inpatient
-          AND o.provider_id <> m.provider_id
-          AND o.admitted_on < m.service_date AND m.service_date < o.discharged_on)""",
-                               "m.service_date::text"),
-    "SEX_DIAGNOSIS": ("""m.sex IS NOT NULL AND EXISTS (
-        SELECT 1 FROM mon_restriction r WHERE r.sex <> '' AND r.sex <> m.sex
+    # the same service (patient, day, service code; a stay: patient, admission day, КЗГ)
+    # billed by an earlier case
+    "DUPLICATE_SERVICE": ("m.duplicate", "m.service_date::text"),
+    "OVERLAPPING_STAY": ("m.overlap", "m.admitted_on::text || ' – ' || m.discharged_on::text"),
+    "OUTPATIENT_DURING_STAY": ("m.during", "m.service_date::text"),
+    "SEX_DIAGNOSIS": ("""m.restricted AND m.sex IS NOT NULL AND EXISTS (SELECT 1 FROM mon_restriction r WHERE r.sex <> '' AND r.sex <> m.sex
           AND m.icd_key COLLATE "C" BETWEEN r.lo AND r.hi)""", "m.icd10 || ' / ' || m.sex"),
-    "AGE_DIAGNOSIS": ("""m.birth_date IS NOT NULL AND EXISTS (
+    "AGE_DIAGNOSIS": ("""m.restricted AND m.birth_date IS NOT NULL AND EXISTS (
         SELECT 1 FROM mon_restriction r
         WHERE m.icd_key COLLATE "C" BETWEEN r.lo AND r.hi
           AND (date_part('year', age(m.service_date, m.birth_date)) < r.age_min
@@ -216,16 +280,30 @@ VERDICTS = {
                       "m.icd10 || ' / ' || date_part('year', age(m.service_date, "
                       "m.birth_date))::text"),
 }
-VERDICT = """
-INSERT INTO {verdict} (case_id, rule_code, severity, detail, run_id)
-SELECT m.id, %(code)s, %(severity)s, left(coalesce({detail}, ''), 300), %(run)s
-FROM mon_cc m WHERE {condition}
+
+
+def verdict_sql(codes):
+    """VERDICT: the verdict rows of the rules ``codes`` (those in force) in one pass: the
+    cases failing any rule (a few) are picked first, then each failed rule is a row;
+    ``%(severity_<CODE>)s`` is the rule's severity."""
+    values = ",\n    ".join(f"(({VERDICTS[c][0]}), '{c}', %(severity_{c})s, {VERDICTS[c][1]})"
+                            for c in codes)
+    failing = "\n   OR ".join(f"({VERDICTS[c][0]})" for c in codes)
+    return f"""
+INSERT INTO {{verdict}} (case_id, rule_code, severity, detail, run_id)
+SELECT f.id, v.code, v.severity, left(coalesce(v.detail, ''), 300), %(run)s
+FROM (SELECT * FROM mon_ck m WHERE {failing} OFFSET 0) m
+CROSS JOIN LATERAL (VALUES
+    {values}) AS v(failed, code, severity, detail)
+CROSS JOIN LATERAL (SELECT m.id) f
+WHERE v.failed
 """
+
 
 # OUTCOME: rejected on any failed reject rule, sent to review on a failed review rule,
 # accepted otherwise (the risk score may still send an accepted case to review).
 OUTCOME = """
-UPDATE mon_cc m SET outcome = CASE WHEN v.rejects THEN 'rejected' ELSE 'review' END
+UPDATE mon_ck m SET outcome = CASE WHEN v.rejects THEN 'rejected' ELSE 'review' END
 FROM (SELECT case_id, bool_or(severity = 'reject') AS rejects FROM {verdict}
       WHERE run_id = %(run)s GROUP BY case_id) v
 WHERE v.case_id = m.id
@@ -267,7 +345,7 @@ RISK = {
     "PATIENT_REPORT": ("", "k.reported"),
 }
 RISK_ADD = """
-UPDATE mon_cc k SET score = k.score + %(weight)s, codes = k.codes || %(code)s || ','
+UPDATE mon_ck k SET score = k.score + %(weight)s, codes = k.codes || %(code)s || ','
 {from_clause}
 WHERE k.outcome = 'accepted' AND {condition}
 """
@@ -278,9 +356,9 @@ WITH ranked AS (
   SELECT k.id, k.score, k.codes,
          row_number() OVER (PARTITION BY k.provider_id ORDER BY k.score DESC, k.id) AS rank,
          count(*) OVER (PARTITION BY k.provider_id) AS total
-  FROM mon_cc k WHERE k.outcome = 'accepted'
+  FROM mon_ck k WHERE k.outcome = 'accepted'
 )
-UPDATE mon_cc m SET outcome = 'review'
+UPDATE mon_ck m SET outcome = 'review'
 FROM ranked r
 WHERE m.id = r.id AND r.score > 0
   AND (r.rank <= ceil(%(share)s * r.total) OR r.codes LIKE '%%PATIENT_REPORT%%')
@@ -291,7 +369,7 @@ UPDATE {case} c SET
   funding_source = coalesce(m.funding, ''), amount_expected = m.expected,
   control_run_id = %(run)s, outcome = m.outcome, risk_score = m.score,
   risk_reasons = to_jsonb(array_remove(string_to_array(m.codes, ','), ''))
-FROM mon_cc m WHERE c.id = m.id
+FROM mon_ck m WHERE c.id = m.id
 """
 # OPEN_REVIEWS: a review for every case of the month sent to review without one yet
 # (by a review rule, by the risk score, or by the patient's report).
@@ -301,5 +379,5 @@ INSERT INTO {review} (case_id, reason, status, conclusion, deduction, dispute_re
 SELECT m.id,
        CASE WHEN m.reported THEN 'patient' WHEN m.score > 0 THEN 'risk' ELSE 'control' END,
        'open', '', 0, '', '', %(now)s
-FROM mon_cc m WHERE m.outcome = 'review'
+FROM mon_ck m WHERE m.outcome = 'review'
 """

@@ -17,7 +17,8 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from coverage.models import BenefitCategory, CategoryMembership
 from osms.core.models import Region
@@ -155,6 +156,30 @@ def _people(region, rng, count, used):
     return made
 
 
+def _copy_people(region, category, people, members):
+    """The persons (birth date and sex as the ИИН says) and the insured ones' category
+    memberships, COPYed; the memberships joined to the new persons by ИИН on the server."""
+    now = timezone.now()
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor
+        with cursor.copy(f"COPY {Person._meta.db_table} (iin, last_name, first_name, "
+                         "middle_name, birth_date, sex, citizenship, region_id, death_date, "
+                         "created_at, updated_at) FROM STDIN") as copy:
+            for iin, sex, born, citizenship, died in people:
+                copy.write_row((iin, "Тестов", "М", "", born, sex, citizenship, region.pk,
+                                died, now, now))
+        cursor.execute("CREATE TEMP TABLE monitoring_world_members (iin text) ON COMMIT DROP")
+        with cursor.copy("COPY monitoring_world_members (iin) FROM STDIN") as copy:
+            for iin in members:
+                copy.write_row((iin,))
+        cursor.execute(
+            f"INSERT INTO {CategoryMembership._meta.db_table} (person_id, category_id, "
+            "starts_on, source, document, changed_at) "
+            f"SELECT p.id, %s, date '2020-01-01', 'feed', 'синтетика', %s "
+            f"FROM monitoring_world_members m JOIN {Person._meta.db_table} p ON p.iin = m.iin",
+            [category.pk, now])
+
+
 def build_world(*, persons, month, seed=1, item_amount=Decimal("900000000")):
     from coverage import services as coverage_services
 
@@ -179,26 +204,31 @@ def _build(*, persons, month, seed, item_amount):
     spare_uninsured = _people(region, rng, plants + 5, used)
     dead = _people(region, rng, 20, used)
     foreigners = _people(region, rng, 20, used)
-    rows = []
-    for group, citizenship in ((insured + spare, "citizen"),
-                               (uninsured + spare_uninsured, "citizen"),
-                               (dead, "citizen"), (foreigners, Citizenship.FOREIGN_TEMPORARY)):
-        for iin, _sex, _born in group:
-            person = Person(iin=iin, last_name="Тестов", first_name="М", region=region,
-                            citizenship=citizenship)
-            person.derive_from_iin()
-            if group is dead:
-                person.death_date = month + datetime.timedelta(days=1)
-            rows.append(person)
-    Person.objects.bulk_create(rows, batch_size=5000)
-    ids = dict(Person.objects.filter(iin__in=[iin for iin, _s, _b in insured + spare])
-               .values_list("iin", "id"))
+    death = month + datetime.timedelta(days=1)
+    people = [(iin, sex, born, citizenship, death if group is dead else None)
+              for group, citizenship in ((insured + spare, "citizen"),
+                                         (uninsured + spare_uninsured, "citizen"),
+                                         (dead, "citizen"),
+                                         (foreigners, Citizenship.FOREIGN_TEMPORARY))
+              for iin, sex, born in group]
     category = BenefitCategory.objects.get(code="disabled")
-    CategoryMembership.objects.bulk_create(
-        [CategoryMembership(person_id=ids[iin], category=category,
-                            starts_on=datetime.date(2020, 1, 1), source="feed",
-                            document="синтетика") for iin, _s, _b in insured + spare],
-        batch_size=5000)
+    if connection.vendor == "postgresql":  # a million persons at COPY speed (bench)
+        _copy_people(region, category, people, {iin for iin, _s, _b in insured + spare})
+    else:
+        rows = []
+        for iin, _sex, _born, citizenship, died in people:
+            person = Person(iin=iin, last_name="Тестов", first_name="М", region=region,
+                            citizenship=citizenship, death_date=died)
+            person.derive_from_iin()
+            rows.append(person)
+        Person.objects.bulk_create(rows, batch_size=5000)
+        ids = dict(Person.objects.filter(iin__in=[iin for iin, _s, _b in insured + spare])
+                   .values_list("iin", "id"))
+        CategoryMembership.objects.bulk_create(
+            [CategoryMembership(person_id=ids[iin], category=category,
+                                starts_on=datetime.date(2020, 1, 1), source="feed",
+                                document="синтетика") for iin, _s, _b in insured + spare],
+            batch_size=5000)
     world = World(region=region, month=month, providers=providers, insured=insured,
                   uninsured=uninsured, dead=[(iin, month + datetime.timedelta(days=1))
                                              for iin, _s, _b in dead],

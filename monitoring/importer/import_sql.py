@@ -37,9 +37,15 @@ def _date_sql(col):
             f"THEN make_date({y}, {m}, {d}) END)")
 
 
-NUMBER = r"^\d{1,12}([.,]\d{1,2})?$"
-SERVICES = r"^[A-Za-z0-9._-]{1,30}\*[1-9]\d{0,4}(;[A-Za-z0-9._-]{1,30}\*[1-9]\d{0,4})*$"
-ICD10 = r"^[A-Z]\d{2}(\.[0-9A-Z]{1,2})?$"
+# Counted repetitions (``\d{12}``, ``{1,30}``) make PostgreSQL's regular expressions
+# several times slower per row: the patterns below use ``+`` and the lengths are checked
+# apart (NUMBER: at most 12 digits before the separator; SERVICES: codes of at most 30
+# characters, quantities of at most 5 digits).
+NUMBER = r"^[0-9]+([.,][0-9][0-9]?)?$"
+NUMBER_LENGTH = "length(split_part(translate({col}, ',', '.'), '.', 1)) <= 12"
+SERVICES = r"^[A-Za-z0-9._-]+\*[1-9][0-9]*(;[A-Za-z0-9._-]+\*[1-9][0-9]*)*$"
+SERVICES_TOO_LONG = r"\*[0-9]{6}|(^|;)[A-Za-z0-9._-]{31}"
+ICD10 = r"^[A-Z][0-9][0-9](\.[0-9A-Z][0-9A-Z]?)?$"
 
 
 def checks():
@@ -56,7 +62,8 @@ def checks():
         ("care_type", _("unknown type of care"), "s.care_type_id IS NULL"),
         ("form", _("form must be planned or emergency"),
          "coalesce(s.form, '') NOT IN ('planned', 'emergency')"),
-        ("iin", _("IIN must be 12 digits"), "coalesce(s.iin, '') !~ '^\\d{12}$'"),
+        ("iin", _("IIN must be 12 digits"),
+         "NOT (length(s.iin) = 12 AND s.iin ~ '^[0-9]+$') OR s.iin IS NULL"),
         ("icd10", _("not an ICD-10 code such as I10 or B18.1"),
          f"coalesce(s.icd10, '') !~ '{ICD10}'"),
         ("admitted_on", _("not a date (YYYY-MM-DD)"),
@@ -77,14 +84,17 @@ def checks():
         ("kzg_code", _("a КЗГ needs a severity level"),
          "coalesce(s.kzg_code, '') <> '' AND coalesce(s.severity, '') = ''"),
         ("services", _("services must read CODE*QUANTITY;CODE*QUANTITY"),
-         f"coalesce(s.services, '') <> '' AND s.services !~ '{SERVICES}'"),
+         f"coalesce(s.services, '') <> '' AND (s.services !~ '{SERVICES}' "
+         f"OR (length(s.services) > 7 AND s.services ~ '{SERVICES_TOO_LONG}'))"),
         ("services", _("outpatient care without a КЗГ or bed profile needs services"),
          "coalesce(s.admitted_on, '') = '' AND coalesce(s.kzg_code, '') = '' "
          "AND coalesce(s.bed_profile, '') = '' AND coalesce(s.services, '') = '' "
          "AND s.care_form <> 'outpatient_capitation'"),
-        ("tariff", _("not an amount such as 1234.50"), f"coalesce(s.tariff, '') !~ '{NUMBER}'"),
+        ("tariff", _("not an amount such as 1234.50"),
+         f"coalesce(s.tariff, '') !~ '{NUMBER}' OR NOT {NUMBER_LENGTH.format(col='s.tariff')}"),
         ("amount_claimed", _("not an amount such as 1234.50"),
-         f"coalesce(s.amount_claimed, '') !~ '{NUMBER}'"),
+         f"coalesce(s.amount_claimed, '') !~ '{NUMBER}' "
+         f"OR NOT {NUMBER_LENGTH.format(col='s.amount_claimed')}"),
         ("case_number", _("the case number repeats an earlier line of the file"),
          "s.nth > 1"),
     ]
@@ -125,13 +135,13 @@ WITH s0 AS MATERIALIZED (
   SELECT x.v, {_date_sql('x.v')} AS day
   FROM (SELECT admitted_on FROM s0 UNION SELECT discharged_on FROM s0
         UNION SELECT service_date FROM s0) x(v)
-), s AS MATERIALIZED (
-  SELECT s0.*, a.day AS admitted_d, b.day AS discharged_d, c.day AS served_d
-  FROM s0 LEFT JOIN d a ON a.v = s0.admitted_on LEFT JOIN d b ON b.v = s0.discharged_on
-  LEFT JOIN d c ON c.v = s0.service_date
-), r AS MATERIALIZED (
-  SELECT s.*, CASE {problems} END AS problem FROM s
-), t AS MATERIALIZED (
+), r AS (  -- OFFSET 0: the problem is computed once per row, not once per use
+  SELECT s.*, CASE {problems} END AS problem
+  FROM (SELECT s0.*, a.day AS admitted_d, b.day AS discharged_d, c.day AS served_d
+        FROM s0 LEFT JOIN d a ON a.v = s0.admitted_on LEFT JOIN d b ON b.v = s0.discharged_on
+        LEFT JOIN d c ON c.v = s0.service_date) s
+  OFFSET 0
+), t AS (
   SELECT r.*,
     CASE WHEN r.problem IS NULL THEN r.admitted_d END AS admitted,
     CASE WHEN r.problem IS NULL THEN r.discharged_d END AS discharged,
@@ -158,32 +168,36 @@ GROUP BY k.provider_id, k.year, i.care_type_id
 
 # POST_CASES: every good row not loaded before, with its contract item (the provider's
 # contract of the month's year for the care type, whatever its status: the control
-# judges it). ON CONFLICT on the unique key makes a second load a no-op.
+# judges it). ON CONFLICT on the unique key makes a second load a no-op. The same
+# statement inserts the services of the cases it inserted (split from CODE*QTY;…), joined
+# by hash on (provider, case number) to the checked rows, and answers how many it inserted.
 POST_CASES = """
-INSERT INTO {case} (provider_id, region_id, case_number, contract_item_id, care_type_id,
-    is_inpatient, form, iin, person_id, icd10, icd10_secondary, kzg_code, severity,
-    bed_profile, admitted_on, discharged_on, service_date, period, tariff, amount_claimed,
-    submitted_on, import_run_id, outcome, funding_source, risk_score, risk_reasons)
-SELECT s.provider_id, s.region_id, s.case_number, it.item_id,
-    s.care_type_id, s.admitted IS NOT NULL, s.form, s.iin, s.person_id, s.icd10,
-    s.icd10_secondary, s.kzg_code, s.severity_value, s.bed_profile, s.admitted,
-    s.discharged, s.served, s.period, s.tariff_value, s.amount_value, %(today)s, %(run)s,
-    'pending', '', 0, '[]'::jsonb
-FROM monitoring_case_checked s
-LEFT JOIN monitoring_case_items it ON it.provider_id = s.provider_id
-  AND it.year = extract(year FROM s.period)::int AND it.care_type_id = s.care_type_id
-WHERE s.problem IS NULL
-ORDER BY s.line_no
-ON CONFLICT (provider_id, case_number) DO NOTHING
-"""
-# POST_SERVICES: the services of the cases this run inserted, split from CODE*QTY;… .
-POST_SERVICES = """
-INSERT INTO {service} (case_id, code, quantity)
-SELECT c.id, split_part(x.part, '*', 1), split_part(x.part, '*', 2)::int
-FROM monitoring_case_checked s
-JOIN {case} c ON c.provider_id = s.provider_id AND c.case_number = s.case_number
-CROSS JOIN LATERAL unnest(string_to_array(s.services, ';')) AS x(part)
-WHERE s.problem IS NULL AND c.import_run_id = %(run)s AND s.services <> ''
+WITH new AS (
+  INSERT INTO {case} (provider_id, region_id, case_number, contract_item_id, care_type_id,
+      is_inpatient, form, iin, person_id, icd10, icd10_secondary, kzg_code, severity,
+      bed_profile, admitted_on, discharged_on, service_date, period, tariff, amount_claimed,
+      submitted_on, import_run_id, outcome, funding_source, risk_score, risk_reasons)
+  SELECT s.provider_id, s.region_id, s.case_number, it.item_id,
+      s.care_type_id, s.admitted IS NOT NULL, s.form, s.iin, s.person_id, s.icd10,
+      s.icd10_secondary, s.kzg_code, s.severity_value, s.bed_profile, s.admitted,
+      s.discharged, s.served, s.period, s.tariff_value, s.amount_value, %(today)s, %(run)s,
+      'pending', '', 0, '[]'::jsonb
+  FROM monitoring_case_checked s
+  LEFT JOIN monitoring_case_items it ON it.provider_id = s.provider_id
+    AND it.year = extract(year FROM s.period)::int AND it.care_type_id = s.care_type_id
+  WHERE s.problem IS NULL
+  ORDER BY s.line_no
+  ON CONFLICT (provider_id, case_number) DO NOTHING
+  RETURNING id, provider_id, case_number
+), services AS (
+  INSERT INTO {service} (case_id, code, quantity)
+  SELECT n.id, split_part(x.part, '*', 1), split_part(x.part, '*', 2)::int
+  FROM new n
+  JOIN monitoring_case_checked s ON s.provider_id = n.provider_id
+   AND s.case_number = n.case_number AND s.problem IS NULL
+  CROSS JOIN LATERAL unnest(string_to_array(nullif(s.services, ''), ';')) AS x(part)
+)
+SELECT count(*) FROM new
 """
 REJECTS = """
 INSERT INTO {reject} (run_id, row_number, field, reason, raw)

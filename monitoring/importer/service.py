@@ -90,14 +90,14 @@ def _check_and_post(cursor, run, *, header_lines):
     # one pass over the file: JIT compiling the checks costs more than it saves, and the
     # sort of the repeat check stays in memory
     cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '256MB'")
+    cursor.execute(f"ANALYZE {q.STAGING}")
     cursor.execute(_fill(q.checked_sql()), params)
     cursor.execute(_fill(q.ITEMS))
     cursor.execute(f"SELECT count(*), count(*) FILTER (WHERE problem IS NULL) "
                    f"FROM {q.CHECKED_TABLE}")
     total, good = cursor.fetchone()
     cursor.execute(_fill(q.POST_CASES), params)
-    new = cursor.rowcount
-    cursor.execute(_fill(q.POST_SERVICES), params)
+    new = cursor.fetchone()[0]
     columns = ", ".join(f"s.{c}" for c in COLUMNS)
     cursor.execute(_fill(q.REJECTS, columns=columns), params)
     return {"rows_total": total, "rows_rejected": total - good, "cases_new": new,

@@ -137,8 +137,8 @@ class Case(models.Model):
     amount_claimed = models.DecimalField(_("amount claimed"), **MONEY)
     submitted_on = models.DateField(_("submitted on"))
     # not indexed: the control rewrites its columns of a whole month; with no indexed
-    # column changing and free room in the page (fillfactor, migration 0003) the update
-    # stays HOT (no index entries written)
+    # column changing and free room in the page (fillfactor, migrations 0003 and 0006)
+    # the update stays HOT (no index entries written)
     import_run = models.ForeignKey(CaseImportRun, verbose_name=_("loaded by"), null=True,
                                    blank=True, on_delete=models.PROTECT, related_name="+",
                                    db_constraint=False, db_index=False)
