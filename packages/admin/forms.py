@@ -18,8 +18,9 @@ class EligibilityForm(forms.Form):
     iin = forms.CharField(label=_("IIN"), max_length=12, widget=UnfoldAdminTextInputWidget(
         attrs={"inputmode": "numeric", "autocomplete": "off"}))
     # The date as the admin prints it (дд.мм.гггг) or as ISO (a link's ?date=2026-03-01).
-    date = forms.DateField(label=_("date of care"), widget=UnfoldAdminTextInputWidget(
-        attrs={"placeholder": _("DD.MM.YYYY")}))
+    date = forms.DateField(label=_("date of care"), input_formats=["%d.%m.%Y", "%Y-%m-%d"],
+                           widget=UnfoldAdminTextInputWidget(
+                               attrs={"placeholder": _("DD.MM.YYYY")}))
     care_type = forms.ModelChoiceField(label=_("type of care"),
                                        queryset=CareType.objects.filter(is_active=True),
                                        widget=UnfoldAdminSelectWidget)
