@@ -6,20 +6,20 @@ a name or an amount (the status API shows them to partners).
 
 import datetime
 
+from osms.core.formatting import month_year
+
 from .rules import Decision
 
-MONTHS_RU = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
-             "сентябрь", "октябрь", "ноябрь", "декабрь")
-MONTHS_KK = ("қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз",
-             "қыркүйек", "қазан", "қараша", "желтоқсан")
+
+def month_ru(day: datetime.date, case: str = "nominative") -> str:
+    """«сентябрь 2025»; «сентября 2025» after «с» (genitive)."""
+    return month_year(day, case, language="ru")
 
 
-def month_ru(day: datetime.date) -> str:
-    return f"{MONTHS_RU[day.month - 1]} {day.year}"
-
-
-def month_kk(day: datetime.date) -> str:
-    return f"{day.year} ж. {MONTHS_KK[day.month - 1]}"
+def month_kk(day: datetime.date, case: str = "nominative") -> str:
+    """«2025 жылғы қыркүйек»; «… қыркүйектен» before «бастап» (ablative), «… қыркүйекті»
+    before «қоса» (accusative)."""
+    return month_year(day, case, language="kk")
 
 
 def date_text(day: datetime.date | None) -> str:
@@ -62,7 +62,7 @@ def explanation_ru(d: Decision) -> str:
                 "льготной категории нет.")
     if reason == "prepaid_later":
         return (f"Не застрахован в текущем месяце: предоплата внесена начиная с "
-                f"{month_ru(d.next_paid)}, статус начнётся с 1-го числа этого месяца.")
+                f"{month_ru(d.next_paid, 'genitive')}, статус начнётся с 1-го числа этого месяца.")
     if reason == "payments":
         return (f"Застрахован: взносы уплачены по {month_ru(d.paid_through)}, задолженности "
                 f"за последние {d.policy.debt_window_months} месяцев нет.{_until_ru(d)}")
@@ -71,7 +71,7 @@ def explanation_ru(d: Decision) -> str:
                 f"{month_ru(d.paid_through)}.{_until_ru(d)}")
     if reason == "grace":
         return (f"Застрахован в льготный период {d.policy.grace_months} мес. после последнего оплаченного месяца "
-                f"({month_ru(d.paid_through)}); не уплачено с {month_ru(d.first_unpaid)}."
+                f"({month_ru(d.paid_through)}); не уплачено с {month_ru(d.first_unpaid, 'genitive')}."
                 f"{_until_ru(d)}")
     if reason == "retention":
         return (f"Застрахован: статус сохраняется {d.policy.retention_months} мес. после "
@@ -79,7 +79,7 @@ def explanation_ru(d: Decision) -> str:
                 f"последний оплаченный месяц — {month_ru(d.paid_through)}.{_until_ru(d)}")
     if d.paid_through:
         return (f"Не застрахован: взносы уплачены только по {month_ru(d.paid_through)}, "
-                f"долг с {month_ru(d.first_unpaid)} больше льготных {d.policy.grace_months} мес. Оплатите "
+                f"долг с {month_ru(d.first_unpaid, 'genitive')} больше льготных {d.policy.grace_months} мес. Оплатите "
                 f"пропущенные месяцы, чтобы восстановить статус.")
     return (f"Не застрахован: последний оплаченный месяц — {month_ru(d.last_paid)}, "
             f"в последние {d.policy.debt_window_months} месяцев взносов нет.")
@@ -111,26 +111,26 @@ def explanation_kk(d: Decision) -> str:
         return (f"Сақтандырылмаған: соңғы {d.policy.debt_window_months} айда жарналар жоқ, "
                 "жеңілдікті санат жоқ.")
     if reason == "prepaid_later":
-        return (f"Ағымдағы айда сақтандырылмаған: алдын ала төлем {month_kk(d.next_paid)} "
+        return (f"Ағымдағы айда сақтандырылмаған: алдын ала төлем {month_kk(d.next_paid, 'ablative')} "
                 f"бастап енгізілген, мәртебе сол айдың 1-күнінен басталады.")
     if reason == "payments":
-        return (f"Сақтандырылған: жарналар {month_kk(d.paid_through)} қоса төленген, соңғы "
+        return (f"Сақтандырылған: жарналар {month_kk(d.paid_through, 'accusative')} қоса алғанда төленген, соңғы "
                 f"{d.policy.debt_window_months} айда берешек жоқ.{_until_kk(d)}")
     if reason == "prepayment":
         return (f"Сақтандырылған: ағымдағы ай алдын ала төленген, жарналар "
-                f"{month_kk(d.paid_through)} қоса төленген.{_until_kk(d)}")
+                f"{month_kk(d.paid_through, 'accusative')} қоса алғанда төленген.{_until_kk(d)}")
     if reason == "grace":
         return (f"Соңғы төленген айдан ({month_kk(d.paid_through)}) кейінгі {d.policy.grace_months} айлық "
                 f"жеңілдік "
-                f"кезеңінде сақтандырылған; {month_kk(d.first_unpaid)} бастап төленбеген."
+                f"кезеңінде сақтандырылған; {month_kk(d.first_unpaid, 'ablative')} бастап төленбеген."
                 f"{_until_kk(d)}")
     if reason == "retention":
         return (f"Сақтандырылған: {d.policy.retention_after_months} ай үздіксіз төлегеннен кейін "
                 f"мәртебе {d.policy.retention_months} ай сақталады; "
                 f"соңғы төленген ай — {month_kk(d.paid_through)}.{_until_kk(d)}")
     if d.paid_through:
-        return (f"Сақтандырылмаған: жарналар тек {month_kk(d.paid_through)} қоса төленген, "
-                f"{month_kk(d.first_unpaid)} бастап берешек {d.policy.grace_months} айлық жеңілдіктен "
+        return (f"Сақтандырылмаған: жарналар тек {month_kk(d.paid_through, 'accusative')} қоса алғанда төленген, "
+                f"{month_kk(d.first_unpaid, 'ablative')} бастап берешек {d.policy.grace_months} айлық жеңілдіктен "
                 f"асады. "
                 f"Мәртебені қалпына келтіру үшін өткізілген айларды төлеңіз.")
     return (f"Сақтандырылмаған: соңғы төленген ай — {month_kk(d.last_paid)}, соңғы "

@@ -309,6 +309,13 @@ UNFOLD = {
     "SHOW_HISTORY": True,
     "DASHBOARD_CALLBACK": "osms.core.dashboard.dashboard_callback",
     "ENVIRONMENT": "osms.core.dashboard.environment_callback",
+    # The sidebar: «Tools» (calculator, eligibility check: each app's tools.py, shown to
+    # whoever may use them), then every application and model, as the admin lists them.
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": True,
+        "navigation": "osms.core.navigation.sidebar_navigation",
+    },
 }
 
 LOGGING = {

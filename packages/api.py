@@ -28,7 +28,9 @@ class EligibilityInput(serializers.Serializer):
     iin = serializers.CharField(max_length=12)
     date = serializers.DateField()
     care_type = serializers.CharField(max_length=40)
-    icd10 = serializers.CharField(max_length=32)
+    # Not needed where the rules do not depend on the diagnosis (emergency care): the answer
+    # says so (400 on icd10) when they do.
+    icd10 = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
 
 
 class TraceStepOutput(serializers.Serializer):

@@ -79,3 +79,31 @@ def service_price_on(*, code, on):
 
 def bed_day_rate_on(*, profile, on):
     return TariffBedDay.objects.filter(profile=profile).valid_on(on).first()
+
+
+# Cyrillic letters an operator types for their Latin twins on a Russian keyboard (В18 → B18).
+_LATIN_TWINS = str.maketrans("АВЕКМНОРСТХ", "ABEKMHOPCTX")
+ICD10_SUGGESTIONS = 20
+
+
+def icd10_suggestions(term, *, limit=ICD10_SUGGESTIONS):
+    """ICD-10 codes an operator may enter (categories and subcategories) for what they typed:
+    codes starting with it (I10, b18.1, В18 typed in Cyrillic), then codes whose Russian or
+    Kazakh name contains it (гипертенз), in the classification's order; at most ``limit``."""
+    from django.db.models import Case, IntegerField, Q, Value, When
+
+    from .models import Icd10Code
+
+    text = str(term or "").strip()
+    if not text:
+        return Icd10Code.objects.none()
+    key = text.upper().translate(_LATIN_TWINS).replace(".", "").replace(",", "")
+    by_code = Q(sort_key__startswith=key) if key.isalnum() and key.isascii() else Q(pk__in=[])
+    by_name = Q(name_ru__icontains=text) | Q(name_kk__icontains=text)
+    return (Icd10Code.objects
+            .filter(kind__in=(Icd10Code.Kind.CATEGORY, Icd10Code.Kind.SUBCATEGORY))
+            .filter(by_code | by_name)
+            .annotate(by_code=Case(When(by_code, then=Value(0)), default=Value(1),
+                                   output_field=IntegerField()))
+            .order_by("by_code", "position")
+            .only("code", "name_ru", "name_kk", "name_en")[:limit])

@@ -1,8 +1,5 @@
 """Public, throttled contributions calculator: GET /api/v1/contributions/calculate/."""
 
-import datetime
-import re
-
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -13,22 +10,21 @@ from rest_framework.views import APIView
 
 from osms.core.drf import ScopedRateThrottle
 from osms.core.models import Region
+from osms.core.periods import parse_month
 
 from .calculator import CalculationError, calculate, clean_income
 from .models import PayerType
 
-PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
-
 
 def parse_period(value):
-    """``YYYY-MM`` → first day of the month; raises CalculationError(field="period")."""
-    match = PERIOD_RE.match((value or "").strip())
-    if not match:
-        raise CalculationError(_("Period must be YYYY-MM, e.g. 2026-01."), field="period")
-    year, month = int(match.group(1)), int(match.group(2))
-    if not 1 <= month <= 12 or year < 1:
-        raise CalculationError(_("Period month must be 01–12."), field="period")
-    return datetime.date(year, month, 1)
+    """``MM.YYYY`` (as printed) or ``YYYY-MM`` → first day of the month; raises
+    CalculationError(field="period")."""
+    try:
+        return parse_month(value)
+    except ValueError:
+        raise CalculationError(
+            _("Give the month as MM.YYYY or YYYY-MM (01–12), e.g. 01.2026 or 2026-01."),
+            field="period") from None
 
 
 def calculation_as_dict(result):
@@ -66,7 +62,7 @@ class CalculateView(APIView):
             OpenApiParameter("payer_type", OpenApiTypes.STR, required=True,
                              enum=PayerType.values),
             OpenApiParameter("period", OpenApiTypes.STR, required=True,
-                             description="YYYY-MM"),
+                             description="MM.YYYY or YYYY-MM, e.g. 01.2026 or 2026-01"),
             OpenApiParameter("income", OpenApiTypes.DECIMAL, required=False,
                              description="Monthly income; not needed for fixed bases."),
             OpenApiParameter("region", OpenApiTypes.STR, required=False,

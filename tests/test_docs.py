@@ -9,13 +9,14 @@
 
 import functools
 import re
+import shlex
 import subprocess
 from pathlib import Path
 
 import polib
 import pytest
 from django.apps import apps
-from django.core.management import get_commands
+from django.core.management import get_commands, load_command_class
 
 from osms.core.roles import PROJECT_APPS
 
@@ -43,6 +44,29 @@ def test_the_readme_lists_every_management_command():
     assert sorted(table - set(get_commands())) == []  # and none that does not exist
 
 
+def _command_rows():
+    """(command, example) of each row of the README's command table."""
+    section = README.split("### Management commands", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| `([a-z_0-9]+)[^|]*\|[^\n]*\| `(manage\.py [^`]+)` \|$", section,
+                      flags=re.M)
+
+
+def test_every_command_has_an_example_that_its_parser_takes():
+    """The example column runs as written: the command of its row, arguments the command's
+    own parser accepts, and files that are in the repository (issue 18.9)."""
+    rows = _command_rows()
+    assert sorted(name for name, _example in rows) == project_commands()
+    commands = get_commands()
+    for name, example in rows:
+        words = shlex.split(example)
+        assert words[:2] == ["manage.py", name], example
+        parser = load_command_class(commands[name], name).create_parser("manage.py", name)
+        parser.parse_args(words[2:])  # a CommandError names what is wrong
+        for word in words[2:]:
+            if "/" in word:
+                assert (ROOT / word).is_file(), f"{example}: {word} is not in the repository"
+
+
 def test_the_readme_lists_every_environment_variable_the_settings_read():
     source = (ROOT / "osms" / "settings.py").read_text(encoding="utf-8")
     read = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"', source))
@@ -53,7 +77,8 @@ def test_the_readme_lists_every_environment_variable_the_settings_read():
     assert sorted(listed - read) == []
 
 
-FOREIGN = re.compile(r"(?<![\w.-])(?:/work/|/home/|/root/|shared/DOMAIN|DOMAIN\.md|STYLE\.md)")
+FOREIGN = re.compile(r"(?<![\w.-])(?:/work/|/home/|/root/|\.\./shared\b|shared/DOMAIN|DOMAIN\.md"
+                     r"|STYLE\.md)")
 
 
 def test_no_file_points_outside_the_repository():

@@ -8,6 +8,7 @@ from osms.core import formatting
 from osms.core.admin_display import rate_column
 from osms.core.admin_mixins import OsmsModelAdmin
 from osms.exports.admin import BackgroundExportMixin
+from packages.widgets import Icd10Input
 
 from ..models import (
     ControlRule,
@@ -106,6 +107,11 @@ class DiagnosisRestrictionAdmin(EnglishMarked, OsmsModelAdmin):
     list_display = ("icd10_from", "icd10_to", "local_name", "sex", "age_min", "age_max")
     search_fields = ("icd10_from", "name_ru", "name_kk", "note")
     english_fields = ("note",)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in ("icd10_from", "icd10_to"):
+            kwargs["widget"] = Icd10Input  # suggestions by code and by name
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=_("name"), ordering="name_ru")
     def local_name(self, obj):

@@ -11,6 +11,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 NBSP = "\xa0"
@@ -88,3 +89,84 @@ def day(value):
     if value is None:
         return ""
     return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+# --- Months in words, in the case the sentence needs ---------------------------------------
+# Russian: «сентябрь 2025» (nominative; the accusative of a month is the same: «по сентябрь»),
+# «с сентября 2025» (genitive), «в сентябре 2025» (prepositional), «к сентябрю 2025» (dative).
+# Kazakh: «2025 жылғы қыркүйек», «2025 жылғы қыркүйектен бастап» (ablative), «… қыркүйекті қоса»
+# (accusative), «… қыркүйекке дейін» (dative), «… қыркүйекте» (locative), «… қыркүйектің»
+# (genitive); the suffix follows the last vowel (back а/о/ұ/ы, front ә/е/ө/ү/і) and the last
+# sound of the month's name.
+CASES = ("nominative", "genitive", "accusative", "dative", "prepositional", "locative",
+         "ablative")
+
+MONTHS_RU = {
+    "nominative": ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
+                   "сентябрь", "октябрь", "ноябрь", "декабрь"),
+    "genitive": ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+                 "сентября", "октября", "ноября", "декабря"),
+    "dative": ("январю", "февралю", "марту", "апрелю", "маю", "июню", "июлю", "августу",
+               "сентябрю", "октябрю", "ноябрю", "декабрю"),
+    "prepositional": ("январе", "феврале", "марте", "апреле", "мае", "июне", "июле", "августе",
+                      "сентябре", "октябре", "ноябре", "декабре"),
+}
+MONTHS_RU["accusative"] = MONTHS_RU["nominative"]  # inanimate: «по сентябрь», «за май»
+MONTHS_RU["locative"] = MONTHS_RU["prepositional"]
+MONTHS_RU["ablative"] = MONTHS_RU["genitive"]  # «с сентября»: Russian says "from" so
+
+MONTHS_KK = ("қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз",
+             "қыркүйек", "қазан", "қараша", "желтоқсан")
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")
+
+_KK_BACK, _KK_FRONT = set("аоұыя"), set("әеөүіэи")
+_KK_VOICELESS = set("кқпстфхцчшщ")
+_KK_NASAL = set("мнң")
+# Kazakh case endings: (after a vowel, after л/р/й/у/з/ж, after м/н/ң, after a voiceless
+# consonant), each as (back, front).
+_KK_ENDINGS = {
+    "genitive": (("ның", "нің"), ("дың", "дің"), ("ның", "нің"), ("тың", "тің")),
+    "accusative": (("ны", "ні"), ("ды", "ді"), ("ды", "ді"), ("ты", "ті")),
+    "dative": (("ға", "ге"), ("ға", "ге"), ("ға", "ге"), ("қа", "ке")),
+    "locative": (("да", "де"), ("да", "де"), ("да", "де"), ("та", "те")),
+    "ablative": (("дан", "ден"), ("дан", "ден"), ("нан", "нен"), ("тан", "тен")),
+}
+_KK_ENDINGS["prepositional"] = _KK_ENDINGS["locative"]
+
+
+def kazakh_case(word, case):
+    """``word`` with the Kazakh case ending after vowel harmony and its last sound:
+    қыркүйек → қыркүйектен (ablative), маусым → маусымнан, шілде → шілдеден."""
+    if case == "nominative":
+        return word
+    endings = _KK_ENDINGS[case]
+    last = word[-1].lower()
+    vowels = [ch for ch in word.lower() if ch in _KK_BACK | _KK_FRONT]
+    front = bool(vowels) and vowels[-1] in _KK_FRONT
+    if last in _KK_BACK | _KK_FRONT:
+        group = 0
+    elif last in _KK_NASAL:
+        group = 2
+    elif last in _KK_VOICELESS:
+        group = 3
+    else:
+        group = 1
+    return word + endings[group][1 if front else 0]
+
+
+def month_year(value, case="nominative", language=None):
+    """A month and its year in words, in ``case`` (one of ``CASES``) and the active language
+    (or ``language``): ru «сентября 2025» (genitive), kk «2025 жылғы қыркүйектен» (ablative),
+    en «September 2025». Empty for None."""
+    if value is None:
+        return ""
+    if case not in CASES:
+        raise ValueError(f"unknown case {case!r}")
+    lang = (language or get_language() or "ru")[:2]
+    index = value.month - 1
+    if lang == "kk":
+        return f"{value.year} жылғы {kazakh_case(MONTHS_KK[index], case)}"
+    if lang == "ru":
+        return f"{MONTHS_RU[case][index]} {value.year}"
+    return f"{MONTHS_EN[index]} {value.year}"

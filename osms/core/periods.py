@@ -7,6 +7,7 @@ PostgreSQL count months alike.
 """
 
 import datetime
+import re
 
 
 def month_index(day: datetime.date) -> int:
@@ -57,3 +58,21 @@ MONTH_INDEX_SQL = "(date_part('year', {d})::int * 12 + date_part('month', {d})::
 MONTH_START_SQL = "make_date((({i}) / 12)::int, (({i}) %% 12 + 1)::int, 1)"
 MONTH_END_SQL = ("(make_date((({i}) / 12)::int, (({i}) %% 12 + 1)::int, 1) "
                  "+ interval '1 month - 1 day')::date")
+
+
+_MONTH_TEXT = (re.compile(r"^(?P<month>\d{2})\.(?P<year>\d{4})$"),  # 09.2026, as printed
+               re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})$"))  # 2026-09, ISO
+
+
+def parse_month(text) -> datetime.date:
+    """A month typed as it is printed (ММ.ГГГГ, 09.2026) or as ISO (ГГГГ-ММ, 2026-09) → its
+    first day; ValueError for anything else (a day, a month 13, a two-digit year)."""
+    value = str(text or "").strip()
+    for pattern in _MONTH_TEXT:
+        match = pattern.match(value)
+        if match:
+            year, month = int(match["year"]), int(match["month"])
+            if 1 <= month <= 12 and year >= 1:
+                return datetime.date(year, month, 1)
+            raise ValueError(f"no month {month:02d} in a year")
+    raise ValueError(f"not a month: {value!r}")

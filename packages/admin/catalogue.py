@@ -1,7 +1,10 @@
 """Care catalogue and ICD-10 in the admin (national data)."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import JsonResponse
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from osms.core.admin_display import name_column
 from osms.core.admin_mixins import OsmsModelAdmin, OsmsTabularInline
 
+from ..eligibility import may_check_eligibility
 from ..models import CareType, DiseaseList, DiseaseListItem, Icd10Code
+from ..selectors import icd10_suggestions
 
 
 @admin.register(CareType)
@@ -59,6 +64,20 @@ class Icd10CodeAdmin(OsmsModelAdmin):
 
     def has_add_permission(self, request):
         return False  # loaded by ``manage.py load_icd10``
+
+    def get_urls(self):
+        return [path("suggest/", self.admin_site.admin_view(self.suggest_view),
+                     name="packages_icd10code_suggest")] + super().get_urls()
+
+    def suggest_view(self, request):
+        """Suggestions for the ICD-10 input (packages/widgets.py): ``?q=`` a code's start or a
+        word of its Russian or Kazakh name → ``{"results": [{"code", "name"}]}``, 20 at
+        most. For whoever may read the classification or use the eligibility check."""
+        if not (self.has_view_permission(request) or may_check_eligibility(request.user)):
+            raise PermissionDenied
+        codes = icd10_suggestions(request.GET.get("q", "")[:100])
+        return JsonResponse({"results": [{"code": code.code, "name": code.name}
+                                         for code in codes]})
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -2,26 +2,36 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
 
 from payers.validators import iin_problem
 
 from ..eligibility import subject_in_scope
 from ..models import CareType, PackageVersion
+from ..widgets import Icd10Input
 
 
 class EligibilityForm(forms.Form):
     INSURED_CHOICES = [("", _("ask the coverage registry")), ("1", _("insured")),
                        ("0", _("not insured"))]
 
-    iin = forms.CharField(label=_("IIN"), max_length=12)
-    date = forms.DateField(label=_("date of care"), widget=forms.DateInput(attrs={"type": "date"}))
+    iin = forms.CharField(label=_("IIN"), max_length=12, widget=UnfoldAdminTextInputWidget(
+        attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    # The date as the admin prints it (дд.мм.гггг) or as ISO (a link's ?date=2026-03-01).
+    date = forms.DateField(label=_("date of care"), input_formats=["%d.%m.%Y", "%Y-%m-%d"],
+                           widget=UnfoldAdminTextInputWidget(
+                               attrs={"placeholder": _("DD.MM.YYYY")}))
     care_type = forms.ModelChoiceField(label=_("type of care"),
-                                       queryset=CareType.objects.filter(is_active=True))
+                                       queryset=CareType.objects.filter(is_active=True),
+                                       widget=UnfoldAdminSelectWidget)
     icd10 = forms.CharField(label=_("ICD-10 code"), max_length=10, required=False,
-                            help_text=_("Not needed where the rules do not depend on the "
-                                        "diagnosis (emergency care, for example)."))
+                            widget=Icd10Input,
+                            help_text=_("Type a code or a word of the diagnosis to choose from "
+                                        "the classification. Not needed where the rules do not "
+                                        "depend on the diagnosis (emergency care, for "
+                                        "example)."))
     insured = forms.ChoiceField(label=_("insured status"), choices=INSURED_CHOICES,
-                                required=False)
+                                required=False, widget=UnfoldAdminSelectWidget)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

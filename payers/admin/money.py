@@ -12,6 +12,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
+from unfold.widgets import (
+    UnfoldAdminDecimalFieldWidget,
+    UnfoldAdminSelectWidget,
+    UnfoldAdminTextInputWidget,
+)
 
 from osms.core.admin_mixins import (
     OsmsModelAdmin,
@@ -36,6 +41,7 @@ from ..models import (
     ReferenceValue,
     RefundApplication,
 )
+from ..tools import may_use_calculator
 from .common import form_page, scoped_object
 
 
@@ -62,15 +68,22 @@ class ContributionRateAdmin(ConfirmedMixin, OsmsModelAdmin):
     ordering = ("payer_type", "kind", "-valid_from")
     actions_list = ["calculator"]
 
-    @action(description=_("Calculator"), url_path="calculator-page", icon="calculate")
+    @action(description=_("Calculator"), url_path="calculator-page", icon="calculate",
+            permissions=["calculator"])
     def calculator(self, request):
         return redirect("admin:payers_calculator")
+
+    def has_calculator_permission(self, request, object_id=None):
+        return may_use_calculator(request)
 
     def get_urls(self):
         return [path("calculator/", self.admin_site.admin_view(self.calculator_view),
                      name="payers_calculator")] + super().get_urls()
 
     def calculator_view(self, request):
+        # The sidebar shows «Tools» by the same rule (payers/tools.py).
+        if not may_use_calculator(request):
+            raise PermissionDenied
         form = CalculatorForm(request.GET or None)
         result = None
         if request.GET and form.is_valid():
@@ -92,18 +105,21 @@ def _present(result):
     return {
         "period": result.period, "total": result.total,
         "lines": [{"label": labels.get(line.kind, line.kind), "base": line.base,
-                   "percent": (line.rate * 100).normalize(), "amount": line.amount}
+                   "rate": line.rate, "amount": line.amount}
                   for line in result.lines],
     }
 
 
 class PeriodField(forms.CharField):
-    """A month as printed (ММ.ГГГГ, 09.2026) or as ISO (2026-09)."""
+    """A month as printed (ММ.ГГГГ, 09.2026) or as ISO (2026-09): the public API's rule."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", UnfoldAdminTextInputWidget(
+            attrs={"placeholder": _("MM.YYYY"), "inputmode": "numeric"}))
+        super().__init__(**kwargs)
 
     def clean(self, value):
         value = super().clean(value).strip()
-        if len(value) == 7 and value[2] == "." and value.replace(".", "").isdigit():
-            value = f"{value[3:]}-{value[:2]}"
         try:
             return parse_period(value)
         except CalculationError as exc:
@@ -111,13 +127,16 @@ class PeriodField(forms.CharField):
 
 
 class CalculatorForm(forms.Form):
-    payer_type = forms.ChoiceField(label=_("payer type"), choices=PayerType.choices)
+    payer_type = forms.ChoiceField(label=_("payer type"), choices=PayerType.choices,
+                                   widget=UnfoldAdminSelectWidget)
     period = PeriodField(label=_("period (MM.YYYY or YYYY-MM)"),
                          initial=lambda: f"{timezone.localdate():%m.%Y}")
     income = forms.DecimalField(label=_("monthly income"), required=False, min_value=0,
-                                max_digits=14, decimal_places=2)
+                                max_digits=14, decimal_places=2,
+                                widget=UnfoldAdminDecimalFieldWidget)
     region = forms.ModelChoiceField(label=_("region (local budgets)"), required=False,
-                                    queryset=Region.objects.all())
+                                    queryset=Region.objects.all(),
+                                    widget=UnfoldAdminSelectWidget)
 
 
 @admin.register(KnpCode)

@@ -48,7 +48,7 @@ def test_prepayment_example_march_uninsured_april_to_march_insured(api):
     pay_months(person, D(2026, 4, 1), D(2027, 3, 1), paid_on=D(2026, 3, 10))
     march = status(api, person, D(2026, 3, 20))
     assert (march["insured"], march["basis"]) == (False, None)
-    assert "апрель 2026" in march["explanation"]
+    assert "с апреля 2026" in march["explanation"]
     april = status(api, person, D(2026, 4, 1))
     assert (april["insured"], april["basis"]) == (True, "prepayment")
     # prepaid through March 2027; the 3-month grace follows
@@ -120,7 +120,7 @@ def test_gap_longer_than_grace_in_the_window_is_debt_until_paid(api):
     pay(person, D(2025, 10, 1), paid_on=D(2025, 10, 20))  # May–Sep unpaid: 5 months
     body = status(api, person, D(2025, 10, 25))
     assert body["insured"] is False
-    assert "май 2025" in body["explanation"]
+    assert "долг с июня 2025" in body["explanation"]
     pay_months(person, D(2025, 5, 1), D(2025, 6, 1), paid_on=D(2025, 10, 22))
     assert status(api, person, D(2025, 10, 25))["basis"] == "grace"
 

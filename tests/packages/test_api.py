@@ -106,3 +106,15 @@ def test_api_answers_the_eligibility_table(client, icd10_subset, fake_coverage, 
     assert body["covered"] is (expected != "-")
     assert body["insured"] is insured
     assert body["package_version"] == str(on.year)
+
+
+def test_emergency_care_is_answered_without_a_diagnosis_and_planned_care_asks_for_it(
+        client, icd10_subset, insured_citizen):
+    """ICD-10 is optional where no rule depends on it (issue 18.4)."""
+    emergency = post(client, iin=insured_citizen.iin, date="2026-02-01", care_type="ambulance")
+    assert emergency.status_code == 200, emergency.content
+    assert emergency.json()["covered"] is True and emergency.json()["icd10"] == ""
+    planned = post(client, iin=insured_citizen.iin, date="2026-02-01",
+                   care_type="consultative_diagnostic")
+    assert planned.status_code == 400
+    assert "icd10" in planned.json()

@@ -148,7 +148,9 @@ def test_an_operator_correction_applies_from_its_date():
     ({"payer_type": "employee", "income": "1.001", "period": "2026-01"}, "income"),
     ({"payer_type": "pirate", "income": "1", "period": "2026-01"}, "payer_type"),
     ({"payer_type": "employee", "income": "1", "period": "2026-13"}, "period"),
-    ({"payer_type": "employee", "income": "1", "period": "01.2026"}, "period"),
+    ({"payer_type": "employee", "income": "1", "period": "1.2026"}, "period"),
+    ({"payer_type": "employee", "income": "1", "period": "13.2026"}, "period"),
+    ({"payer_type": "employee", "income": "1", "period": "2026-01-15"}, "period"),
     ({"payer_type": "employee", "income": "1", "period": "2010-01"}, "period"),
     ({"payer_type": "employee", "period": "2026-01"}, "income"),
     ({"payer_type": "local_budget", "period": "2026-01", "region": "999"}, "region"),
@@ -157,6 +159,18 @@ def test_bad_input_answers_400_naming_the_field(api, params, field):
     response = api.get("/api/v1/contributions/calculate/", params)
     assert response.status_code == 400
     assert field in response.json(), response.json()
+
+
+def test_the_api_takes_the_month_as_printed_too(api):
+    """ММ.ГГГГ as the admin and the notices print it, or ГГГГ-ММ (issue 18.4)."""
+    printed, iso = (api.get("/api/v1/contributions/calculate/",
+                            {"payer_type": "employee", "income": "1000000", "period": period})
+                    for period in ("01.2026", "2026-01"))
+    assert printed.status_code == 200, printed.content
+    assert printed.json() == iso.json()
+    bad = api.get("/api/v1/contributions/calculate/",
+                  {"payer_type": "employee", "income": "1", "period": "2026/01"})
+    assert "MM.YYYY or YYYY-MM" in bad.json()["period"][0]
 
 
 @settings(max_examples=60, deadline=None)

@@ -18,3 +18,10 @@ register.filter("number", formatting.number)
 @register.filter
 def estimate(value, exact=True):
     return formatting.estimate(value, exact)
+
+
+@register.filter
+def month_words(value, case="nominative"):
+    """``{{ period|month_words }}`` «сентябрь 2025»; ``|month_words:"genitive"`` «сентября
+    2025» (``formatting.month_year``)."""
+    return formatting.month_year(value, case)
