@@ -163,13 +163,11 @@ def generate(*, employees, per_employer, terms, seed=2026):
         pay(iin, employer, JAN, "employee_contribution", 200000)
         planted["paid_not_declared"] += 2
     planted.pop("clean", None)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO reconciliation_declarationimportrun (file_name, checksum, size, source,"
-            " status, phase, progress, rows_read, inserted, updated, unchanged, rejected, error,"
-            " started_at) VALUES ('bench', 'bench', 0, 'command', 'done', '', 100, %s, %s, 0, 0,"
-            " 0, '', now()) RETURNING id", [employees, employees])
-        run_id = cursor.fetchone()[0]
+    from reconciliation.models import DeclarationImportRun
+
+    run_id = DeclarationImportRun.objects.create(
+        file_name="bench", checksum="bench", source="command", status="done", progress=100,
+        rows_read=employees, inserted=employees).pk
     _copy("reconciliation_declaration",
           ("employer_bin", "iin", "period", "income", "osms_deduction", "osms_contribution",
            "ipn", "social_tax", "opv", "so", "employer_id", "person_id", "row_no",

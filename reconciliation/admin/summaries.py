@@ -26,11 +26,16 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @admin.register(ReconciliationRun)
 class ReconciliationRunAdmin(ReadOnlyAdminMixin, OsmsModelAdmin):
-    list_display = ("id", "period", "trigger", "status", "declarations", "found", "new",
-                    "cleared", "started_at", "duration_display")
+    list_display = ("id", "period", "trigger", "status", "progress", "declarations", "found",
+                    "new", "cleared", "started_at", "duration_display")
     list_filter = ("status", "trigger", "period")
-    readonly_fields = [f.name for f in ReconciliationRun._meta.fields] + ["duration_display"]
+    readonly_fields = [f.name for f in ReconciliationRun._meta.fields] + ["duration_display",
+                                                                         "progress"]
     duration_display = duration_column
+
+    @admin.display(description=_("progress"))
+    def progress(self, obj):
+        return obj.progress
     actions_list = ["run_period"]
 
     def has_run_permission(self, request):
