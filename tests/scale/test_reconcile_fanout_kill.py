@@ -90,9 +90,10 @@ def test_a_worker_killed_mid_chunk_leaves_the_reconciliation_to_the_other():
     name = database_name()
     connections.close_all()
     with twin_database() as twin:
-        manage(twin, "reconcile", "--period", f"{period:%Y-%m}", "--chunk-size", str(CHUNK))
+        # the workers start while the same rerun goes in one process on the twin
         workers = {label: _worker(label, name) for label in ("recon-w1", "recon-w2")}
         try:
+            manage(twin, "reconcile", "--period", f"{period:%Y-%m}", "--chunk-size", str(CHUNK))
             with connect(name, autocommit=True) as observer, connect(name) as holder:
                 holder.execute("SELECT 1 FROM reconciliation_declaration WHERE id = %s "
                                "FOR UPDATE", [line])
