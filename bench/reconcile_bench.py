@@ -9,6 +9,12 @@ payments), runs ``reconcile_period`` once and checks the findings against what
 was planted, then runs the naive per-employer ORM loop on a sample of
 employers, checks it agrees with the job on that sample, and prints both
 throughputs. ``--drop`` removes the database afterwards.
+
+``--workers N`` adds the fan-out figures (``osms.core.fanout``) side by side, on the same
+month: the run in one chunk, the run in ``2 N`` chunks done by one process, the same
+chunks shared by N processes (each a process of its own claiming chunks, as Celery
+workers do), and an incremental run of one employer (``employers=[BIN]``) against the
+whole month, with the rows each wrote. Every variant must find what the first run found.
 """
 
 import argparse
@@ -114,6 +120,74 @@ def orm_loop(employer_bins, period):
     return found, rows
 
 
+def _share(run_id):
+    """A worker process: claim the run's chunks until none is left (as a Celery helper)."""
+    from django.db import connections
+
+    from reconciliation import reconcile
+    from reconciliation.models import ReconciliationRun
+
+    connections.close_all()
+    reconcile.drain(ReconciliationRun.objects.get(pk=run_id))
+    connections.close_all()
+
+
+def fanout(*, workers, lines, reference, employer):
+    """The run unchunked, chunked in one process, chunked in ``workers`` processes, and one
+    employer's incremental run; prints seconds, lines/s and the rows written."""
+    import multiprocessing
+
+    import reconcile_data as data
+    from django.db import connections
+
+    from reconciliation import reconcile
+    from reconciliation.models import CollectionPart, Discrepancy
+
+    chunk = max(1, -(-lines // (2 * workers)))
+
+    def check(label, run, seconds):
+        same = run.by_type == reference
+        print(f"{label}: {seconds:.2f} s = {run.declarations / seconds:,.0f} lines/s, "
+              f"{run.chunks_total} chunks, same findings: {same}")
+        return seconds
+
+    timings = {}
+    started = time.perf_counter()
+    run = reconcile.reconcile_period(period=data.JAN, chunk_size=10 ** 12)
+    timings["one chunk, one process"] = check("one chunk, one process", run,
+                                              time.perf_counter() - started)
+    started = time.perf_counter()
+    run = reconcile.reconcile_period(period=data.JAN, chunk_size=chunk)
+    timings["chunked, one process"] = check(f"{2 * workers} chunks, one process", run,
+                                            time.perf_counter() - started)
+    started = time.perf_counter()
+    run = reconcile.run_open(period=data.JAN, chunk_size=chunk)
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    processes = [context.Process(target=_share, args=(run.pk,)) for _ in range(workers)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join()
+    run = reconcile.finish_if_complete(run)
+    timings["chunked, workers"] = check(f"{2 * workers} chunks, {workers} processes", run,
+                                        time.perf_counter() - started)
+    print(f"speed-up of {workers} processes over one: "
+          f"{timings['one chunk, one process'] / timings['chunked, workers']:.2f}× "
+          f"(over the chunked run in one process: "
+          f"{timings['chunked, one process'] / timings['chunked, workers']:.2f}×)")
+    started = time.perf_counter()
+    one = reconcile.reconcile_period(period=data.JAN, employers=[employer])
+    seconds = time.perf_counter() - started
+    stamped = Discrepancy.objects.filter(period=data.JAN, last_run=one).count()
+    parts = CollectionPart.objects.filter(run=one).count()
+    total = Discrepancy.objects.filter(period=data.JAN).count()
+    print(f"one employer ({employer}) again: {seconds:.3f} s = "
+          f"{100 * seconds / timings['one chunk, one process']:.2f} % of the whole month; "
+          f"{one.declarations} lines read, {stamped} of {total:,} discrepancies and "
+          f"{parts} collection parts written")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--employees", type=int, default=1_000_000)
@@ -121,6 +195,9 @@ def main():
     parser.add_argument("--sample-employers", type=int, default=100)
     parser.add_argument("--reuse", action="store_true", help="Keep the data already generated.")
     parser.add_argument("--drop", action="store_true", help="Drop the database at the end.")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="Also time the run fanned out to this many processes, and one "
+                             "employer's incremental run.")
     args = parser.parse_args()
     setup_django(create=True)
     import reconcile_data as data
@@ -170,6 +247,9 @@ def main():
           f"{loop_rate:,.0f} lines/s; agrees with the job on the sample: "
           f"{loop_found == job_sample}")
     print(f"speed-up: {job_rate / loop_rate:,.0f}×")
+    if args.workers:
+        fanout(workers=args.workers, lines=run.declarations, reference=run.by_type,
+               employer=employers[len(employers) // 2])
     if args.drop:
         drop_database()
         print("database dropped")

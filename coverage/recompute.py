@@ -24,12 +24,12 @@ full run.
 """
 
 import datetime
-import time
 
 from django.db import connection, transaction
-from django.db.models import F, Max, Sum
+from django.db.models import Max, Sum
 from django.utils import timezone
 
+from osms.core import fanout
 from osms.core.changes import settled_moment
 from osms.core.locks import xact_lock
 from osms.core.periods import month_index, month_start
@@ -186,10 +186,8 @@ def _close_chunk(run, chunk, persons, transitions):
     chunk.changed = sum(transitions.values())
     chunk.transitions = transitions
     chunk.person_ids = chunk.fold_person_ids = chunk.fold_months = chunk.fold_flags = None
-    chunk.done_at = timezone.now()
-    chunk.save(update_fields=["persons", "changed", "transitions", "person_ids",
-                              "fold_person_ids", "fold_months", "fold_flags", "done_at"])
-    RecomputeRun.objects.filter(pk=run.pk).update(chunks_done=F("chunks_done") + 1)
+    fanout.chunk_done(run, chunk, ["persons", "changed", "transitions", "person_ids",
+                                   "fold_person_ids", "fold_months", "fold_flags"])
 
 
 _compression: dict[str, str | None] = {}  # database alias → the method this role may set
@@ -217,28 +215,24 @@ def _chunk_settings(cursor) -> list[str]:
     return settings
 
 
+def _work(run, chunk):
+    params = _params(run, chunk)
+    statement = sql.chunk_sql(incremental=chunk.person_ids is not None,
+                              retention_after=params["ret_after"], rebuilt=run.rebuilt)
+    with connection.cursor() as cursor:
+        for setting in _chunk_settings(cursor):
+            cursor.execute(setting)
+        cursor.execute(statement, params)
+        counts = dict(cursor.fetchall())
+    persons = counts.pop("", 0)
+    _close_chunk(run, chunk, persons, counts)
+
+
 def process_next_chunk(run) -> bool:
-    """Claim one undone chunk of ``run`` and finish it atomically; False when none is left."""
-    with transaction.atomic():
-        chunk = (
-            RecomputeChunk.objects.select_for_update(skip_locked=True)
-            .filter(run=run, done_at__isnull=True)
-            .order_by("lo")
-            .first()
-        )
-        if chunk is None:
-            return False
-        params = _params(run, chunk)
-        statement = sql.chunk_sql(incremental=chunk.person_ids is not None,
-                                  retention_after=params["ret_after"], rebuilt=run.rebuilt)
-        with connection.cursor() as cursor:
-            for setting in _chunk_settings(cursor):
-                cursor.execute(setting)
-            cursor.execute(statement, params)
-            counts = dict(cursor.fetchall())
-        persons = counts.pop("", 0)
-        _close_chunk(run, chunk, persons, counts)
-    return True
+    """Claim one undone chunk of ``run`` and finish it atomically; False when none is left
+    (``osms.core.fanout``)."""
+    return fanout.process_next(run, RecomputeChunk.objects.filter(run=run), _work,
+                               order_by=("lo",))
 
 
 def finish_if_complete(run) -> RecomputeRun:
@@ -270,9 +264,5 @@ def finish_if_complete(run) -> RecomputeRun:
 
 def drain(run, *, progress=None) -> RecomputeRun:
     """Process chunks of ``run`` until none is left, then close it."""
-    started = time.monotonic()
-    while process_next_chunk(run):
-        if progress is not None:
-            run.refresh_from_db(fields=["chunks_done", "chunks_total"])
-            progress(run, time.monotonic() - started)
-    return finish_if_complete(run)
+    return fanout.drain(run, step=process_next_chunk, finish=finish_if_complete,
+                        progress=progress)

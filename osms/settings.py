@@ -207,9 +207,11 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELE
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# A status-run worker that finds the remaining chunks held by others looks again after this
-# many seconds (coverage/tasks.py): the chunk of a worker that died is taken over.
-COVERAGE_CHUNK_RETRY_SECONDS = env.int("COVERAGE_CHUNK_RETRY_SECONDS", default=5)
+# A worker of a fanned-out run (status run, reconciliation: osms/core/fanout.py) that finds
+# the remaining chunks held by others looks again after this many seconds: the chunk of a
+# worker that died is taken over. (COVERAGE_CHUNK_RETRY_SECONDS: its former name.)
+FANOUT_RETRY_SECONDS = env.int(
+    "FANOUT_RETRY_SECONDS", default=env.int("COVERAGE_CHUNK_RETRY_SECONDS", default=5))
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE

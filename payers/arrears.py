@@ -93,7 +93,7 @@ def _months(as_of, due_day, since=None):
     return months
 
 
-def _fixed_obligations(cursor, months):
+def _fixed_obligations(cursor, months, persons=False):
     """Entrepreneurs' and private practitioners' fixed monthly amounts, by the calculator."""
     fixed = []
     for period in months:
@@ -107,29 +107,40 @@ def _fixed_obligations(cursor, months):
     sql.fill_temp_table(cursor, sql.ARREAR_FIXED, fixed)
     cursor.execute(sql.fixed_obligations_sql(
         practice_kinds=PRIVATE_PRACTICE_KINDS, entrepreneur=PayerType.INDIVIDUAL_ENTREPRENEUR,
-        practice_type=PayerType.PRIVATE_PRACTICE, kind=PaymentKind.SELF_EMPLOYED))
+        practice_type=PayerType.PRIVATE_PRACTICE, kind=PaymentKind.SELF_EMPLOYED,
+        persons=persons))
     sql.drop_table(cursor, sql.ARREAR_FIXED)
 
 
-def _contributed_obligations(cursor, months):
+def _contributed_obligations(cursor, months, persons=False):
     """Insert each contributed source's SELECT of obligations for ``months``."""
     for source in OBLIGATION_SOURCES:
         select, params = source.select(periods=months)
         if select:
-            cursor.execute(sql.contributed_obligations_sql(select), params)
+            cursor.execute(sql.contributed_obligations_sql(select, persons=persons), params)
 
 
 @transaction.atomic
-def arrears_recompute(*, as_of: datetime.date, since: datetime.date | None = None) -> int:
+def arrears_recompute(*, as_of: datetime.date, since: datetime.date | None = None,
+                      persons=None) -> int:
     """Replace the arrears table with the state as of ``as_of``; returns the rows written.
 
     ``since`` limits the periods looked at (default: from the first obligation known).
+    ``persons`` (ids): rebuild only these persons' rows, leaving every other row as it is —
+    when the table is already as of ``as_of`` (penalties accrue by the day, so a table as
+    of another day is rebuilt whole).
     """
     xact_lock("arrears")
     rule = rates.penalty_rule_on(day=as_of)
     months = _months(as_of, rule.due_day, since)
-    Arrear.objects.all().delete()
-    if not months:
+    if persons is not None and Arrear.objects.exclude(as_of=as_of).exists():
+        persons = None
+    if persons is None:
+        Arrear.objects.all().delete()
+    else:
+        persons = sorted(set(persons))
+        Arrear.objects.filter(person_id__in=persons).delete()
+    if not months or persons == []:
         return 0
     dues = [(period, rates.due_date(period=period, due_day=rule.due_day)) for period in months]
     calendar, cumulative = [], Decimal(0)
@@ -142,13 +153,27 @@ def arrears_recompute(*, as_of: datetime.date, since: datetime.date | None = Non
                             [(period, due, cum[due]) for period, due in dues])
         sql.fill_temp_table(cursor, sql.PENALTY_CALENDAR, calendar)
         sql.fill_temp_table(cursor, sql.ARREAR_OBLIGATION, [])
-        _fixed_obligations(cursor, months)
-        _contributed_obligations(cursor, months)
+        only = persons is not None
+        if only:
+            sql.fill_temp_table(cursor, sql.ARREAR_PERSON, [(pk,) for pk in persons])
+        _fixed_obligations(cursor, months, persons=only)
+        _contributed_obligations(cursor, months, persons=only)
         sql.analyze(cursor, sql.ARREAR_OBLIGATION)
         cursor.execute(sql.arrears_sql(
             own_kind=PaymentKind.SELF_EMPLOYED,
             own_kinds=(PaymentKind.SELF_EMPLOYED, PaymentKind.SELF_PAYER),
         ), [as_of, as_of, as_of, as_of])
-        for table in (sql.ARREAR_DUE, sql.PENALTY_CALENDAR, sql.ARREAR_OBLIGATION):
+        for table in (sql.ARREAR_DUE, sql.PENALTY_CALENDAR, sql.ARREAR_OBLIGATION,
+                      sql.ARREAR_PERSON):
             sql.drop_table(cursor, table)
-    return Arrear.objects.count()  # (SQLite reports no rowcount for WITH … INSERT)
+    written = Arrear.objects if persons is None else Arrear.objects.filter(
+        person_id__in=persons)
+    return written.count()  # (SQLite reports no rowcount for WITH … INSERT)
+
+
+def arrears_after_payments(*, as_of: datetime.date, after_id: int) -> int:
+    """The arrears rebuilt for the persons with payments posted after payment ``after_id``
+    only (a month's file posted: its persons), as of ``as_of``; returns the rows written."""
+    from .selectors import persons_paid_since
+
+    return arrears_recompute(as_of=as_of, persons=persons_paid_since(after_id=after_id))

@@ -22,6 +22,10 @@ ARREAR_OBLIGATION = ("arrear_obligation", "person_id bigint, payer_code text, pe
                      "kind text, expected numeric(14,2)")
 ARREAR_FIXED = ("arrear_fixed", "period date, period_end date, payer_type text, "
                 "expected numeric(14,2)")
+# The persons an incremental rebuild is limited to (those whose payments changed).
+ARREAR_PERSON = ("arrear_person", "id bigint PRIMARY KEY")
+# Their obligations only (the other persons' arrears rows are left as they are).
+PERSON_FILTER = " WHERE person_id IN (SELECT id FROM arrear_person)"
 
 
 def fill_temp_table(cursor, table, rows):
@@ -59,10 +63,12 @@ def days_between(a, b):
 # The obligations another app contributes (``payers.extensions.OBLIGATION_SOURCES``): its
 # SELECT of (person_id, payer_code, period, kind, expected) is inserted as it stands, so the
 # source's rows are computed by one statement over its own tables, never row by row.
-def contributed_obligations_sql(select):
+def contributed_obligations_sql(select, *, persons=False):
+    """``persons``: only the persons of ``arrear_person`` (the filter reaches the source's
+    own index on the person)."""
     return ("INSERT INTO arrear_obligation (person_id, payer_code, period, kind, expected) "
             "SELECT person_id, payer_code, period, kind, expected "
-            f"FROM ({select}) AS source")
+            f"FROM ({select}) AS source{PERSON_FILTER if persons else ''}")
 
 
 # The fixed monthly obligations of registered activities: every person with an activity
@@ -81,8 +87,11 @@ JOIN arrear_fixed m
 """
 
 
-def fixed_obligations_sql(*, practice_kinds, entrepreneur, practice_type, kind):
-    return FIXED_OBLIGATIONS.format(
+def fixed_obligations_sql(*, practice_kinds, entrepreneur, practice_type, kind, persons=False):
+    statement = FIXED_OBLIGATIONS
+    if persons:
+        statement += " WHERE a.person_id IN (SELECT id FROM arrear_person)"
+    return statement.format(
         activity=Activity._meta.db_table, person=Person._meta.db_table,
         practice=", ".join(f"'{k}'" for k in practice_kinds),
         entrepreneur=entrepreneur, practice_type=practice_type, kind=kind)

@@ -99,6 +99,19 @@ def payment_periods_since(*, after_id, kinds, not_before):
     )
 
 
+def payers_since(*, after_id, kinds, period):
+    """The payer codes of ``period``'s payments of ``kinds`` with an id above ``after_id``."""
+    return set(Payment.objects.filter(id__gt=after_id, kind__in=kinds, period=period)
+               .values_list("payer_code", flat=True).distinct())
+
+
+def persons_paid_since(*, after_id):
+    """The ids of the persons with payments of an id above ``after_id`` (the ledger's
+    index on the id: one partition probe each)."""
+    return list(Payment.objects.filter(id__gt=after_id).values_list("person_id", flat=True)
+                .distinct())
+
+
 def person_rows(*fields):
     """Every person as a tuple of ``fields``, by id (for set-based generators: the demo)."""
     return Person.objects.order_by("id").values_list(*fields)

@@ -25,7 +25,15 @@ from their models.
 
 from payers.models import Organisation, Payment, Person
 
-from .models import CollectionSummary, Declaration, Discrepancy, DiscrepancyEvent
+from .models import (
+    CollectionPart,
+    CollectionSummary,
+    Declaration,
+    Discrepancy,
+    DiscrepancyEvent,
+    FoundLine,
+    ReconciliationRun,
+)
 
 PAYMENT = Payment._meta.db_table
 PERSON = Person._meta.db_table
@@ -34,6 +42,8 @@ DECLARATION = Declaration._meta.db_table
 DISCREPANCY = Discrepancy._meta.db_table
 EVENT = DiscrepancyEvent._meta.db_table
 SUMMARY = CollectionSummary._meta.db_table
+PARTS = CollectionPart._meta.db_table
+FOUND_LINES = FoundLine._meta.db_table
 KINDS = {"121": "employer_deduction", "122": "employee_contribution"}
 # Payments are summed in whole tiyn: an integer sum is exact and far cheaper than NUMERIC.
 TIYN = "CAST(ROUND(amount * 100) AS BIGINT)"
@@ -76,17 +86,51 @@ def _expected(code, terms):
     return f"ROUND(({base}) * %(rate_{code})s, 2)"
 
 
-def refresh_persons_sql():
+def bin_scope(column, *, lo="", hi="", bins=None):
+    """The predicate (``AND …``) that keeps a chunk's employers: a BIN in [lo, hi) (an empty
+    end is open) or one of ``bins`` (parameters ``%(lo)s``, ``%(hi)s``, ``%(bin_N)s``)."""
+    if bins is not None:
+        names = ", ".join(f"%(bin_{n})s" for n in range(len(bins))) or "NULL"
+        return f" AND {column} IN ({names})"
+    scope = ""
+    if lo:
+        scope += f" AND {column} >= %(lo)s"
+    if hi:
+        scope += f" AND {column} < %(hi)s"
+    return scope
+
+
+def scope_params(*, lo="", hi="", bins=None):
+    params = {"lo": lo, "hi": hi}
+    params.update({f"bin_{n}": value for n, value in enumerate(bins or ())})
+    return params
+
+
+def chunk_bounds_sql():
+    """The first BIN of each piece of about ``%(size)s`` declaration lines of the period, the
+    first piece's excluded (cumulative line counts over the BINs in order: one index scan)."""
+    return f"""
+SELECT MIN(bin) FROM (
+    SELECT employer_bin AS bin,
+           (CAST(SUM(n) OVER (ORDER BY employer_bin) AS BIGINT) - n) / %(size)s AS piece
+    FROM (SELECT employer_bin, COUNT(*) AS n FROM {DECLARATION}
+          WHERE period = %(period)s GROUP BY employer_bin) per
+) cut
+GROUP BY piece HAVING piece > 0 ORDER BY 1
+"""
+
+
+def refresh_persons_sql(scope=""):
     """Lines loaded before their person was registered get the person now."""
     return f"""
 UPDATE {DECLARATION} SET person_id = (
     SELECT p.id FROM {PERSON} p WHERE p.iin = {DECLARATION}.iin)
-WHERE period = %(period)s AND person_id IS NULL
+WHERE period = %(period)s AND person_id IS NULL{scope.replace("$", DECLARATION)}
   AND EXISTS (SELECT 1 FROM {PERSON} p WHERE p.iin = {DECLARATION}.iin)
 """
 
 
-def cmp_sql(terms):
+def cmp_sql(terms, scope=None):
     """One row per declaration line and per (person, payer) paid for without a line."""
     return f"""
 CREATE TEMP TABLE recon_cmp AS
@@ -102,7 +146,7 @@ FROM (
            {_expected("121", terms[KINDS["121"]])} AS e121,
            {_expected("122", terms[KINDS["122"]])} AS e122
     FROM {DECLARATION} d JOIN {ORGANISATION} o ON o.id = d.employer_id
-    WHERE d.period = %(period)s
+    WHERE d.period = %(period)s{(scope or "").replace("$", "d")}
 ) d
 FULL OUTER JOIN (
     SELECT person_id, payer_code,
@@ -110,6 +154,7 @@ FULL OUTER JOIN (
            SUM(CASE WHEN kind = '{KINDS["122"]}' THEN {TIYN} ELSE 0 END) AS t122
     FROM {PAYMENT}
     WHERE period = %(period)s AND kind IN ('{KINDS["121"]}', '{KINDS["122"]}')
+          {(scope or "").replace("$.employer_bin", "payer_code")}
     GROUP BY person_id, payer_code
 ) pd ON pd.person_id = d.person_id AND pd.payer_code = d.employer_bin
 """
@@ -251,8 +296,9 @@ WHERE {DISCREPANCY}.period = %(period)s AND {DISCREPANCY}.employer_bin = f.emplo
 """
 
 
-def cleared_events_sql():
-    """An event for each worked-on discrepancy that is no longer found."""
+def cleared_events_sql(scope=""):
+    """An event for each worked-on discrepancy that is no longer found (of the run's
+    employers: ``scope`` on ``$.employer_bin``)."""
     return f"""
 INSERT INTO {EVENT} (discrepancy_id, natural_key, action, old_value, new_value, note,
                      acting_user_id, run_id, at)
@@ -260,23 +306,25 @@ SELECT NULL, %(period_text)s || '/' || d.employer_bin || '/' || d.iin || '/' || 
              || '/' || d.type,
        'cleared', d.status, '', d.notes, NULL, %(run)s, %(now)s
 FROM {DISCREPANCY} d
-WHERE d.period = %(period)s AND d.last_run_id <> %(run)s
+WHERE d.period = %(period)s AND d.last_run_id <> %(run)s{scope.replace("$", "d")}
   AND (d.status <> 'new' OR d.assignee_id IS NOT NULL OR d.notes <> '')
 """
 
 
-def detach_events_sql():
+def detach_events_sql(scope=""):
     """The events of discrepancies no longer found keep their trace without the row."""
     return f"""
 UPDATE {EVENT} SET discrepancy_id = NULL
-WHERE discrepancy_id IN (SELECT id FROM {DISCREPANCY}
-                         WHERE period = %(period)s AND last_run_id <> %(run)s)
+WHERE discrepancy_id IN (SELECT id FROM {DISCREPANCY} d
+                         WHERE period = %(period)s AND last_run_id <> %(run)s
+                         {scope.replace("$", "d")})
 """
 
 
-def delete_cleared_sql():
-    """Discrepancies of the period not found by this run are removed."""
-    return f"DELETE FROM {DISCREPANCY} WHERE period = %(period)s AND last_run_id <> %(run)s"
+def delete_cleared_sql(scope=""):
+    """Discrepancies of the period (of the run's employers) not found by this run go."""
+    return (f"DELETE FROM {DISCREPANCY} WHERE period = %(period)s AND last_run_id <> %(run)s"
+            f"{scope.replace('$.', '')}")
 
 
 def insert_new_sql():
@@ -296,44 +344,56 @@ WHERE NOT EXISTS (
 """
 
 
-def summary_sql():
-    """Collections against expectations by region and payer type.
+def parts_sql():
+    """A chunk's employers' shares of the collections by region and payer type.
 
     Region is the payer's: the employer's for deductions and contributions (the
-    person's when the payer is not a registered organisation), the person's for
-    every other kind. Deductions and contributions come from ``recon_cmp``
-    (expected and declared from the lines, collected from the payments), other
-    kinds from the ledger; ``persons`` counts persons paid for, once per payer.
+    person's when the payer is not a registered organisation). Expected and declared come
+    from the lines, collected from the payments; ``persons`` counts persons paid for,
+    once per payer. Summed over all employers they are the period's 121/122 collections.
     """
     declared = " UNION ALL ".join(
-        f"""SELECT employer_region AS region_id, '{KINDS[code]}' AS kind,
+        f"""SELECT employer_bin, employer_region AS region_id, '{KINDS[code]}' AS kind,
                    e{code} AS expected, d{code} AS declared, p{code} AS collected,
                    CASE WHEN p{code} <> 0 THEN 1 ELSE 0 END AS persons
             FROM recon_cmp WHERE declared_line = 1 AND person_id IS NOT NULL
             UNION ALL
-            SELECT COALESCE(employer_region, person_region), '{KINDS[code]}', NULL, NULL,
-                   p{code}, CASE WHEN p{code} <> 0 THEN 1 ELSE 0 END
+            SELECT payer_code, COALESCE(employer_region, person_region), '{KINDS[code]}',
+                   NULL, NULL, p{code}, CASE WHEN p{code} <> 0 THEN 1 ELSE 0 END
             FROM recon_undeclared"""
         for code in ("121", "122")
     )
     return f"""
-INSERT INTO {SUMMARY} (period, region_id, payer_type, expected, declared, collected, persons,
-                       run_id)
-SELECT %(period)s, region_id, kind, SUM(expected), SUM(declared), SUM(collected),
-       SUM(persons), %(run)s
-FROM (
-    SELECT p.region_id, per_person.kind, NULL AS expected, NULL AS declared,
-           SUM(per_person.amount) AS collected,
-           SUM(CASE WHEN per_person.amount <> 0 THEN 1 ELSE 0 END) AS persons
-    FROM (SELECT person_id, kind, SUM(amount) AS amount FROM {PAYMENT}
-          WHERE period = %(period)s AND kind NOT IN ('{KINDS["121"]}', '{KINDS["122"]}')
-          GROUP BY person_id, kind) per_person
-    JOIN {PERSON} p ON p.id = per_person.person_id
-    GROUP BY p.region_id, per_person.kind
-    UNION ALL {declared}
-) joined
-GROUP BY region_id, kind
+INSERT INTO {PARTS} (period, employer_bin, region_id, payer_type, expected, declared,
+                     collected, persons, run_id)
+SELECT %(period)s, employer_bin, region_id, kind, SUM(expected), SUM(declared),
+       SUM(collected), SUM(persons), %(run)s
+FROM ({declared}) joined
+GROUP BY employer_bin, region_id, kind
 """
+
+
+def other_parts_sql():
+    """The other payer types' collections by the person's region (empty BIN): a full run."""
+    return f"""
+INSERT INTO {PARTS} (period, employer_bin, region_id, payer_type, expected, declared,
+                     collected, persons, run_id)
+SELECT %(period)s, '', p.region_id, per_person.kind, NULL, NULL, SUM(per_person.amount),
+       SUM(CASE WHEN per_person.amount <> 0 THEN 1 ELSE 0 END), %(run)s
+FROM (SELECT person_id, kind, SUM(amount) AS amount FROM {PAYMENT}
+      WHERE period = %(period)s AND kind NOT IN ('{KINDS["121"]}', '{KINDS["122"]}')
+      GROUP BY person_id, kind) per_person
+JOIN {PERSON} p ON p.id = per_person.person_id
+GROUP BY p.region_id, per_person.kind
+"""
+
+
+def delete_replaced_parts_sql(scope=""):
+    """The parts this run replaces: every part of the period (a full run) or the 121/122
+    parts of its employers (``scope``)."""
+    kinds = f" AND payer_type IN ('{KINDS['121']}', '{KINDS['122']}')" if scope else ""
+    return (f"DELETE FROM {PARTS} WHERE period = %(period)s AND run_id <> %(run)s"
+            f"{scope.replace('$.', '')}{kinds}")
 
 
 def delete_summary_sql():
@@ -341,7 +401,49 @@ def delete_summary_sql():
     return f"DELETE FROM {SUMMARY} WHERE period = %(period)s"
 
 
+def summary_sql():
+    """Collections against expectations by region and payer type: the sum of the parts."""
+    return f"""
+INSERT INTO {SUMMARY} (period, region_id, payer_type, expected, declared, collected, persons,
+                       run_id)
+SELECT %(period)s, region_id, payer_type, SUM(expected), SUM(declared), SUM(collected),
+       SUM(persons), %(run)s
+FROM {PARTS} WHERE period = %(period)s
+GROUP BY region_id, payer_type
+"""
+
+
 def persons_paid_sql():
-    """The persons paid for by deductions and contributions in the period (the run record)."""
-    return (f"SELECT COALESCE(SUM(persons), 0) FROM {SUMMARY} "
-            f"WHERE period = %(period)s AND payer_type IN ('{KINDS['121']}', '{KINDS['122']}')")
+    """The persons paid for by deductions and contributions, by the run's employers."""
+    return (f"SELECT COALESCE(SUM(persons), 0) FROM {PARTS} "
+            f"WHERE run_id = %(run)s AND payer_type IN ('{KINDS['121']}', '{KINDS['122']}')")
+
+
+def run_status_sql(vendor):
+    """A chunk reads its run's status under a key-share lock (PostgreSQL): a run that
+    supersedes this one (``FOR UPDATE`` on it) waits until the chunk has committed."""
+    lock = " FOR KEY SHARE" if vendor == "postgresql" else ""
+    return f"SELECT status FROM {ReconciliationRun._meta.db_table} WHERE id = %s{lock}"
+
+
+def stage_found_sql():
+    """A chunk's discrepancies, kept under its run and chunk until the run closes."""
+    cols = ", ".join(FOUND_COLUMNS)
+    return (f"INSERT INTO {FOUND_LINES} (run_id, chunk_id, {cols}) "
+            f"SELECT %(run)s, %(chunk)s, {cols} FROM recon_found")
+
+
+def unstage_found_sql():
+    """Every discrepancy the run's chunks found, back in ``recon_found`` (at its close)."""
+    cols = ", ".join(FOUND_COLUMNS)
+    return f"INSERT INTO recon_found ({cols}) SELECT {cols} FROM {FOUND_LINES} WHERE run_id = %(run)s"
+
+
+def drop_staged_sql():
+    """A closed (or superseded) run's staged discrepancies."""
+    return f"DELETE FROM {FOUND_LINES} WHERE run_id = %(run)s"
+
+
+def drop_chunk_staged_sql():
+    """A chunk's staged discrepancies (none: a chunk that died rolled back; a guard)."""
+    return f"DELETE FROM {FOUND_LINES} WHERE run_id = %(run)s AND chunk_id = %(chunk)s"

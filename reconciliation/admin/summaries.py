@@ -26,11 +26,23 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @admin.register(ReconciliationRun)
 class ReconciliationRunAdmin(ReadOnlyAdminMixin, OsmsModelAdmin):
-    list_display = ("id", "period", "trigger", "status", "declarations", "found", "new",
-                    "cleared", "started_at", "duration_display")
+    list_display = ("id", "period", "trigger", "status", "progress", "declarations", "found",
+                    "new", "cleared", "started_at", "duration_display")
     list_filter = ("status", "trigger", "period")
-    readonly_fields = [f.name for f in ReconciliationRun._meta.fields] + ["duration_display"]
+    exclude = ("employers",)  # shown by ``employers_display`` (no JSON "null")
+    readonly_fields = [
+        ("employers_display" if f.name == "employers" else f.name)
+        for f in ReconciliationRun._meta.fields] + ["duration_display", "progress"]
     duration_display = duration_column
+
+    @admin.display(description=_("progress"))
+    def progress(self, obj):
+        return obj.progress
+
+    @admin.display(description=_("employers (BIN)"))
+    def employers_display(self, obj):
+        """The employers of a run of listed employers; empty for a whole period."""
+        return ", ".join(obj.employers) if obj.employers is not None else None
     actions_list = ["run_period"]
 
     def has_run_permission(self, request):

@@ -8,9 +8,17 @@ key): each is its own table's declaration, alike in shape only. Money columns sh
 
 from .declarations import Declaration, DeclarationImportRun, DeclarationReject, DeclarationStaging
 from .discrepancies import Discrepancy, DiscrepancyEvent, DiscrepancyType, EmployerNotice
-from .runs import CollectionSummary, ReconciliationRule, ReconciliationRun
+from .runs import (
+    CollectionPart,
+    CollectionSummary,
+    FoundLine,
+    ReconciliationChunk,
+    ReconciliationRule,
+    ReconciliationRun,
+)
 
 __all__ = [
+    "CollectionPart",
     "CollectionSummary",
     "Declaration",
     "DeclarationImportRun",
@@ -20,6 +28,8 @@ __all__ = [
     "DiscrepancyEvent",
     "DiscrepancyType",
     "EmployerNotice",
+    "FoundLine",
+    "ReconciliationChunk",
     "ReconciliationRule",
     "ReconciliationRun",
 ]

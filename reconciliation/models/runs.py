@@ -97,6 +97,11 @@ class ReconciliationRun(models.Model):
     declaration_watermark = models.BigIntegerField(
         _("last declaration import seen"), default=0
     )
+    employers = models.JSONField(
+        _("employers (BIN)"), null=True, blank=True,
+        help_text=_("Empty: the whole period; else only these employers' lines."))
+    chunks_total = models.PositiveIntegerField(_("chunks"), default=0)
+    chunks_done = models.PositiveIntegerField(_("chunks done"), default=0)
     error = models.TextField(_("error"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -123,6 +128,93 @@ class ReconciliationRun(models.Model):
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None
+
+    @property
+    def progress(self):
+        return f"{self.chunks_done}/{self.chunks_total}"
+
+
+class ReconciliationChunk(models.Model):
+    """A piece of a run: the employers with a BIN in [lo, hi) (either end open when empty),
+    or the listed ``bins``; done once, in one transaction (``osms.core.fanout``)."""
+
+    run = models.ForeignKey(ReconciliationRun, on_delete=models.CASCADE, related_name="chunks")
+    lo = models.CharField(_("from BIN"), max_length=12, blank=True)
+    hi = models.CharField(_("to BIN (excluded)"), max_length=12, blank=True)
+    bins = models.JSONField(_("employers (BIN)"), null=True, blank=True)
+    declarations = models.BigIntegerField(_("declaration lines"), default=0)
+    found = models.BigIntegerField(_("discrepancies"), default=0)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reconciliation chunk")
+        verbose_name_plural = _("reconciliation chunks")
+        ordering = ["run", "id"]
+        indexes = [models.Index(fields=["run", "done_at"], name="recon_chunk_run_done_idx")]
+
+    def __str__(self):
+        return f"{self.run_id}: {self.lo or '…'}–{self.hi or '…'}"
+
+
+class FoundLine(models.Model):
+    """A discrepancy found by a chunk, kept until its run closes and merges them all into
+    the worklist at once (a run that dies half-way leaves the worklist as it was)."""
+
+    run = models.ForeignKey(ReconciliationRun, on_delete=models.CASCADE, related_name="+")
+    chunk = models.ForeignKey(ReconciliationChunk, on_delete=models.CASCADE, related_name="+")
+    employer_bin = models.CharField(max_length=12)
+    iin = models.CharField(max_length=12)
+    kind = models.CharField(max_length=30, blank=True)
+    type = models.CharField(max_length=30)
+    employer_id = models.BigIntegerField(null=True)
+    person_id = models.BigIntegerField(null=True)
+    region_id = models.BigIntegerField()
+    income = models.DecimalField(null=True, **MONEY)
+    declared = models.DecimalField(null=True, **MONEY)
+    paid = models.DecimalField(null=True, **MONEY)
+    expected = models.DecimalField(null=True, **MONEY)
+    amount = models.DecimalField(**MONEY)
+    other_period = models.DateField(null=True)
+
+    class Meta:
+        verbose_name = _("discrepancy found by a chunk")
+        verbose_name_plural = _("discrepancies found by chunks")
+        indexes = [models.Index(fields=["run", "chunk"], name="recon_found_run_chunk_idx")]
+
+    def __str__(self):
+        return f"{self.run_id}/{self.chunk_id}: {self.employer_bin} {self.iin} {self.type}"
+
+
+class CollectionPart(models.Model):
+    """One employer's share of a period's collections by region and payer type (the other
+    payer types: one row per region with an empty BIN), as of the run that wrote it. The
+    period's ``CollectionSummary`` is the sum of its parts, so reconciling one employer
+    again replaces that employer's parts only."""
+
+    period = models.DateField(_("period"))
+    employer_bin = models.CharField(_("employer BIN"), max_length=12, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    payer_type = models.CharField(_("payer type"), max_length=30, choices=PaymentKind.choices)
+    expected = models.DecimalField(_("expected"), null=True, blank=True, **MONEY)
+    declared = models.DecimalField(_("declared"), null=True, blank=True, **MONEY)
+    collected = models.DecimalField(_("collected"), default=0, **MONEY)
+    persons = models.BigIntegerField(_("persons paid for"), default=0)
+    run = models.ForeignKey(
+        ReconciliationRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("collections part")
+        verbose_name_plural = _("collections parts")
+        indexes = [
+            models.Index(fields=["period", "employer_bin"], name="collection_part_bin_idx"),
+            models.Index(fields=["run"], name="collection_part_run_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.period:%m.%Y} {self.employer_bin} {self.payer_type}"
 
 
 class CollectionSummary(models.Model):

@@ -79,6 +79,7 @@ def test_the_nightly_job_reruns_only_periods_with_late_data(month):
     again = reconcile_late_data_task()
     runs = ReconciliationRun.objects.filter(pk__in=again)
     assert [r.period for r in runs] == [JAN] and runs[0].cleared == 1
+    assert runs[0].employers == [month["employer"].bin]  # the employer paid for only
 
 
 def test_the_command_and_the_task(month, capsys):

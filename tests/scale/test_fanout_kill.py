@@ -46,7 +46,7 @@ CHUNK = 100
 def _worker(name, database):
     env = {**os.environ, "DATABASE_URL": database_url(database), "CELERY_BROKER_URL": BROKER,
            "DJANGO_SETTINGS_MODULE": "osms.settings", "PYTHONPATH": str(ROOT),
-           "PGAPPNAME": name, "COVERAGE_CHUNK_RETRY_SECONDS": "1", "DB_CONN_MAX_AGE": "0"}
+           "PGAPPNAME": name, "FANOUT_RETRY_SECONDS": "1", "DB_CONN_MAX_AGE": "0"}
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "osms", "worker", "--pool", "solo",

@@ -1,11 +1,13 @@
-"""``reconcile --period YYYY-MM``: reconcile one period; ``--late-data``: the nightly job."""
+"""``reconcile --period YYYY-MM``: reconcile one period (``--employer BIN``, repeated: only
+those employers; ``--chunk-size``: declaration lines per chunk); ``--late-data``: the
+nightly job."""
 
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
 from reconciliation import jobs
-from reconciliation.reconcile import ReconciliationError, reconcile_period
+from reconciliation.reconcile import DEFAULT_CHUNK, ReconciliationError, reconcile_period
 
 
 def parse_period(value):
@@ -23,13 +25,19 @@ class Command(BaseCommand):
         group.add_argument("--period", help="YYYY-MM")
         group.add_argument("--late-data", action="store_true",
                            help="Re-run closed periods that received data since last night.")
+        parser.add_argument("--employer", action="append", dest="employers", metavar="BIN",
+                            help="Only this employer's lines (repeat for more).")
+        parser.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK,
+                            help="Declaration lines per chunk (default %(default)s).")
 
-    def handle(self, *args, period=None, late_data=False, **options):
+    def handle(self, *args, period=None, late_data=False, employers=None,
+               chunk_size=DEFAULT_CHUNK, **options):
         try:
             if late_data:
                 runs = jobs.reconcile_late_data()
             else:
-                runs = [reconcile_period(period=parse_period(period))]
+                runs = [reconcile_period(period=parse_period(period), employers=employers,
+                                         chunk_size=chunk_size)]
         except ReconciliationError as exc:
             raise CommandError(str(exc)) from exc
         for run in runs:
