@@ -88,3 +88,14 @@ def day(value):
     if value is None:
         return ""
     return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def moment(value):
+    """A date and time as дд.мм.гггг ЧЧ:ММ in local time (24-hour); empty for None."""
+    if value is None:
+        return ""
+    from django.utils import timezone
+
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.date_format(value, "SHORT_DATETIME_FORMAT")
