@@ -139,8 +139,11 @@ def test_regional_operator_cannot_import_or_overwrite_another_region(client, ast
     run = last_run()
     assert run.region.kato == "710000000"
     rejects = {r.row_number: (r.field, r.reason) for r in run.rejects.all()}
-    assert rejects == {2: ("region", "You may only import rows of your own region."),
-                       3: ("iin", "This record belongs to another region.")}
+    assert rejects[2] == ("region", "You may only import rows of your own region.")
+    # The row of a person registered elsewhere names the region and who to ask (issue 18.3).
+    assert rejects[3][0] == "iin"
+    assert rejects[3][1].startswith("This person is already registered in the region «Almaty»")
+    assert "head-office operators" in rejects[3][1] and "Request a transfer" in rejects[3][1]
     existing.refresh_from_db()
     assert existing.region.kato == "750000000" and existing.last_name != "Другая"
     assert not Person.objects.filter(iin="871008401427").exists()
