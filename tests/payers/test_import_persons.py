@@ -16,10 +16,10 @@ HEADER = "iin,last_name,first_name,middle_name,region\n"
 GOOD = "871008401427,Ахметова,Айгерим,Сериковна,750000000\n"
 
 
-def upload(client, content, name="persons.csv", model="person"):
+def upload(client, content, name="persons.csv", model="person", **fields):
     data = content.encode("utf-8") if isinstance(content, str) else content
     return client.post(reverse(f"admin:payers_{model}_import"),
-                       {"file": SimpleUploadedFile(name, data)})
+                       {"file": SimpleUploadedFile(name, data), **fields})
 
 
 def last_run():
@@ -55,7 +55,7 @@ def test_upload_queues_a_run_and_loads_the_person(client, hq_operator, run_now):
 def test_rerun_of_the_same_file_changes_nothing(client, hq_operator, run_now):
     client.force_login(hq_operator)
     run_now(client, HEADER + GOOD)
-    run_now(client, HEADER + GOOD)
+    run_now(client, HEADER + GOOD, reload="on")  # the same file, loading again confirmed
     run = last_run()
     assert (run.status, run.inserted, run.updated, run.unchanged) == ("done", 0, 0, 1)
     assert Person.objects.count() == 1
