@@ -119,12 +119,13 @@ def upload_sha256(upload):
 
 # --- a file loaded before ------------------------------------------------------------------
 
-def earlier_run(runs, checksum, *, field="checksum", user=None):
+def earlier_run(runs, checksum, *, field="checksum", user=None, only=None):
     """The latest run of the model ``runs`` that read a file with this SHA-256 (within the
-    user's region for a region-owned run model), or None."""
+    user's region for a region-owned run model; ``only``: more conditions, e.g. no dry
+    runs), or None."""
     from .scoping import is_region_scoped, scope_queryset
 
-    queryset = runs._default_manager.filter(**{field: checksum})
+    queryset = runs._default_manager.filter(**{field: checksum}, **(only or {}))
     if user is not None and is_region_scoped(runs):
         queryset = scope_queryset(queryset, user, "view")
     return queryset.order_by("-pk").first()
@@ -149,6 +150,7 @@ class ImportUploadForm(forms.Form):
 
     runs = None
     checksum_field = "checksum"
+    earlier_only = {}  # conditions on the earlier runs that count (a dry run loaded nothing)
     reload = forms.BooleanField(label=gettext_lazy("Load this file again"), required=False,
                                 widget=forms.HiddenInput)
 
@@ -166,7 +168,7 @@ class ImportUploadForm(forms.Form):
             return cleaned
         self.checksum = upload_sha256(upload)
         self.earlier = earlier_run(self.runs, self.checksum, field=self.checksum_field,
-                                   user=self.user)
+                                   user=self.user, only=self.earlier_only)
         if self.earlier is not None and not cleaned.get("reload"):
             self.fields["reload"].widget = forms.CheckboxInput()
             self.add_error("reload", " ".join((

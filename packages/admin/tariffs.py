@@ -43,6 +43,7 @@ from ..resources import (
 
 class TariffUploadForm(ImportUploadForm):
     runs = TariffImportRun
+    earlier_only = {"dry_run": False}  # a check that saved nothing is no earlier load
     file = ImportFileField(kind="tariffs", label=_("tariff file (xlsx or CSV)"))
     dry_run = forms.BooleanField(label=_("only check, save nothing"), required=False)
 
