@@ -13,6 +13,7 @@ from osms.core.models import Region
 from . import services
 from .filters import OrganisationFilter, PersonFilter
 from .models import Organisation, Person
+from .validators import validate_iin
 
 
 class RegionField(serializers.SlugRelatedField):
@@ -32,6 +33,9 @@ class PersonSerializer(serializers.ModelSerializer):
             "citizenship", "region", "death_date",
         ]
         read_only_fields = ["birth_date", "sex"]
+        # No UniqueValidator: a repeated ИИН is refused by the service with the message that
+        # names the person's region and who to ask (``Person.unique_error_message``).
+        extra_kwargs = {"iin": {"validators": [validate_iin]}}
 
     def get_fields(self):
         fields = super().get_fields()

@@ -11,6 +11,30 @@ from .models import Organisation, Person
 
 
 def dashboard_panels(request):
+    return transfer_panel(request) + registry_panel(request)
+
+
+def transfer_panel(request):
+    """Head office: the persons' transfer requests waiting for a decision, linked to the list."""
+    from django.urls import reverse
+
+    from osms.core.formatting import number
+
+    from .models import PersonTransferRequest
+
+    user = request.user
+    if not user.has_perm("payers.decide_persontransferrequest"):
+        return []
+    pending = PersonTransferRequest.Status.PENDING
+    count = PersonTransferRequest.objects.for_user(user).filter(status=pending).count()
+    url = reverse("admin:payers_persontransferrequest_changelist") + f"?status__exact={pending}"
+    return [{"key": "transfers", "title": _("Person transfer requests"), "cards": [{
+        "label": _("Waiting for a decision"), "value": number(count),
+        "note": _("Regional operators ask to move a person registered in another region."),
+        "url": url, "link": _("Open the requests")}]}]
+
+
+def registry_panel(request):
     user = request.user
     if not user.has_perm("payers.view_person"):
         return []

@@ -22,6 +22,8 @@ ROLE_PERMISSIONS = {
         "payers.refundapplication": "view,add,change",
         "payers.registryimportrun": "view",
         "payers.registryimportreject": "view",
+        # Head office decides on the regions' transfer requests (and may file one itself).
+        "payers.persontransferrequest": "view,add,change,decide_persontransferrequest",
     },
     REGIONAL_OPERATOR: {
         **{model: "view,add,change" for model in _REGISTRY},
@@ -31,6 +33,8 @@ ROLE_PERMISSIONS = {
         "payers.refundapplication": "view,add,change",
         "payers.registryimportrun": "view",
         "payers.registryimportreject": "view",
+        # Asks for a person registered elsewhere; sees its own and its region's requests.
+        "payers.persontransferrequest": "view,add",
     },
     ANALYST: {
         **{model: "view" for model in _REGISTRY},

@@ -109,3 +109,16 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     amount = factory.LazyFunction(lambda: Decimal("4250.00"))
     paid_on = datetime.date(2026, 2, 10)
     document_no = factory.Sequence(lambda n: f"DOC-{n}")
+
+
+class PersonTransferRequestFactory(factory.django.DjangoModelFactory):
+    """A pending request to move a person of Astana to Almaty."""
+
+    class Meta:
+        model = "payers.PersonTransferRequest"
+
+    person = factory.SubFactory(PersonFactory, region=factory.LazyFunction(
+        lambda: region("710000000")))
+    from_region = factory.LazyAttribute(lambda o: o.person.region)
+    to_region = factory.LazyFunction(lambda: region("750000000"))
+    reason = "Переехал на постоянное место жительства"

@@ -21,7 +21,7 @@ from osms.core.admin_mixins import (
     confirmed_post,
 )
 from osms.core.admin_services import ServiceAdminMixin
-from osms.core.uploads import ImportFileField, upload_sha256
+from osms.core.uploads import ImportFileField, ImportUploadForm, queued_message
 from osms.exports.admin import BackgroundExportMixin
 from payers.admin.common import PersonIinSearchMixin
 
@@ -68,7 +68,10 @@ class CategoryMembershipAdmin(PersonIinSearchMixin, ServiceAdminMixin, Backgroun
         services.membership_delete(membership=obj, acting_user=request.user)
 
 
-class FeedUploadForm(forms.Form):
+class FeedUploadForm(ImportUploadForm):
+    runs = CategoryFeedRun
+    checksum_field = "sha256"
+
     partner = forms.ChoiceField(label=_("partner"), choices=[
         c for c in Partner.choices if c[0] != Partner.DERIVED])
     file = ImportFileField(kind="categories", label=_("file (CSV or xlsx)"))
@@ -109,12 +112,12 @@ class CategoryFeedRunAdmin(ImportRunAdminMixin, OsmsModelAdmin):
 
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = FeedUploadForm(request.POST or None, request.FILES or None)
+        form = FeedUploadForm(request.POST or None, request.FILES or None, user=request.user)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             with transaction.atomic():
                 run, known = category_feed_run_create(
-                    sha=upload_sha256(upload), file_name=upload.name,
+                    sha=form.checksum, file_name=upload.name,
                     partner=form.cleaned_data["partner"], acting_user=request.user, file=upload)
                 if not known:
                     transaction.on_commit(lambda: category_feed_import_task.delay(run.pk))
@@ -122,8 +125,8 @@ class CategoryFeedRunAdmin(ImportRunAdminMixin, OsmsModelAdmin):
                 self.message_user(request, _("This file was already loaded (%(run)s).")
                                   % {"run": run}, messages.INFO)
             else:
-                self.message_user(request, _("The file was queued for import."),
-                                  messages.SUCCESS)
+                level, text = queued_message(run)
+                self.message_user(request, text, level)
             return redirect(reverse("admin:coverage_categoryfeedrun_change", args=[run.pk]))
         context = {**self.admin_site.each_context(request), "form": form, "opts": self.opts,
                    "title": _("Load a partner file of category memberships")}

@@ -16,6 +16,7 @@ from osms.core.admin_mixins import (
     confirmed_post,
 )
 from osms.core.periods import first_of_month
+from osms.core.uploads import ImportUploadForm, queued_message
 from osms.exports.admin import BackgroundExportMixin
 
 from ..models import (
@@ -89,7 +90,8 @@ class RejectInline(OsmsTabularInline):
     max_num = 0
 
 
-class CaseFileForm(forms.Form):
+class CaseFileForm(ImportUploadForm):
+    runs = CaseImportRun
     file = forms.FileField(label=_("case file (CSV or xlsx)"))
 
 
@@ -116,14 +118,16 @@ class CaseImportRunAdmin(ReadOnlyAdminMixin, OsmsModelAdmin):
 
         if not self.has_upload_permission(request):
             raise PermissionDenied
-        form = CaseFileForm(request.POST or None, request.FILES or None)
+        form = CaseFileForm(request.POST or None, request.FILES or None, user=request.user)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            run = case_import_run_create(file_name=upload.name[:255], source="admin",
-                                         acting_user=request.user, file=upload)
-            transaction.on_commit(lambda: case_import_task.delay(run.pk))
-            self.message_user(request, _("%(f)s: loading in the background.") % {
-                "f": run.file_name}, messages.SUCCESS)
+            with transaction.atomic():
+                run = form.remember_checksum(case_import_run_create(
+                    file_name=upload.name[:255], source="admin", acting_user=request.user,
+                    file=upload))
+                transaction.on_commit(lambda: case_import_task.delay(run.pk))
+            level, text = queued_message(run)
+            self.message_user(request, f"{run.file_name}: {text}", level)
             return redirect("admin:monitoring_caseimportrun_changelist")
         return form_page(self, request, form, title=_("Load a case file"))
 

@@ -170,3 +170,14 @@ def month_year(value, case="nominative", language=None):
     if lang == "ru":
         return f"{MONTHS_RU[case][index]} {value.year}"
     return f"{MONTHS_EN[index]} {value.year}"
+
+
+def moment(value):
+    """A date and time as дд.мм.гггг ЧЧ:ММ in local time (24-hour); empty for None."""
+    if value is None:
+        return ""
+    from django.utils import timezone
+
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.date_format(value, "SHORT_DATETIME_FORMAT")

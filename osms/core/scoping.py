@@ -3,7 +3,8 @@
 ``queryset.for_user(user, action)`` returns only the rows the user may act on:
 - no model permission for the action → nothing;
 - head office (no region) or superuser → everything;
-- a regional user → rows whose ``Model.region_lookup`` is the user's region.
+- a regional user → rows whose ``Model.region_lookup`` is the user's region (or, for a
+  model with ``region_scope(user, region_id)``, the rows that ``Q`` selects).
 
 The admin bases (``osms.core.admin_mixins``), the API base viewset (``osms.core.api``)
 and the selectors all call this, so a rule changed here changes everywhere.
@@ -52,6 +53,9 @@ def scope_queryset(queryset, user, action="view", *, permission_of=None):
     region_id = user_region_id(user)
     if region_id is None or not is_region_scoped(model):
         return queryset
+    scope = getattr(model, "region_scope", None)  # a Q of its own (rows seen from two regions)
+    if scope is not None:
+        return queryset.filter(scope(user, region_id))
     return queryset.filter(**{model.region_lookup: region_id})
 
 

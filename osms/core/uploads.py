@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .formatting import number
 
@@ -114,6 +115,92 @@ def upload_sha256(upload):
         digest.update(chunk)
     upload.seek(0)
     return digest.hexdigest()
+
+
+# --- a file loaded before ------------------------------------------------------------------
+
+def earlier_run(runs, checksum, *, field="checksum", user=None, only=None):
+    """The latest run of the model ``runs`` that read a file with this SHA-256 (within the
+    user's region for a region-owned run model; ``only``: more conditions, e.g. no dry
+    runs), or None."""
+    from .scoping import is_region_scoped, scope_queryset
+
+    queryset = runs._default_manager.filter(**{field: checksum}, **(only or {}))
+    if user is not None and is_region_scoped(runs):
+        queryset = scope_queryset(queryset, user, "view")
+    return queryset.order_by("-pk").first()
+
+
+def already_loaded_message(run):
+    """«Этот файл уже загружен 03.12.2026 14:05 (запуск №12, статус «Готово»).»"""
+    from .formatting import moment
+
+    when = getattr(run, "created_at", None) or getattr(run, "started_at", None)
+    return _("This file was already loaded on %(when)s (run №%(n)s, status «%(status)s»).") % {
+        "when": moment(when), "n": run.pk, "status": run.get_status_display()}
+
+
+class ImportUploadForm(forms.Form):
+    """The upload form of every import: before a run is queued, a file whose SHA-256 an
+    earlier run of ``runs`` read is refused with «This file was already loaded …» and a
+    checkbox appears; ticking it (with the file chosen again) loads it once more (the imports
+    are idempotent: nothing is counted twice). Subclasses declare ``file`` and set ``runs``
+    (and ``checksum_field`` when the run model names it otherwise); the view passes
+    ``user=`` and calls ``remember_checksum(run)`` on the run it makes."""
+
+    runs = None
+    checksum_field = "checksum"
+    earlier_only = {}  # conditions on the earlier runs that count (a dry run loaded nothing)
+    reload = forms.BooleanField(label=gettext_lazy("Load this file again"), required=False,
+                                widget=forms.HiddenInput)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.checksum = None
+        self.earlier = None
+        self.fields["reload"] = self.fields.pop("reload")  # after the form's own fields
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is None or self.runs is None:
+            return cleaned
+        self.checksum = upload_sha256(upload)
+        self.earlier = earlier_run(self.runs, self.checksum, field=self.checksum_field,
+                                   user=self.user, only=self.earlier_only)
+        if self.earlier is not None and not cleaned.get("reload"):
+            self.fields["reload"].widget = forms.CheckboxInput()
+            self.add_error("reload", " ".join((
+                already_loaded_message(self.earlier),
+                _("To load it again, tick the box and choose the file once more: rows "
+                  "loaded before are recognised and not loaded twice."))))
+        return cleaned
+
+    def remember_checksum(self, run):
+        """Write the file's SHA-256 on the run made from this form at once (the worker writes
+        it too), so that the same file uploaded before the run starts is recognised."""
+        if self.checksum and not getattr(run, self.checksum_field, ""):
+            type(run)._base_manager.filter(pk=run.pk).update(
+                **{self.checksum_field: self.checksum})
+            setattr(run, self.checksum_field, self.checksum)
+        return run
+
+
+def queued_message(run):
+    """(level, text) to tell the operator after an upload: «queued» only while the run waits;
+    a run already finished (a worker as fast as the request, eager tasks) says how it ended."""
+    from django.contrib import messages
+
+    status = type(run)._base_manager.filter(pk=run.pk).values_list("status", flat=True).first()
+    if status == "done":
+        return messages.SUCCESS, _("The file is loaded (run №%(n)s).") % {"n": run.pk}
+    if status == "failed":
+        return messages.ERROR, _("The import (run №%(n)s) failed and loaded nothing; its page "
+                                 "says why.") % {"n": run.pk}
+    if status == "running":
+        return messages.SUCCESS, _("The file is being loaded (run №%(n)s).") % {"n": run.pk}
+    return messages.SUCCESS, _("The file was queued for import.")
 
 
 # --- reading --------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ django-import-export's.
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
@@ -21,7 +21,7 @@ from osms.core.admin_mixins import (
     OsmsModelAdmin,
     OsmsTabularInline,
 )
-from osms.core.uploads import ImportFileField
+from osms.core.uploads import ImportFileField, ImportUploadForm, queued_message
 
 from ..models import (
     TariffBedDay,
@@ -41,7 +41,9 @@ from ..resources import (
 )
 
 
-class TariffUploadForm(forms.Form):
+class TariffUploadForm(ImportUploadForm):
+    runs = TariffImportRun
+    earlier_only = {"dry_run": False}  # a check that saved nothing is no earlier load
     file = ImportFileField(kind="tariffs", label=_("tariff file (xlsx or CSV)"))
     dry_run = forms.BooleanField(label=_("only check, save nothing"), required=False)
 
@@ -56,7 +58,7 @@ class TariffImportAdmin(OsmsImportExportAdmin):
 
         if not self.has_import_permission(request):
             raise PermissionDenied
-        form = TariffUploadForm(request.POST or None, request.FILES or None)
+        form = TariffUploadForm(request.POST or None, request.FILES or None, user=request.user)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             with transaction.atomic():
@@ -65,9 +67,11 @@ class TariffImportAdmin(OsmsImportExportAdmin):
                                       source=TariffImportRun.Source.ADMIN,
                                       created_by=request.user)
                 run.file = upload
+                run.checksum = form.checksum or ""
                 run.save()
                 transaction.on_commit(lambda: tariff_import_task.delay(run.pk))
-            self.message_user(request, _("The file was queued for import."), messages.SUCCESS)
+            level, text = queued_message(run)
+            self.message_user(request, text, level)
             return redirect(reverse("admin:packages_tariffimportrun_change", args=[run.pk]))
         context = {**self.admin_site.each_context(request), "form": form, "opts": self.opts,
                    "title": _("Import %(kind)s") % {

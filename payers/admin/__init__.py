@@ -4,4 +4,4 @@ Thin over the services (``payers.services``, ``payers.ledger``, ``payers.refunds
 person page's sections come from ``payers.extensions.PERSON_PANELS``.
 """
 
-from . import money, payments, registry, registry_imports  # noqa: F401  (registers the model admins)
+from . import money, payments, registry, registry_imports, transfers  # noqa: F401  (registers the model admins)

@@ -29,7 +29,7 @@ from osms.core.admin_mixins import (
 )
 from osms.core.errors import admin_call, form_call
 from osms.core.formatting import money
-from osms.core.uploads import ImportFileField
+from osms.core.uploads import ImportFileField, ImportUploadForm, queued_message
 from osms.exports.admin import BackgroundExportMixin
 
 from .. import ledger
@@ -135,7 +135,8 @@ class PaymentAdmin(LogEntryHistoryMixin, BackgroundExportMixin, RegionScopedAdmi
                          submit=_("Post the reversing entry"))
 
 
-class UploadForm(forms.Form):
+class UploadForm(ImportUploadForm):
+    runs = ImportRun
     file = ImportFileField(kind="payments", label=_("payment file (CSV or xlsx)"))
 
 
@@ -173,14 +174,16 @@ class ImportRunAdmin(ImportRunAdminMixin, LogEntryHistoryMixin, OsmsModelAdmin):
 
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = UploadForm(request.POST or None, request.FILES or None)
+        form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             with transaction.atomic():
-                run = import_run_create(file_name=upload.name, source=ImportRun.Source.ADMIN,
-                                        acting_user=request.user, file=upload)
+                run = form.remember_checksum(import_run_create(
+                    file_name=upload.name, source=ImportRun.Source.ADMIN,
+                    acting_user=request.user, file=upload))
                 transaction.on_commit(lambda: payment_import_task.delay(run.pk))
-            self.message_user(request, _("The file was queued for import."), messages.SUCCESS)
+            level, text = queued_message(run)
+            self.message_user(request, text, level)
             return redirect(reverse("admin:payers_importrun_change", args=[run.pk]))
         return form_page(self, request, form, title=_("Import a payment file"),
                          submit=_("Import"),
@@ -196,7 +199,7 @@ class ImportRunAdmin(ImportRunAdminMixin, LogEntryHistoryMixin, OsmsModelAdmin):
 class PaymentRejectAdmin(ReadOnlyAdminMixin, BackgroundExportMixin, OsmsModelAdmin):
     # The row as read from the file; headers in words (the file's column names are the
     # fields' own verbose names, kept for the reject export).
-    list_display = ("import_run", "line_no", "reason", "payer_col", "iin_col", "period",
+    list_display = ("import_run", "line_no", "reason_col", "payer_col", "iin_col", "period",
                     "knp_col", "amount", "paid_on_col", "document_col")
     payer_col = field_column("payer_id", _("payer (IIN/BIN)"))
     iin_col = field_column("iin", _("IIN"))
@@ -205,13 +208,17 @@ class PaymentRejectAdmin(ReadOnlyAdminMixin, BackgroundExportMixin, OsmsModelAdm
     document_col = field_column("document_no", _("document number"))
     last_name_col = field_column("last_name", _("last name"))
     first_name_col = field_column("first_name", _("first name"))
-    readonly_fields = ("import_run", "line_no", "reason", "payer_col", "iin_col",
+    readonly_fields = ("import_run", "line_no", "reason_col", "payer_col", "iin_col",
                        "last_name_col", "first_name_col", "period", "knp_col", "amount",
                        "paid_on_col", "document_col")
     fields = readonly_fields
     list_filter = ("reason", "import_run")
     list_select_related = ("import_run",)
     ordering = ("import_run", "line_no")
+
+    @admin.display(description=_("reason"), ordering="reason")
+    def reason_col(self, obj):
+        return obj.reason_text  # the label and the rule the validator names (which ИИН rule)
 
 
 class ReturnForm(forms.Form):

@@ -27,9 +27,10 @@ from .. import services
 from ..extensions import PERSON_PANELS
 from ..models import Activity, Employment, Organisation, Person, RegistryImportRun
 from ..resources import OrganisationResource, PersonResource
-from ..selectors import organisation_ids_with_bin
+from ..selectors import organisation_ids_with_bin, registered_person
 from .common import PersonIinSearchMixin
 from .registry_imports import BackgroundImportMixin
+from .transfers import duplicate_iin_error
 
 
 def search_registry(queryset, term, key_field, name_field):
@@ -188,6 +189,22 @@ class PersonAdmin(ExactKeyOpensRecord, BackgroundImportMixin, ServiceAdminMixin,
         if obj is not None:
             fields.append("iin")
         return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None:
+            return form
+        user = request.user
+
+        class PersonAddForm(form):
+            def clean_iin(self):
+                iin = self.cleaned_data.get("iin")
+                existing = registered_person(iin=iin) if iin else None
+                if existing is not None:  # named region, who to ask, «Request a transfer»
+                    raise duplicate_iin_error(user, existing)
+                return iin
+
+        return PersonAddForm
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # The sections other apps add (insured status, package…), for this request: passed

@@ -5,8 +5,7 @@ The upload page only keeps the file (``osms.core.uploads``: size limit, private 
 and queues the run; the worker parses and merges it (``payers.imports.registry``).
 """
 
-from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
@@ -16,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from osms.core.admin_display import ImportRunAdminMixin, help_with_codes
 from osms.core.admin_mixins import LogEntryHistoryMixin, ReadOnlyAdminMixin, RegionScopedAdmin
-from osms.core.uploads import ImportFileField
+from osms.core.uploads import ImportFileField, ImportUploadForm, queued_message
 from osms.exports.admin import BackgroundExportMixin
 
 from ..imports.registry import registry_import_run_create
@@ -52,17 +51,19 @@ class BackgroundImportMixin:
         if not self.has_import_permission(request):
             raise PermissionDenied
 
-        class UploadForm(forms.Form):
+        class UploadForm(ImportUploadForm):
+            runs = RegistryImportRun
             file = ImportFileField(kind=self.import_kind, label=_("file (CSV or xlsx)"))
 
-        form = UploadForm(request.POST or None, request.FILES or None)
+        form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
         if request.method == "POST" and form.is_valid():
             with transaction.atomic():
-                run = registry_import_run_create(kind=self.import_kind,
-                                                 upload=form.cleaned_data["file"],
-                                                 acting_user=request.user)
+                run = form.remember_checksum(registry_import_run_create(
+                    kind=self.import_kind, upload=form.cleaned_data["file"],
+                    acting_user=request.user))
                 transaction.on_commit(lambda: registry_import_task.delay(run.pk))
-            self.message_user(request, _("The file was queued for import."), messages.SUCCESS)
+            level, text = queued_message(run)
+            self.message_user(request, text, level)
             return redirect(reverse("admin:payers_registryimportrun_change", args=[run.pk]))
         return form_page(self, request, form, submit=_("Import"),
                          title=_("Import a file of %(kind)s") % {

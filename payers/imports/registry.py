@@ -17,6 +17,7 @@ import os
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -85,6 +86,26 @@ def _stage(run, spec, path):
     return staging
 
 
+def region_name_column():
+    """The regions' column of names in the active language (Russian by default)."""
+    lang = (get_language() or "ru")[:2]
+    return f"name_{lang}" if lang in ("ru", "kk", "en") else "name_ru"
+
+
+def other_region_texts(key):
+    """The reject reason of a row registered in another region, split around the region's
+    name (the SQL puts the name of each row's region between them)."""
+    if key == "iin":
+        text = _("This person is already registered in the region «%(region)s»: ask the "
+                 "head-office operators or the branch of that region to transfer them "
+                 "(«Request a transfer» on the person form).")
+    else:
+        text = _("This record is registered in the region «%(region)s»; only its branch or "
+                 "head office may change it.")
+    before, after = (text % {"region": "\x00"}).split("\x00")
+    return {"other_before": before, "other_after": after}
+
+
 def _merge(run, spec, model, staging, acting_user):
     history = model.history.model._meta.db_table
     columns = [c for c, _type in spec.staged]
@@ -92,14 +113,15 @@ def _merge(run, spec, model, staging, acting_user):
               "user": getattr(acting_user, "pk", None), "reason": _("File import"),
               "key_name": spec.key,
               "duplicate": _("The same %(key)s is already in row ") % {"key": spec.key.upper()},
-              "other_region": _("This record belongs to another region.")}
+              **other_region_texts(spec.key)}
     with transaction.atomic(), connection.cursor() as cursor:
         xact_lock("registry_import")
         change_lock("registry")
         return registry_sql.merge(
             cursor, staging=staging.name, target=model._meta.db_table, history=history,
             rejects=RegistryImportReject._meta.db_table, key=spec.key, columns=columns,
-            compared=spec.compared, params=params)
+            compared=spec.compared, params=params, regions=Region._meta.db_table,
+            region_name=region_name_column())
 
 
 def registry_import(*, run, path=None) -> RegistryImportRun:

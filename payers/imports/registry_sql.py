@@ -28,9 +28,13 @@ WHERE reason IS NULL AND row_no > (SELECT MIN(t.row_no) FROM {staging} t
                                    WHERE t.{key} = {staging}.{key} AND t.reason IS NULL)
 """
 
-# A regional operator's file may not change a row registered in another region.
+# A regional operator's file may not change a row registered in another region: the reason
+# names that region (in the operator's language) and who to ask for a transfer.
 OTHER_REGION = """
-UPDATE {staging} SET field = %(key_name)s, reason = %(other_region)s
+UPDATE {staging} SET field = %(key_name)s,
+       reason = %(other_before)s || (SELECT r.{region_name} FROM {regions} r JOIN {target} x
+                                     ON x.region_id = r.id WHERE x.{key} = {staging}.{key})
+                || %(other_after)s
 WHERE reason IS NULL AND EXISTS (
     SELECT 1 FROM {target} x WHERE x.{key} = {staging}.{key} AND x.region_id <> %(region)s)
 """
@@ -80,9 +84,12 @@ FROM {staging}
 """
 
 
-def merge(cursor, *, staging, target, history, rejects, key, columns, compared, params):
-    """Run the merge; returns (inserted, updated, unchanged, rejected)."""
+def merge(cursor, *, staging, target, history, rejects, key, columns, compared, params,
+          regions, region_name):
+    """Run the merge; returns (inserted, updated, unchanged, rejected). ``regions`` is the
+    regions' table, ``region_name`` its column of names in the operator's language."""
     names = {
+        "regions": regions, "region_name": region_name,
         "staging": staging, "target": target, "history": history, "rejects": rejects,
         "key": key, "columns": ", ".join(columns),
         "x_columns": ", ".join(f"x.{c}" for c in columns),

@@ -26,10 +26,11 @@ from .registry import (
     TaxRegime,
 )
 from .registry_imports import RegistryImportReject, RegistryImportRun
+from .transfers import PersonTransferRequest
 
 __all__ = [
     "Activity", "ActivityKind", "Arrear", "BaseKind", "Citizenship", "ContributionRate",
     "Employment", "ImportRun", "KnpCode", "LineKind", "Organisation", "PayerType", "Payment",
-    "PaymentKind", "PaymentReject", "PenaltyRule", "Person", "ReferenceKind", "ReferenceValue",
+    "PaymentKind", "PaymentReject", "PersonTransferRequest", "PenaltyRule", "Person", "ReferenceKind", "ReferenceValue",
     "RefundApplication", "RegistryImportReject", "RegistryImportRun", "RejectReason", "Sex", "SuspensePayment", "TaxRegime",
 ]

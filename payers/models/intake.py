@@ -60,6 +60,28 @@ class PaymentReject(models.Model):
         return f"#{self.import_run_id} {LINE} {self.line_no}: {self.get_reason_display()}"
 
     @property
+    def detail(self):
+        """The rule the value broke, as the validator words it (which ИИН/БИН rule: length,
+        digits, century digit, birth date, check digit); empty when the label says it all."""
+        from ..validators import BIN_TYPES, bin_problem, iin_problem
+
+        if self.reason == RejectReason.IIN:
+            return iin_problem(self.iin) or ""
+        if self.reason == RejectReason.PAYER_ID:
+            value = self.payer_id or ""
+            if bin_problem(value) and iin_problem(value):  # a БИН has 4–6 as its 5th digit
+                looks_like_bin = len(value) == 12 and value[4:5] in BIN_TYPES
+                return (bin_problem if looks_like_bin else iin_problem)(value)
+        return ""
+
+    @property
+    def reason_text(self):
+        """The reason's label with the validator's detail («ИИН недействителен: …»)."""
+        label = self.get_reason_display()
+        detail = self.detail
+        return f"{label}: {detail}" if detail else str(label)
+
+    @property
     def field(self):
         """The file column at fault (reason codes start with the column name)."""
         for column in ("payer_id", "iin", "period", "knp", "amount", "paid_on", "document_no"):

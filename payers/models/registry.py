@@ -92,6 +92,16 @@ class Person(ChangeLocked, models.Model):
             facts = parse_iin(self.iin)
             self.birth_date, self.sex = facts.birth_date, facts.sex
 
+    def unique_error_message(self, model_class, unique_check):
+        """A repeated ИИН names the region the person is registered in and who to ask
+        (the form, the API and the services all show this message)."""
+        if model_class is Person and tuple(unique_check) == ("iin",):
+            other = (Person._base_manager.filter(iin=self.iin).exclude(pk=self.pk)
+                     .select_related("region").first())
+            if other is not None:
+                return ValidationError(duplicate_iin_message(other), code="unique")
+        return super().unique_error_message(model_class, unique_check)
+
     def clean(self):
         super().clean()
         self.derive_from_iin()
@@ -107,6 +117,14 @@ class Person(ChangeLocked, models.Model):
             errors["death_date"] = _("The date of death is before the birth date in the IIN.")
         if errors:
             raise ValidationError(errors)
+
+
+def duplicate_iin_message(person):
+    """«ИИН уже существует», the region the person is registered in and who to ask."""
+    return _("A person with this IIN already exists: registered in the region «%(region)s». "
+             "Ask the head-office operators or the branch of «%(region)s» to transfer the "
+             "person to your region, or use «Request a transfer».") % {
+        "region": person.region.name}
 
 
 class Organisation(models.Model):

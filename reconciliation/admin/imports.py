@@ -1,6 +1,5 @@
 """Declaration imports: upload page, run records with rejects, declaration lines."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -13,7 +12,7 @@ from unfold.decorators import action
 from osms.core.admin_display import ImportRunAdminMixin, help_with_codes
 from osms.core.admin_mixins import LogEntryHistoryMixin, OsmsModelAdmin, RegionScopedAdmin
 from osms.core.admin_mixins import OsmsTabularInline as TabularInline  # scoped rows and choices
-from osms.core.uploads import ImportFileField, upload_sha256
+from osms.core.uploads import ImportFileField, ImportUploadForm, queued_message
 from osms.exports.admin import BackgroundExportMixin
 from payers.admin.common import PersonIinSearchMixin
 
@@ -21,7 +20,8 @@ from ..importer import declaration_run_create
 from ..models import Declaration, DeclarationImportRun, DeclarationReject
 
 
-class UploadForm(forms.Form):
+class UploadForm(ImportUploadForm):
+    runs = DeclarationImportRun
     file = ImportFileField(
         kind="declarations",
         label=_("Declarations file (.csv or .xlsx)"),
@@ -67,14 +67,14 @@ class DeclarationImportRunAdmin(ImportRunAdminMixin, LogEntryHistoryMixin, OsmsM
     def upload(self, request):
         if not self.has_upload_permission(request):
             raise PermissionDenied
-        form = UploadForm(request.POST or None, request.FILES or None)
+        form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
         if request.method == "POST" and form.is_valid():
             from ..tasks import declarations_import_task
 
             upload = form.cleaned_data["file"]
             with transaction.atomic():
                 run, known = declaration_run_create(
-                    checksum=upload_sha256(upload), file_name=upload.name, size=upload.size,
+                    checksum=form.checksum, file_name=upload.name, size=upload.size,
                     source=DeclarationImportRun.Source.ADMIN, acting_user=request.user,
                     file=upload)
                 if not known:
@@ -83,7 +83,8 @@ class DeclarationImportRunAdmin(ImportRunAdminMixin, LogEntryHistoryMixin, OsmsM
                 messages.info(request, _("This file was already loaded (run #%(n)s).") % {
                     "n": run.pk})
             else:
-                messages.success(request, _("The file was queued for import."))
+                level, text = queued_message(run)
+                messages.add_message(request, level, text)
             return redirect("admin:reconciliation_declarationimportrun_change", run.pk)
         context = {
             **self.admin_site.each_context(request),

@@ -117,20 +117,23 @@ def test_feed_upload_in_admin(client, hq_operator, django_capture_on_commit_call
     person = PersonFactory()
     client.force_login(hq_operator)
 
-    def post():
+    def post(**extra):
         upload = io.BytesIO(
             f"iin;category;starts_on\n{person.iin};disabled;2026-01-01\n".encode("cp1251"))
         upload.name = "mtszn.csv"
         with django_capture_on_commit_callbacks(execute=True):
             return client.post("/admin/coverage/categoryfeedrun/upload/",
-                               {"partner": "labour_is", "file": upload})
+                               {"partner": "labour_is", "file": upload, **extra})
 
     response = post()
     assert response.status_code == 302
     assert CategoryMembership.objects.get(person=person).category.code == "disabled"
     page = client.get(response["Location"]).content.decode()
     assert "100 %" in page
-    again = post()  # the same file: the earlier run, nothing queued
+    warned = post()  # the same file: the page asks first (issue 18.5)
+    assert warned.status_code == 200 and "This file was already loaded" in \
+        warned.content.decode()
+    again = post(reload="on")  # confirmed: the earlier run, nothing queued
     assert again["Location"] == response["Location"]
     assert CategoryMembership.objects.count() == 1
 

@@ -16,10 +16,10 @@ HEADER = "iin,last_name,first_name,middle_name,region\n"
 GOOD = "871008401427,Ахметова,Айгерим,Сериковна,750000000\n"
 
 
-def upload(client, content, name="persons.csv", model="person"):
+def upload(client, content, name="persons.csv", model="person", **fields):
     data = content.encode("utf-8") if isinstance(content, str) else content
     return client.post(reverse(f"admin:payers_{model}_import"),
-                       {"file": SimpleUploadedFile(name, data)})
+                       {"file": SimpleUploadedFile(name, data), **fields})
 
 
 def last_run():
@@ -55,7 +55,7 @@ def test_upload_queues_a_run_and_loads_the_person(client, hq_operator, run_now):
 def test_rerun_of_the_same_file_changes_nothing(client, hq_operator, run_now):
     client.force_login(hq_operator)
     run_now(client, HEADER + GOOD)
-    run_now(client, HEADER + GOOD)
+    run_now(client, HEADER + GOOD, reload="on")  # the same file, loading again confirmed
     run = last_run()
     assert (run.status, run.inserted, run.updated, run.unchanged) == ("done", 0, 0, 1)
     assert Person.objects.count() == 1
@@ -139,8 +139,11 @@ def test_regional_operator_cannot_import_or_overwrite_another_region(client, ast
     run = last_run()
     assert run.region.kato == "710000000"
     rejects = {r.row_number: (r.field, r.reason) for r in run.rejects.all()}
-    assert rejects == {2: ("region", "You may only import rows of your own region."),
-                       3: ("iin", "This record belongs to another region.")}
+    assert rejects[2] == ("region", "You may only import rows of your own region.")
+    # The row of a person registered elsewhere names the region and who to ask (issue 18.3).
+    assert rejects[3][0] == "iin"
+    assert rejects[3][1].startswith("This person is already registered in the region «Almaty»")
+    assert "head-office operators" in rejects[3][1] and "Request a transfer" in rejects[3][1]
     existing.refresh_from_db()
     assert existing.region.kato == "750000000" and existing.last_name != "Другая"
     assert not Person.objects.filter(iin="871008401427").exists()

@@ -79,6 +79,17 @@ def _arrear(r):
         days_overdue=10, penalty=Decimal("12.34"), as_of=datetime.date(2025, 3, 7))
 
 
+def _transfer_request(r):
+    """A request into ``r`` of a person of a third region (Shymkent), made by nobody of the
+    matrix: only the region it goes to makes it visible (``region_scope``)."""
+    from payers.models import PersonTransferRequest
+
+    third = Region.objects.get(kato="790000000")
+    return PersonTransferRequest.objects.create(
+        person=_person(third), from_region=third, to_region=r,
+        reason=f"{region_of_marker(r)}{next(_serial):05d}")
+
+
 def _membership(r):
     from tests.coverage.helpers import member
 
@@ -145,6 +156,7 @@ EXPLICIT = {
     "payers.payment": _payment,
     "payers.refundapplication": _refund,
     "payers.arrear": _arrear,
+    "payers.persontransferrequest": _transfer_request,
     "coverage.categorymembership": _membership,
     "reconciliation.declaration": _recon("declaration"),
     "reconciliation.discrepancy": _recon("discrepancy"),
