@@ -105,16 +105,21 @@ class Case(models.Model):
 
     # Indexes are few on purpose (every one costs the import and the control's rewrite):
     # provider is the head of the unique key, contract_item of case_item_idx.
+    # On PostgreSQL the references of cases and their services are checked by statement-level
+    # triggers, not per-row deferred foreign keys (migration 0007): an import of a million
+    # cases spent minutes of its COMMIT in those checks.
     provider = models.ForeignKey("purchasing.Provider", verbose_name=_("provider"),
-                                 on_delete=models.PROTECT, related_name="+", db_index=False)
+                                 on_delete=models.PROTECT, related_name="+", db_index=False,
+                                 db_constraint=False)
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT,
-                               related_name="+")
+                               related_name="+", db_constraint=False)
     case_number = models.CharField(_("provider's case number"), max_length=40)
     contract_item = models.ForeignKey("purchasing.ContractItem", verbose_name=_("contract item"),
                                       null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="+", db_index=False)
+                                      related_name="+", db_index=False, db_constraint=False)
     care_type = models.ForeignKey("packages.CareType", verbose_name=_("type of care"),
-                                  on_delete=models.PROTECT, related_name="+", db_index=False)
+                                  on_delete=models.PROTECT, related_name="+", db_index=False,
+                                  db_constraint=False)
     is_inpatient = models.BooleanField(_("inpatient"))
     form = models.CharField(_("planned or emergency"), max_length=10, choices=Form.choices)
     iin = models.CharField(_("patient IIN"), max_length=12)
@@ -177,7 +182,7 @@ class Case(models.Model):
 
 class CaseService(models.Model):
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE,
-                             related_name="services")
+                             related_name="services", db_constraint=False)
     code = models.CharField(_("service code"), max_length=30)
     quantity = models.PositiveIntegerField(_("quantity"))
 
