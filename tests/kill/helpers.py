@@ -141,6 +141,31 @@ def kill_and_reap(process, observer, name, holder):
         wait_for(lambda: others() == 0, timeout=10, what="the killed session to end")
 
 
+def kill_the_worker_waiting_in_a_chunk(observer, name, workers, *, run_table, run_filter,
+                                       params, holder):
+    """A fan-out run has finished a chunk and one of ``workers`` (Celery processes by their
+    application name) waits for the row ``holder`` locks, in the middle of its chunk: SIGKILL
+    that worker, release the row and return the victim's name. ``run_filter`` selects the
+    running run of ``run_table`` (``params`` fill it)."""
+
+    def blocked_worker():
+        run = observer.execute(f"SELECT chunks_done FROM {run_table} WHERE status = 'running' "
+                               f"AND {run_filter}", params).fetchone()
+        waiting = observer.execute(
+            "SELECT application_name FROM pg_stat_activity WHERE datname = %s AND "
+            "wait_event_type = 'Lock' AND application_name = ANY(%s)",
+            [name, list(workers)]).fetchone()
+        return waiting[0] if run and run[0] >= 1 and waiting else None
+
+    for process in workers.values():
+        assert process.poll() is None, process.stderr.read().decode()[-2000:]
+    victim = wait_for(blocked_worker, timeout=60, what="a worker to wait in the third chunk")
+    os.kill(workers[victim].pid, signal.SIGKILL)
+    workers[victim].wait(timeout=10)
+    holder.rollback()  # the killed session goes on, fails to answer, rolls back
+    return victim
+
+
 def rows(name, sql, params=()):
     with connect(name) as conn:
         return sorted(conn.execute(sql, params).fetchall(), key=repr)

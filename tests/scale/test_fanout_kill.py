@@ -27,6 +27,7 @@ from tests.kill.helpers import (
     connect,
     database_name,
     database_url,
+    kill_the_worker_waiting_in_a_chunk,
     manage,
     rows,
     twin_database,
@@ -90,23 +91,9 @@ def test_a_worker_killed_mid_chunk_leaves_the_run_to_the_other_with_the_same_res
                     kwargs={"on": ON.isoformat(), "full": True, "helpers": 1,
                             "chunk_size": CHUNK})
 
-                def blocked_worker():
-                    run = observer.execute(
-                        "SELECT chunks_done FROM coverage_recomputerun WHERE status = "
-                        "'running' AND \"on\" = %s", [ON]).fetchone()
-                    waiting = observer.execute(
-                        "SELECT application_name FROM pg_stat_activity WHERE datname = %s "
-                        "AND wait_event_type = 'Lock' AND application_name LIKE 'scale-w%%'",
-                        [name]).fetchone()
-                    return waiting[0] if run and run[0] >= 1 and waiting else None
-
-                for process in workers.values():
-                    assert process.poll() is None, process.stderr.read().decode()[-2000:]
-                victim_worker = wait_for(blocked_worker, timeout=60,
-                                         what="a worker to wait in the third chunk")
-                os.kill(workers[victim_worker].pid, signal.SIGKILL)
-                workers[victim_worker].wait(timeout=10)
-                holder.rollback()  # the killed session goes on, fails to answer, rolls back
+                kill_the_worker_waiting_in_a_chunk(
+                    observer, name, workers, run_table="coverage_recomputerun",
+                    run_filter='"on" = %s', params=[ON], holder=holder)
                 status = wait_for(lambda: observer.execute(
                     "SELECT status FROM coverage_recomputerun WHERE \"on\" = %s AND status = "
                     "'done'", [ON]).fetchone(), timeout=60, what="the run to complete")

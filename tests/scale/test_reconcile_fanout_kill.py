@@ -23,7 +23,16 @@ import pytest
 from celery import Celery
 from django.db import connection, connections
 
-from tests.kill.helpers import ROOT, connect, database_name, manage, rows, twin_database, wait_for
+from tests.kill.helpers import (
+    ROOT,
+    connect,
+    database_name,
+    kill_the_worker_waiting_in_a_chunk,
+    manage,
+    rows,
+    twin_database,
+    wait_for,
+)
 from tests.kill.test_reconcile_kill import COLLECTIONS, DISCREPANCIES, EVENTS, LAST_RUN
 
 from .test_fanout_kill import _broker_ready, _worker
@@ -102,23 +111,9 @@ def test_a_worker_killed_mid_chunk_leaves_the_reconciliation_to_the_other():
                                    kwargs={"period": period.isoformat(), "helpers": 1,
                                            "chunk_size": CHUNK})
 
-                def blocked_worker():
-                    run = observer.execute(
-                        "SELECT chunks_done FROM reconciliation_reconciliationrun WHERE "
-                        "status = 'running' AND period = %s", [period]).fetchone()
-                    waiting = observer.execute(
-                        "SELECT application_name FROM pg_stat_activity WHERE datname = %s "
-                        "AND wait_event_type = 'Lock' AND application_name LIKE 'recon-w%%'",
-                        [name]).fetchone()
-                    return waiting[0] if run and run[0] >= 1 and waiting else None
-
-                for process in workers.values():
-                    assert process.poll() is None, process.stderr.read().decode()[-2000:]
-                victim = wait_for(blocked_worker, timeout=60,
-                                  what="a worker to wait in the third chunk")
-                os.kill(workers[victim].pid, signal.SIGKILL)
-                workers[victim].wait(timeout=10)
-                holder.rollback()  # the killed session goes on, fails to answer, rolls back
+                kill_the_worker_waiting_in_a_chunk(
+                    observer, name, workers, run_table="reconciliation_reconciliationrun",
+                    run_filter="period = %s", params=[period], holder=holder)
                 status = wait_for(lambda: observer.execute(
                     "SELECT status FROM reconciliation_reconciliationrun WHERE period = %s "
                     "AND id > %s AND status <> 'running'", [period, first.pk]).fetchone(),
