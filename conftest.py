@@ -63,6 +63,17 @@ def english_messages(settings):
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """MD5 instead of PBKDF2 for the tests' users: PBKDF2's 1 000 000 iterations cost 0.4 s per
+    password here, and fixtures make thousands of users (Django's testing docs advise the
+    same). Subprocesses (workers, commands) keep the real hashers."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """Connections of other threads (the live server's) close after each request instead of

@@ -51,6 +51,34 @@ WHERE c.relkind = 'r' AND (c.oid = %(table)s::regclass OR c.oid IN (
 """
 
 
+class OutOfDisk(RuntimeError):
+    """Raised between steps when the database's disk has less free space than asked."""
+
+
+def free_gb():
+    """Free space on the disk of the PostgreSQL data directory (this machine's server)."""
+    import shutil
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW data_directory")
+        path = cursor.fetchone()[0]
+    try:
+        return shutil.disk_usage(path).free / 2**30
+    except OSError:  # a server elsewhere: the disk we can see
+        return shutil.disk_usage("/").free / 2**30
+
+
+def disk_guard(min_free_gb):
+    def guard(stage):
+        free = free_gb()
+        if free < min_free_gb:
+            raise OutOfDisk(f"stopped before {stage}: {free:.1f} GB free, fewer than "
+                            f"--min-free-gb {min_free_gb}")
+    return guard
+
+
 def load():
     return f"load {os.getloadavg()[0]:.1f}"
 
@@ -62,7 +90,9 @@ def checkpoint():
         cursor.execute("CHECKPOINT")
 
 
-def timed(label, func, results):
+def timed(label, func, results, guard=None):
+    if guard is not None:
+        guard(label)
     checkpoint()
     started = time.perf_counter()
     value = func()
@@ -193,7 +223,7 @@ def sizes():
                   f"{per_row:>10.0f}{note}")
 
 
-def nightly(args, results):
+def nightly(args, results, guard=None):
     from django.db import connection
     from national_data import write_month_file
 
@@ -202,39 +232,39 @@ def nightly(args, results):
     from reconciliation.reconcile import reconcile_period
 
     full = timed("full status run (first, with the one-time fold)",
-                 lambda: recompute(full=True), results)
+                 lambda: recompute(full=True), results, guard)
     print(f"  {full.persons:,} persons; fold {full.fold_seconds:.1f} s", flush=True)
     path = Path(tempfile.mkdtemp()) / "payments-2026-02.csv"
     rows = write_month_file(path)
     settle()
     run = timed(f"ingest of the month file ({rows:,} rows)",
-                lambda: payment_import(path=str(path)), results)
+                lambda: payment_import(path=str(path)), results, guard)
     assert run.status == "done", run.error
     print(f"  {run.loaded:,} posted = {run.loaded / results[next(reversed(results))]:,.0f} "
           "rows/s", flush=True)
-    inc = timed("incremental status run after the month file", recompute, results)
+    inc = timed("incremental status run after the month file", recompute, results, guard)
     print(f"  {inc.persons:,} persons in {inc.chunks_total} chunks", flush=True)
     incs = []
     for k in (7, 8, 9):
         settle()
         one_percent_change(k)
-        timed(f"incremental status run after a 1 % change (#{k - 6})", recompute, results)
+        timed(f"incremental status run after a 1 % change (#{k - 6})", recompute, results, guard)
         incs.append(results[next(reversed(results))])
     settle()
-    timed("full status run (again)", lambda: recompute(full=True), results)
+    timed("full status run (again)", lambda: recompute(full=True), results, guard)
     t_full = results["full status run (first, with the one-time fold)"] - full.fold_seconds
     print(f"  incremental 1 %: median {statistics.median(incs):.2f} s = "
           f"{100 * statistics.median(incs) / t_full:.1f} % of the first full run without "
           f"its fold ({t_full:.1f} s)", flush=True)
     recon = timed("reconciliation of 2026-01",
-                  lambda: reconcile_period(period=datetime.date(2026, 1, 1)), results)
+                  lambda: reconcile_period(period=datetime.date(2026, 1, 1)), results, guard)
     print(f"  {recon.declarations:,} declaration lines, {recon.found:,} found", flush=True)
     user, _ = User.objects.get_or_create(username="bench", defaults={"is_staff": True})
     user.is_superuser = user.is_staff = True
     user.save()
     for fmt in ("csv", "xlsx"):
         done = timed(f"export of the payment list, one month ({fmt})",
-                     lambda fmt=fmt: export(user, fmt), results)
+                     lambda fmt=fmt: export(user, fmt), results, guard)
         print(f"  {done:,} rows", flush=True)
     from django.test import Client
 
@@ -291,6 +321,9 @@ def main():
                         "the month file's ingest at each instead of the nightly chain.")
     parser.add_argument("--bulk-rows", type=int, default=100_000,
                         help="Rows loaded by bulk_create beside each ingest (--ingest-sizes).")
+    parser.add_argument("--min-free-gb", type=float, default=10,
+                        help="Stop (and report how far it got) when the database's disk has "
+                        "less free space than this, checked between blocks and steps.")
     args = parser.parse_args()
     os.environ.update(DEBUG="false", SECURE_SSL_REDIRECT="false", SESSION_COOKIE_SECURE="false",
                       CSRF_COOKIE_SECURE="false", ALLOWED_HOSTS="testserver",
@@ -301,17 +334,25 @@ def main():
     from national_data import generate
 
     results = {}
-    print(f"database {args.database}, {args.persons:,} persons; {load()}", flush=True)
+    guard = disk_guard(args.min_free_gb)
+    print(f"database {args.database}, {args.persons:,} persons; {load()}; "
+          f"{free_gb():.0f} GB free", flush=True)
     try:
         if not args.reuse:
             payments = timed("generate (COPY and INSERT … SELECT)",
-                             lambda: generate(args.persons), results)
-            print(f"  {payments:,} ledger rows", flush=True)
+                             lambda: generate(args.persons, guard=guard), results, guard)
+            print(f"  {payments:,} ledger rows; {free_gb():.0f} GB free", flush=True)
             settle()
         if args.ingest_sizes:
             ingest_sizes(args)
         else:
-            nightly(args, results)
+            nightly(args, results, guard)
+    except OutOfDisk as stop:
+        print(f"\n{stop}. Got this far:", flush=True)
+        for label, seconds in results.items():
+            print(f"  {label}: {seconds:.1f} s", flush=True)
+        sizes()
+        raise SystemExit(3) from None
     finally:
         if not args.keep:
             from django.db import connections

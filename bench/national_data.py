@@ -72,8 +72,12 @@ def ledger_indexes(create):
                        "UNIQUE (period, person_id, knp, payer_code, document_no)")
 
 
-def generate(persons, *, seed=2026):
-    """Write the population; returns the number of ledger rows."""
+def generate(persons, *, seed=2026, guard=None, progress=print):
+    """Write the population; returns the number of ledger rows. ``guard(stage)`` is called
+    between blocks (the disk guard of ``national.py`` raises there); ``progress`` prints how
+    far it got."""
+    import time
+
     import reconcile_data
 
     from payers.partitions import ledger_partitions_ensure
@@ -82,15 +86,28 @@ def generate(persons, *, seed=2026):
     months = [add_months(FIRST_MONTH, n) for n in range(HISTORY_MONTHS + 4)]
     ledger_partitions_ensure(months=months)
     ledger_indexes(create=False)
+    guard = guard or (lambda stage: None)
+    started = time.perf_counter()
     reconcile_data.generate(employees=persons, per_employer=20,
                             terms=employee_terms(reconcile_data.JAN), seed=seed)
+    progress(f"  registry, declarations and two months of payments: "
+             f"{time.perf_counter() - started:.0f} s", flush=True)
     with connection.cursor() as cursor:
         cursor.execute("SELECT min(id), max(id) FROM payers_person")
         lo, hi = cursor.fetchone()
-        for start in range(lo, hi + 1, 200_000):
+        history_started, rows = time.perf_counter(), 0
+        blocks = range(lo, hi + 1, 200_000)
+        for n, start in enumerate(blocks, 1):
+            guard(f"history block {n} of {len(blocks)}")
             cursor.execute(HISTORY_SQL, {"lo": start, "hi": start + 200_000,
                                          "first": FIRST_MONTH, "months": HISTORY_MONTHS})
+            rows += cursor.rowcount
+            if n % 10 == 0 or n == len(blocks):
+                elapsed = time.perf_counter() - history_started
+                progress(f"  history: {n} of {len(blocks)} blocks, {rows:,} rows in "
+                         f"{elapsed:.0f} s = {rows / elapsed:,.0f} rows/s", flush=True)
         cursor.execute(MEMBERSHIPS_SQL)
+    guard("the ledger's indexes")
     ledger_indexes(create=True)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")

@@ -25,7 +25,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "unfold",
+    "osms.core.admin_site.UnfoldConfig",  # Unfold with our admin site
     "unfold.contrib.filters",
     "unfold.contrib.forms",
     "unfold.contrib.import_export",

@@ -35,15 +35,6 @@ def tools_for(request):
     return [tool for tool in ADMIN_TOOLS if tool.permission(request)]
 
 
-def _app_list(request):
-    # Unfold asks for the navigation more than once per page: build the list once.
-    cached = getattr(request, "_osms_sidebar_apps", None)
-    if cached is None:
-        cached = admin.site.get_app_list(request)
-        request._osms_sidebar_apps = cached
-    return cached
-
-
 def sidebar_navigation(request):
     """Unfold's navigation: a «Tools» group, then one group per application with its models
     (the default admin list, kept whole)."""
@@ -55,7 +46,7 @@ def sidebar_navigation(request):
             "items": [{"title": tool.title, "icon": tool.icon, "link": reverse(tool.url_name),
                        "permission": tool.permission} for tool in tools],
         })
-    for app in _app_list(request):
+    for app in admin.site.get_app_list(request):  # built once per request (admin_site)
         items = [{"title": model["name"], "link": model["admin_url"]}
                  for model in app["models"] if model.get("admin_url")]
         if items:

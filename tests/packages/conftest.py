@@ -46,9 +46,3 @@ def english():
 
     with translation.override("en"):
         yield
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Users are created per test; a fast hasher keeps the table tests quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
