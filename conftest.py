@@ -85,10 +85,36 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
         database["CONN_MAX_AGE"] = 0
 
 
+# Tests of 15 s or more (subprocess workers, kills, browsers, whole-registry sweeps), started
+# first: run last, one of them kept a worker busy for minutes after the other had finished.
+SLOW_FIRST = (
+    "tests/security/test_schemathesis.py", "tests/purchasing/test_bad_input.py",
+    "tests/reconciliation/test_bad_input.py", "tests/ops/", "tests/kill/",
+    "tests/scale/test_fanout_kill.py", "tests/scale/test_reconcile_fanout_kill.py",
+    "tests/scale/test_replica.py", "tests/coverage/test_agreement.py",
+    "tests/test_quickstart.py", "tests/test_samples.py", "tests/exports/test_browser_export.py",
+    "tests/ux/test_screenshots.py", "tests/purchasing/test_browser_review.py",
+    "tests/monitoring/test_agreement.py",
+)
+
+
+def _django_group(item):
+    """pytest-django's order: database tests, then transactional ones (each ends with the
+    database flushed, so none may run before a database test), then the rest."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    if (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+            or "transactional_db" in fixtures or "live_server" in fixtures):
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
 def pytest_collection_modifyitems(config, items):
-    """PostgreSQL-only tests are deselected (not skipped) on the SQLite fallback."""
+    """The slow tests first within pytest-django's groups (stable order otherwise);
+    PostgreSQL-only tests are deselected (not skipped) on the SQLite fallback."""
     from django.db import connection
 
+    items.sort(key=lambda item: (_django_group(item), not item.nodeid.startswith(SLOW_FIRST)))
     if connection.vendor == "postgresql":
         return
     kept = [item for item in items if item.get_closest_marker("postgresql") is None]
@@ -152,7 +178,32 @@ def _deserialize_in_bulk(self, data):
         self.connection.check_constraints(table_names=tables)
 
 
+def _flush_filled_tables_only(sql_flush):
+    """A transactional test's flush (and ``serialized_rollback``'s reload) truncates every
+    table: about 180 tables with their indexes and the ledger's partitions, 1.5–5 s each
+    time, twice per transactional test. Only tables that hold a row need it: one query
+    finds them (``EXISTS`` on each), and an empty table is left alone, except that CASCADE
+    empties the tables referencing a filled one (PostgreSQL truncates a referenced table
+    only together with them; they were in the list anyway)."""
+
+    def flush_filled(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if self.connection.vendor == "postgresql" and tables and not reset_sequences:
+            quote = self.quote_name
+            probe = " UNION ALL ".join(
+                f"SELECT %s WHERE EXISTS (SELECT 1 FROM {quote(table)})" for table in tables)
+            with self.connection.cursor() as cursor:
+                cursor.execute(probe, list(tables))
+                tables = [row[0] for row in cursor.fetchall()]
+            allow_cascade = True
+        return sql_flush(self, style, tables, reset_sequences=reset_sequences,
+                         allow_cascade=allow_cascade)
+
+    return flush_filled
+
+
 def pytest_configure(config):
     from django.db.backends.base.creation import BaseDatabaseCreation
+    from django.db.backends.postgresql.operations import DatabaseOperations
 
     BaseDatabaseCreation.deserialize_db_from_string = _deserialize_in_bulk
+    DatabaseOperations.sql_flush = _flush_filled_tables_only(DatabaseOperations.sql_flush)

@@ -76,12 +76,16 @@ def generate(*, employees, per_employer, terms, seed=2026):
     with connection.cursor() as cursor:
         cursor.execute("SELECT id FROM core_region ORDER BY kato")
         regions = [row[0] for row in cursor.fetchall()]
-    employers = []
+    # (year, month, serial) repeat only every 300 000 serials; the attribute digit (0–3)
+    # tells the windows apart, enough for 1.2 M employers (20 M employees at 20 each).
+    employers, seen = [], set()
     serial = 0
     while len(employers) < max(1, employees // per_employer):
         serial += 1
-        value = make_bin(2000 + serial % 25, 1 + serial % 12, serial % 100000)
-        if value and value not in employers:
+        value = make_bin(2000 + serial % 25, 1 + serial % 12, serial % 100000,
+                         attribute=str(serial // 300000 % 4))
+        if value and value not in seen:
+            seen.add(value)
             employers.append(value)
     _copy("payers_organisation", ("bin", "name", "kind", "region_id", "created_at",
                                   "updated_at"),

@@ -30,7 +30,7 @@ def test_api_answers_as_its_schema_says(live_server, hq_operator, almaty, tmp_pa
         "--checks", CHECKS,
         "--max-examples", "8", "--seed", "20261203", "--workers", "1",
         "--phases", "examples,coverage,fuzzing",
-        "--request-timeout", "20", "--max-time", "100",
+        "--request-timeout", "20", "--max-time", "60",
         "--no-color", "--warnings", "off", "--generation-database", "none",
         "--report", "junit", "--report-dir", str(tmp_path),
     ]
