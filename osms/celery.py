@@ -29,7 +29,8 @@ BEAT_SCHEDULE = {
     # Nightly at 03:30: re-run closed periods that received payments or declarations since.
     "reconciliation-late-data": {
         "task": "reconciliation.reconcile_late_data", "schedule": crontab(minute="30", hour="3")},
-    # Nightly at 04:30: arrears and penalties as of the day.
+    # Nightly at 04:30: arrears and penalties as of the day (the persons changed since the
+    # last run only when the table is already as of the day: payers.arrears).
     "payers-arrears-recompute": {
         "task": "payers.arrears_recompute", "schedule": crontab(minute="30", hour="4")},
     # Nightly at 00:30: the ledger's monthly partitions 13 months ahead exist; months that

@@ -107,3 +107,32 @@ def icd10_suggestions(term, *, limit=ICD10_SUGGESTIONS):
                                    output_field=IntegerField()))
             .order_by("by_code", "position")
             .only("code", "name_ru", "name_kk", "name_en")[:limit])
+
+
+def icd10_chapters():
+    """[(chapter code, name in the current language, first category, last category)] of the
+    ICD-10 reference table in its order (``I``, ``A00``, ``B99``, …): the chapters and the
+    span of their blocks, for filters by chapter (22 chapters, a few hundred blocks)."""
+    from .models import Icd10Code
+
+    chapters = list(Icd10Code.objects.filter(kind=Icd10Code.Kind.CHAPTER).order_by("position"))
+    spans = {}
+    blocks = (Icd10Code.objects.filter(kind=Icd10Code.Kind.BLOCK, parent__in=chapters)
+              .order_by("position").values_list("parent_id", "code"))
+    for parent_id, code in blocks:
+        first, _dash, last = code.partition("-")
+        low, high = spans.get(parent_id, (first, last or first))
+        spans[parent_id] = (min(low, first), max(high, last or first))
+    return [(chapter.code, chapter.name, *spans[chapter.pk])
+            for chapter in chapters if chapter.pk in spans]
+
+
+def icd10_prefix(text):
+    """The start of an ICD-10 code as cases hold it (upper case, a dot after the category)
+    from what an operator typed (``j18``, ``J189``, ``В18,9`` in Cyrillic); None when it
+    cannot be the start of a code."""
+    key = str(text or "").strip().upper().translate(_LATIN_TWINS).replace(",", ".")
+    key = key.replace(".", "")
+    if not key or len(key) > 8 or not (key.isascii() and key.isalnum()) or not key[0].isalpha():
+        return None
+    return key if len(key) <= 3 else f"{key[:3]}.{key[3:]}"

@@ -25,14 +25,19 @@ class ObligationSource:
     ``person_id, payer_code, period, kind, expected`` (a payment kind and an amount owed for
     that month) for the first-of-month dates ``periods``; payers inserts its rows itself.
     ``first_period()`` is the earliest period the source knows of (None: none).
+    ``mark()`` is a short text that changes whenever the source's obligations may have
+    changed (new or re-imported rows); the nightly arrears job rebuilds the whole table when
+    it differs from the last run's. A source without one makes every nightly run full.
     """
 
     name: str
     select: Callable[..., tuple[str, list]]
     first_period: Callable[[], datetime.date | None]
+    mark: Callable[[], str] | None = None
 
 
 OBLIGATION_SOURCES = ExtensionPoint(
     "arrears obligation sources", module="obligations", attribute="arrear_obligations",
     signature="payers.extensions.ObligationSource: select(*, periods) -> (sql, params) "
-              "of person_id, payer_code, period, kind, expected; first_period() -> date")
+              "of person_id, payer_code, period, kind, expected; first_period() -> date; "
+              "mark() -> str (optional)")

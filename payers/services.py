@@ -3,7 +3,7 @@
 The admin (page and inlines) and the API call these, so every write leaves the same
 trail: the model permission and region checked (``osms.core.services``), the row locked
 for a change, the acting user and the reason in the history (django-simple-history), and
-the registry's change lock held by ``Person`` writes (``osms.core.changes``).
+the registry's change lock held by ``Person`` and ``Activity`` writes (``osms.core.changes``).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -29,9 +29,11 @@ def registry_import_task(run_id):
 
 
 @shared_task(name="payers.arrears_recompute")
-def arrears_recompute_task(as_of=None):
+def arrears_recompute_task(as_of=None, full=False):
+    """The arrears as of ``as_of`` (ISO date, default today): only the persons changed since
+    the last run when that is exact, else the whole table (``payers.arrears``)."""
     day = timezone.localdate() if as_of is None else timezone.datetime.fromisoformat(as_of).date()
-    return arrears_recompute(as_of=day)
+    return arrears_recompute(as_of=day, full=full)
 
 
 @shared_task(name="payers.ledger_partitions_ensure")

@@ -11,9 +11,11 @@ Limitation: the cap is applied per employer (an employee's contributions across 
 employers are not summed against one cap).
 """
 
+from django.db.models import Count, Max
+
 from payers.extensions import ObligationSource
 
-from .models import Declaration
+from .models import Declaration, DeclarationImportRun
 from .terms import TermsError, employee_terms
 
 
@@ -58,6 +60,16 @@ def first_declared_period():
     return Declaration.objects.order_by("period").values_list("period", flat=True).first()
 
 
+def declarations_mark():
+    """Changes whenever declaration lines may have changed: each import run merges its lines
+    (inserted or updated, ``import_run_id`` set to it) and is then marked done, so the
+    number and the last id of the done runs move, and so does the last line id."""
+    runs = DeclarationImportRun.objects.filter(
+        status=DeclarationImportRun.Status.DONE).aggregate(n=Count("id"), last=Max("id"))
+    last_line = Declaration.objects.aggregate(m=Max("id"))["m"] or 0
+    return f"{runs['n']}:{runs['last'] or 0}:{last_line}"
+
+
 arrear_obligations = [ObligationSource(
     name="declared income (121/122)", select=declared_obligations,
-    first_period=first_declared_period)]
+    first_period=first_declared_period, mark=declarations_mark)]

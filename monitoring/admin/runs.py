@@ -29,6 +29,7 @@ from ..models import (
     PatientReport,
     ProviderAccount,
 )
+from .filters import Icd10ChapterFilter, Icd10CodeFilter
 
 
 class ServiceInline(OsmsTabularInline):
@@ -54,7 +55,8 @@ class CaseAdmin(ReadOnlyAdminMixin, BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("case_number", "provider", "period", "care_type", "iin", "icd10",
                     "amount_claimed", "amount_expected", "outcome", "funding_source",
                     "risk_score")
-    list_filter = ("outcome", "period", "care_type", "is_inpatient")
+    list_filter = ("outcome", "period", "care_type", "is_inpatient", Icd10ChapterFilter,
+                   Icd10CodeFilter)
     search_fields = ("=iin", "=case_number", "provider__bin")
     list_select_related = ("provider", "care_type")
     raw_id_fields = ("person", "contract_item", "provider")

@@ -14,7 +14,7 @@ from .rates import (
     ReferenceKind,
     ReferenceValue,
 )
-from .refunds import Arrear, RefundApplication
+from .refunds import Arrear, ArrearsRun, RefundApplication
 from .registry import (
     Activity,
     ActivityKind,
@@ -29,7 +29,7 @@ from .registry_imports import RegistryImportReject, RegistryImportRun
 from .transfers import PersonTransferRequest
 
 __all__ = [
-    "Activity", "ActivityKind", "Arrear", "BaseKind", "Citizenship", "ContributionRate",
+    "Activity", "ActivityKind", "Arrear", "ArrearsRun", "BaseKind", "Citizenship", "ContributionRate",
     "Employment", "ImportRun", "KnpCode", "LineKind", "Organisation", "PayerType", "Payment",
     "PaymentKind", "PaymentReject", "PersonTransferRequest", "PenaltyRule", "Person", "ReferenceKind", "ReferenceValue",
     "RefundApplication", "RegistryImportReject", "RegistryImportRun", "RejectReason", "Sex", "SuspensePayment", "TaxRegime",

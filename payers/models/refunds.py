@@ -114,3 +114,37 @@ class Arrear(models.Model):
 
     def __str__(self):
         return f"{self.payer_code} {self.period:%m.%Y}: {money(self.debt)}"
+
+
+class ArrearsRun(models.Model):
+    """One rebuild of the whole arrears table (``payers.arrears.arrears_recompute``): as of
+    which day, full or incremental, and what it covered — the payments up to
+    ``payment_watermark``, the registry changes up to ``changes_until``, the obligation
+    sources' marks and the digest of the rates and rules it priced with. The next run
+    compares itself with the last one to know whether it may rebuild only what changed."""
+
+    class Mode(models.TextChoices):
+        FULL = "full", _("Full")
+        INCREMENTAL = "incremental", _("Incremental")
+
+    as_of = models.DateField(_("as of"))
+    since = models.DateField(_("periods from"), null=True, blank=True)
+    mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices)
+    payment_watermark = models.BigIntegerField(_("payments up to id"), null=True, blank=True)
+    changes_until = models.DateTimeField(_("registry changes up to"), null=True, blank=True)
+    activity_mark = models.CharField(_("activities mark"), max_length=60, blank=True)
+    source_marks = models.JSONField(_("obligation sources' marks"), default=dict, blank=True)
+    inputs_digest = models.CharField(_("rates and rules digest"), max_length=64, blank=True)
+    persons = models.IntegerField(_("persons rebuilt"), null=True, blank=True)
+    rows = models.IntegerField(_("rows written"), default=0)
+    reason = models.CharField(_("why full"), max_length=200, blank=True)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("arrears run")
+        verbose_name_plural = _("arrears runs")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.as_of:%d.%m.%Y} {self.get_mode_display()} ({self.rows})"

@@ -194,8 +194,10 @@ class TaxRegime(models.TextChoices):
     AGRICULTURAL = "agricultural", _("Agricultural producers")
 
 
-class Activity(models.Model):
+class Activity(ChangeLocked, models.Model):
     """A person's registered activity as ИП or private practitioner, with dates."""
+
+    change_lock_name = "registry"  # the arrears job reads the activities changed since
 
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="activities"

@@ -6,6 +6,8 @@ the analyst cannot act, the operator's confirmed POST acts. The pages that read 
 ``?period=`` answer a bad one with the reason, never a server error.
 """
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -106,3 +108,20 @@ def test_period_pages_answer_bad_values_with_the_reason(client, reconciled, hq_o
                              {"period": "2026-01"})
     if page.endswith("by_employer"):
         assert reconciled["employer"].bin in by_employer.content.decode()
+
+
+def test_the_period_form_takes_a_month_as_printed_or_as_iso(db):
+    from reconciliation.admin.forms import PeriodForm
+
+    for typed in ("01.2026", "2026-01", " 01.2026 ", "2026-01-01"):
+        form = PeriodForm({"period": typed})
+        assert form.is_valid(), (typed, form.errors)
+        assert form.cleaned_data["period"] == datetime.date(2026, 1, 1)
+    for typed in ("1.2026", "13.2026", "01.26", "2026.01", "январь 2026"):
+        form = PeriodForm({"period": typed})
+        assert not form.is_valid()
+        assert form.errors["period"] == [
+            "Write the period as a month, MM.YYYY or YYYY-MM (e.g. 01.2026 or 2026-01); "
+            f"got “{typed.strip()}”."]
+    form = PeriodForm({"period": "01.2099"})
+    assert not form.is_valid() and "The period" in form.errors["period"][0]
