@@ -231,7 +231,7 @@ class CoverageHistory(models.Model):
         indexes = [models.Index(fields=["person", "changed_on"], name="history_person_idx")]
 
     def __str__(self):
-        return f"{self.person_id} {self.changed_on}: {self.reason}"
+        return f"{self.person.iin} {day(self.changed_on)}: {self.reason}"
 
 
 class PaidMonths(PaidBits):
