@@ -5,7 +5,8 @@ work table, the reference data of the month into small temporary tables (the pac
 version in force on each service date and its rules, the disease lists' ranges as sort
 keys, the diagnosis restrictions), a few set-based passes computing every rule's input
 (``monitoring_sql``), all verdicts in one INSERT … SELECT, the outcome, the risk score of
-the accepted cases and the reviews; each pass's time is logged at DEBUG. Re-running a month
+the accepted cases, their decisions (``CaseDecision``, one INSERT of the month) and the
+reviews; each pass's time is logged at DEBUG. Re-running a month
 decides its cases anew (a case under review keeps its review).
 """
 
@@ -36,6 +37,7 @@ from purchasing.models import Contract, ContractItem, ProviderLicence
 from . import monitoring_sql as q
 from .models import (
     Case,
+    CaseDecision,
     CaseService,
     CaseVerdict,
     ControlRule,
@@ -51,7 +53,8 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 TABLES = {
-    "case": Case, "service": CaseService, "verdict": CaseVerdict, "review": Review,
+    "case": Case, "decision": CaseDecision, "service": CaseService, "verdict": CaseVerdict,
+    "review": Review,
     "report": PatientReport, "holiday": Holiday, "caretype": CareType, "person": Person,
     "icd": Icd10Code, "history": CoverageHistory, "caserate": TariffCaseRate,
     "bedday": TariffBedDay, "serviceprice": TariffServicePrice, "item": ContractItem,
@@ -156,7 +159,7 @@ def _risk(cursor, run, period):
                  "parameter": indicator.parameter if indicator.parameter is not None else 0})
     share = ReviewShare.objects.latest_on(end)
     _run(cursor, "pick", fill(q.PICK), {"share": share.share if share else 0})
-    _run(cursor, "write", fill(q.WRITE), {"run": run.pk})
+    _run(cursor, "write", fill(q.WRITE), {"run": run.pk, "period": period})
     _run(cursor, "reviews", fill(q.OPEN_REVIEWS), {"now": timezone.now()})
 
 
@@ -185,9 +188,9 @@ def month_control(*, period, acting_user=None, today=None):
         ControlRun.objects.filter(pk=run.pk).update(status=ControlRun.Status.FAILED,
                                                     error=str(exc)[:5000])
         raise
-    counts = dict(Case.objects.filter(period=period).values_list("outcome")
-                  .annotate(n=Count("id")).order_by())
-    run.cases = sum(counts.values())
+    counts = dict(CaseDecision.objects.filter(period=period).values_list("outcome")
+                  .annotate(n=Count("case_id")).order_by())
+    run.cases = Case.objects.filter(period=period).count()
     run.accepted = counts.get("accepted", 0)
     run.rejected = counts.get("rejected", 0)
     run.to_review = counts.get("review", 0)

@@ -363,13 +363,18 @@ FROM ranked r
 WHERE m.id = r.id AND r.score > 0
   AND (r.rank <= ceil(%(share)s * r.total) OR r.codes LIKE '%%PATIENT_REPORT%%')
 """
-# WRITE: the decision onto the cases, one UPDATE of the month.
+# WRITE: the decisions of the month's re-decided cases into their own narrow table
+# (``CaseDecision``), one INSERT … SELECT: the earlier decisions of these cases (a re-run)
+# deleted first; a case under review is not in mon_ck and keeps its decision. The cases
+# themselves are not rewritten (an UPDATE of a month made a new version of every wide case
+# row).
 WRITE = """
-UPDATE {case} c SET
-  funding_source = coalesce(m.funding, ''), amount_expected = m.expected,
-  control_run_id = %(run)s, outcome = m.outcome, risk_score = m.score,
-  risk_reasons = to_jsonb(array_remove(string_to_array(m.codes, ','), ''))
-FROM mon_ck m WHERE c.id = m.id
+DELETE FROM {decision} d USING mon_ck m WHERE d.period = %(period)s AND d.case_id = m.id;
+INSERT INTO {decision} (case_id, period, outcome, funding_source, amount_expected,
+                        risk_score, risk_reasons, control_run_id)
+SELECT m.id, m.period, m.outcome, coalesce(m.funding, ''), m.expected, m.score,
+       to_jsonb(array_remove(string_to_array(m.codes, ','), '')), %(run)s
+FROM mon_ck m
 """
 # OPEN_REVIEWS: a review for every case of the month sent to review without one yet
 # (by a review rule, by the risk score, or by the patient's report).

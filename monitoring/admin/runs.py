@@ -51,12 +51,13 @@ class VerdictInline(OsmsTabularInline):
 
 @admin.register(Case)
 class CaseAdmin(ReadOnlyAdminMixin, BackgroundExportMixin, RegionScopedAdmin):
+    # the control's decision is a row of its own (CaseDecision; none: not controlled yet)
     list_display = ("case_number", "provider", "period", "care_type", "iin", "icd10",
-                    "amount_claimed", "amount_expected", "outcome", "funding_source",
-                    "risk_score")
-    list_filter = ("outcome", "period", "care_type", "is_inpatient")
+                    "amount_claimed", "decision__amount_expected", "decision__outcome",
+                    "decision__funding_source", "decision__risk_score")
+    list_filter = ("decision__outcome", "period", "care_type", "is_inpatient")
     search_fields = ("=iin", "=case_number", "provider__bin")
-    list_select_related = ("provider", "care_type")
+    list_select_related = ("provider", "care_type", "decision")
     raw_id_fields = ("person", "contract_item", "provider")
     inlines = [ServiceInline, VerdictInline]
 

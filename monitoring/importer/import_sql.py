@@ -176,12 +176,11 @@ WITH new AS (
   INSERT INTO {case} (provider_id, region_id, case_number, contract_item_id, care_type_id,
       is_inpatient, form, iin, person_id, icd10, icd10_secondary, kzg_code, severity,
       bed_profile, admitted_on, discharged_on, service_date, period, tariff, amount_claimed,
-      submitted_on, import_run_id, outcome, funding_source, risk_score, risk_reasons)
+      submitted_on, import_run_id)
   SELECT s.provider_id, s.region_id, s.case_number, it.item_id,
       s.care_type_id, s.admitted IS NOT NULL, s.form, s.iin, s.person_id, s.icd10,
       s.icd10_secondary, s.kzg_code, s.severity_value, s.bed_profile, s.admitted,
-      s.discharged, s.served, s.period, s.tariff_value, s.amount_value, %(today)s, %(run)s,
-      'pending', '', 0, '[]'::jsonb
+      s.discharged, s.served, s.period, s.tariff_value, s.amount_value, %(today)s, %(run)s
   FROM monitoring_case_checked s
   LEFT JOIN monitoring_case_items it ON it.provider_id = s.provider_id
     AND it.year = extract(year FROM s.period)::int AND it.care_type_id = s.care_type_id

@@ -137,10 +137,11 @@ def _provider_account(r):
 
 def _case(r):
     """A case the control accepted (the person's statement lists paid cases only)."""
-    from monitoring.models import Case
+    from monitoring.models import Case, CaseDecision
 
     case = generic(Case, r, Rows())
-    Case.objects.filter(pk=case.pk).update(outcome="accepted")
+    CaseDecision.objects.update_or_create(case=case, defaults={"period": case.period,
+                                                               "outcome": "accepted"})
     case.refresh_from_db()
     return case
 
