@@ -105,7 +105,8 @@ class Case(models.Model):
         PLANNED = "planned", _("planned")
         EMERGENCY = "emergency", _("emergency")
 
-    # Indexes are few on purpose (every one costs the import and the control's rewrite):
+    # Indexes are few on purpose (every one costs the import; the control no longer rewrites
+    # cases, its decision is a CaseDecision row):
     # provider is the head of the unique key, contract_item of case_item_idx.
     # On PostgreSQL the references of cases and their services are checked by statement-level
     # triggers, not per-row deferred foreign keys (migration 0007): an import of a million
