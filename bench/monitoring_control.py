@@ -1,8 +1,9 @@
 """Monitoring benchmark: a generated month of cases, loaded, controlled and scored.
 
     python bench/monitoring_control.py --persons 20000 [--loop-sample 300] [--bulk-sample 50000]
+        [--database osms_bench_monitoring]
 
-Uses (re-creating) the PostgreSQL database ``osms_bench_monitoring``. The month is last
+Uses (re-creating) the PostgreSQL database ``osms_bench_monitoring`` (or ``--database``). The month is last
 month; its size scales from 5 M outpatient services and 300 k inpatient cases for 1 M
 persons (``monitoring.synthetic_month``), with defects of every kind planted
 (``max(3, persons // 10000)`` of each). Measured in one run:
@@ -118,11 +119,13 @@ def main():
     parser.add_argument("--loop-sample", type=int, default=300)
     parser.add_argument("--bulk-sample", type=int, default=50000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database", default=BENCH_DB,
+                        help="the database to (re-)create and use, under BENCH_PG")
     args = parser.parse_args()
 
     from _setup import use_database
 
-    use_database(BENCH_DB, fresh=True)
+    use_database(args.database, fresh=True)
     from django.utils import timezone
 
     from monitoring.control import month_control

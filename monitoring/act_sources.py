@@ -8,15 +8,13 @@ deductions = one per review of those cases that an expert concluded with a deduc
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from purchasing.extensions import ActClaim, ActSource
 
-from .models import Case, Outcome, Review
-
-PAID = (Outcome.ACCEPTED, Outcome.REVIEW)
+from . import selectors
+from .models import Case, Review
 
 
 def has_data(*, item):
@@ -24,9 +22,8 @@ def has_data(*, item):
 
 
 def claim(*, item, period):
-    cases = Case.objects.filter(contract_item=item, period=period, outcome__in=PAID)
-    totals = cases.aggregate(n=Count("id"), amount=Sum(Coalesce("amount_expected",
-                                                                "amount_claimed")))
+    cases = selectors.paid_cases(item=item, period=period)
+    totals = selectors.paid_totals(cases)
     reviews = (Review.objects.filter(case__in=cases, deduction__gt=0)
                .filter(~Q(status=Review.Status.OPEN))
                .select_related("case").order_by("case_id"))

@@ -24,7 +24,7 @@ from purchasing.models import Provider
 from . import selectors, services
 from .importer.readers import COLUMNS
 from .importer.service import case_import, case_import_run_create
-from .models import Case, PatientReport
+from .models import Case, Outcome, PatientReport
 
 MAX_ROWS = 10000
 
@@ -33,6 +33,11 @@ class CaseOutput(serializers.ModelSerializer):
     provider_bin = serializers.CharField(source="provider.bin", read_only=True)
     care_type = serializers.CharField(source="care_type.code", read_only=True)
     failed_rules = serializers.SerializerMethodField()
+    # the control's decision (CaseDecision; none: pending), read through the case's properties
+    amount_expected = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True,
+                                               allow_null=True)
+    outcome = serializers.ChoiceField(choices=Outcome.choices, read_only=True)
+    funding_source = serializers.CharField(read_only=True)
 
     class Meta:
         model = Case
@@ -76,8 +81,8 @@ class CaseViewSet(RegionScopedMixin, mixins.ListModelMixin, mixins.RetrieveModel
                   viewsets.GenericViewSet):
     """A provider's account sees only its provider's cases; Fund users their region's."""
 
-    queryset = Case.objects.select_related("provider", "care_type").prefetch_related(
-        "verdicts").order_by("-id")
+    queryset = selectors.decided(Case.objects.select_related("provider", "care_type")
+                                 .prefetch_related("verdicts").order_by("-id"))
     serializer_class = CaseOutput
 
     def get_queryset(self):

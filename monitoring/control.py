@@ -5,7 +5,8 @@ work table, the reference data of the month into small temporary tables (the pac
 version in force on each service date and its rules, the disease lists' ranges as sort
 keys, the diagnosis restrictions), a few set-based passes computing every rule's input
 (``monitoring_sql``), all verdicts in one INSERT … SELECT, the outcome, the risk score of
-the accepted cases and the reviews; each pass's time is logged at DEBUG. Re-running a month
+the accepted cases, their decisions (``CaseDecision``, one INSERT of the month) and the
+reviews; each pass's time is logged at DEBUG. Re-running a month
 decides its cases anew (a case under review keeps its review).
 """
 
@@ -36,6 +37,7 @@ from purchasing.models import Contract, ContractItem, ProviderLicence
 from . import monitoring_sql as q
 from .models import (
     Case,
+    CaseDecision,
     CaseService,
     CaseVerdict,
     ControlRule,
@@ -51,7 +53,8 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 TABLES = {
-    "case": Case, "service": CaseService, "verdict": CaseVerdict, "review": Review,
+    "case": Case, "decision": CaseDecision, "service": CaseService, "verdict": CaseVerdict,
+    "review": Review,
     "report": PatientReport, "holiday": Holiday, "caretype": CareType, "person": Person,
     "icd": Icd10Code, "history": CoverageHistory, "caserate": TariffCaseRate,
     "bedday": TariffBedDay, "serviceprice": TariffServicePrice, "item": ContractItem,
@@ -131,7 +134,8 @@ def _control(cursor, run, period, today):
     _reference_tables(cursor, period)
     for name, statement in (("combos", q.FUNDING_COMBOS), ("funding", q.FUNDING),
                             ("tariffs", q.PRICES), ("services", q.MON_SVC),
-                            ("stays", q.MON_STAY), ("restricted", q.MON_RKEY), ("checked", q.MON_CK), ("clear", q.CLEAR)):
+                            ("stays", q.MON_STAY), ("restricted", q.MON_RKEY),
+                            ("iin", q.MON_IIN), ("checked", q.MON_CK), ("clear", q.CLEAR)):
         _run(cursor, name, fill(statement), params)
     deadline = rules.get("DATES_INCONSISTENT")
     codes = [code for code in q.VERDICTS if code in rules]  # not in force: nobody fails it
@@ -156,7 +160,7 @@ def _risk(cursor, run, period):
                  "parameter": indicator.parameter if indicator.parameter is not None else 0})
     share = ReviewShare.objects.latest_on(end)
     _run(cursor, "pick", fill(q.PICK), {"share": share.share if share else 0})
-    _run(cursor, "write", fill(q.WRITE), {"run": run.pk})
+    _run(cursor, "write", fill(q.WRITE), {"run": run.pk, "period": period})
     _run(cursor, "reviews", fill(q.OPEN_REVIEWS), {"now": timezone.now()})
 
 
@@ -165,6 +169,13 @@ def month_control(*, period, acting_user=None, today=None):
     today = today or timezone.localdate()
     run = ControlRun.objects.create(period=period, created_by=acting_user)
     started = time.monotonic()
+    with connection.cursor() as cursor:
+        # A month is controlled soon after it is loaded, before autovacuum has analysed the
+        # new cases: on the statistics of an empty month the planner expects a few rows and
+        # probes an index per case (the patient, the review) instead of hashing (2-3× the
+        # time of the passes over the month). Analysed first, in its own transaction when
+        # there is no caller's one (the lock it takes is not held through the control).
+        _run(cursor, "analyze", fill("ANALYZE {case}; ANALYZE {service}"))
     try:
         with transaction.atomic(), connection.cursor() as wrapper:
             xact_lock("case_control", sub=month_index(period))
@@ -178,16 +189,16 @@ def month_control(*, period, acting_user=None, today=None):
             cursor.execute("DROP TABLE IF EXISTS mon_history, mon_cc, mon_days, mon_day, "
                            "mon_rule, mon_range, mon_restriction, mon_combo, mon_price, "
                            "mon_caserate, mon_bedday, mon_licence, mon_svc, mon_stay, "
-                           "mon_pair, mon_rkey, mon_ck")
+                           "mon_pair, mon_rkey, mon_iin, mon_ck")
             _control(cursor, run, period, today)
             _risk(cursor, run, period)
     except DatabaseError as exc:
         ControlRun.objects.filter(pk=run.pk).update(status=ControlRun.Status.FAILED,
                                                     error=str(exc)[:5000])
         raise
-    counts = dict(Case.objects.filter(period=period).values_list("outcome")
-                  .annotate(n=Count("id")).order_by())
-    run.cases = sum(counts.values())
+    counts = dict(CaseDecision.objects.filter(period=period).values_list("outcome")
+                  .annotate(n=Count("case_id")).order_by())
+    run.cases = Case.objects.filter(period=period).count()
     run.accepted = counts.get("accepted", 0)
     run.rejected = counts.get("rejected", 0)
     run.to_review = counts.get("review", 0)

@@ -1,13 +1,12 @@
 """Monitoring panel of the admin index: rejected and reviewed shares by provider, top
 failed rules, review deductions by month."""
 
-from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from osms.core import formatting
 
 from . import selectors
-from .models import Case, ControlRule
+from .models import ControlRule
 
 
 def _percent(value):
@@ -19,9 +18,7 @@ def dashboard_panels(request):
     user = request.user
     if not user.has_perm("monitoring.view_case"):
         return []
-    cases = Case.objects.for_user(user)
-    totals = cases.aggregate(n=Count("id"), rejected=Count("id", filter=Q(outcome="rejected")),
-                             review=Count("id", filter=Q(outcome="review")))
+    totals = selectors.outcome_totals(user=user)
     n = totals["n"] or 0
     bars = []
     for row in selectors.shares_by_provider(user=user)[:10]:

@@ -182,6 +182,14 @@ IIN_VALID = (f"(CASE WHEN length(m.iin) = 12 AND m.iin ~ '^[0-9]+$' "
              f"WHEN mod({_W2}, 11) < 10 THEN mod({_W2}, 11) END) "
              f"IS NOT DISTINCT FROM {_D.format(n=12)} ELSE false END)")
 
+# MON_IIN: the check digit of each distinct ИИН of the month (a patient has several cases:
+# the long expression above runs once per patient, not once per case).
+MON_IIN = f"""
+CREATE TEMP TABLE mon_iin ON COMMIT DROP AS
+SELECT m.iin, {IIN_VALID} AS valid FROM (SELECT DISTINCT iin FROM mon_cc) m;
+ANALYZE mon_iin
+"""
+
 # MON_RKEY: the month's diagnosis keys that some sex or age restriction holds (a few):
 # the per-case restriction test runs for those cases only.
 MON_RKEY = """
@@ -209,7 +217,7 @@ SELECT m.*, x.funding, coalesce(x.would_if_insured, false) AS would_if_insured,
             WHEN m.bed_profile <> '' THEN b.rate IS NULL
             ELSE v.amount IS NULL END) AS no_tariff,
   (ci.id IS NOT NULL) AS contract_ok, (l.provider_id IS NOT NULL) AS licence_ok,
-  {IIN_VALID} AS iin_valid, (rk.icd_key IS NOT NULL) AS restricted,
+  coalesce(ii.valid, false) AS iin_valid, (rk.icd_key IS NOT NULL) AS restricted,
   CASE WHEN m.is_inpatient THEN EXISTS (
         SELECT 1 FROM {{case}} o WHERE o.iin = m.iin AND o.service_date = m.service_date
           AND o.is_inpatient AND o.kzg_code = m.kzg_code AND o.id < m.id)
@@ -230,7 +238,8 @@ LEFT JOIN (SELECT i.id FROM {{item}} i JOIN {{contract}} k ON k.id = i.contract_
 LEFT JOIN mon_licence l ON l.provider_id = m.provider_id AND l.care_type_id = m.care_type_id
   AND l.day = m.service_date
 LEFT JOIN mon_pair pa ON pa.id = m.id
-LEFT JOIN mon_rkey rk ON rk.icd_key = m.icd_key;
+LEFT JOIN mon_rkey rk ON rk.icd_key = m.icd_key
+LEFT JOIN mon_iin ii ON ii.iin = m.iin;
 ANALYZE mon_ck
 """
 
@@ -350,26 +359,37 @@ UPDATE mon_ck k SET score = k.score + %(weight)s, codes = k.codes || %(code)s ||
 WHERE k.outcome = 'accepted' AND {condition}
 """
 # PICK: per provider, the ceil(share × accepted cases) riskiest cases with a score > 0
-# (ties: the earlier case), and every case a patient reported, go to expert review.
+# (ties: the earlier case), and every case a patient reported, go to expert review. Only
+# the cases with a score are ranked (a few; the others rank after them anyway), against
+# the provider's count of accepted cases.
 PICK = """
-WITH ranked AS (
-  SELECT k.id, k.score, k.codes,
-         row_number() OVER (PARTITION BY k.provider_id ORDER BY k.score DESC, k.id) AS rank,
-         count(*) OVER (PARTITION BY k.provider_id) AS total
-  FROM mon_ck k WHERE k.outcome = 'accepted'
+WITH total AS (
+  SELECT k.provider_id, count(*) AS total FROM mon_ck k WHERE k.outcome = 'accepted'
+  GROUP BY k.provider_id
+), ranked AS (
+  SELECT k.id, k.codes, t.total,
+         row_number() OVER (PARTITION BY k.provider_id ORDER BY k.score DESC, k.id) AS rank
+  FROM mon_ck k JOIN total t ON t.provider_id = k.provider_id
+  WHERE k.outcome = 'accepted' AND k.score > 0
 )
 UPDATE mon_ck m SET outcome = 'review'
 FROM ranked r
-WHERE m.id = r.id AND r.score > 0
+WHERE m.id = r.id
   AND (r.rank <= ceil(%(share)s * r.total) OR r.codes LIKE '%%PATIENT_REPORT%%')
 """
-# WRITE: the decision onto the cases, one UPDATE of the month.
+# WRITE: the decisions of the month's re-decided cases into their own narrow table
+# (``CaseDecision``), one INSERT … SELECT: the earlier decisions of these cases (a re-run)
+# deleted first; a case under review is not in mon_ck and keeps its decision. The cases
+# themselves are not rewritten (an UPDATE of a month made a new version of every wide case
+# row).
 WRITE = """
-UPDATE {case} c SET
-  funding_source = coalesce(m.funding, ''), amount_expected = m.expected,
-  control_run_id = %(run)s, outcome = m.outcome, risk_score = m.score,
-  risk_reasons = to_jsonb(array_remove(string_to_array(m.codes, ','), ''))
-FROM mon_ck m WHERE c.id = m.id
+DELETE FROM {decision} d USING mon_ck m WHERE d.period = %(period)s AND d.case_id = m.id;
+INSERT INTO {decision} (case_id, period, outcome, funding_source, amount_expected,
+                        risk_score, risk_reasons, control_run_id)
+SELECT m.id, m.period, m.outcome, coalesce(m.funding, ''), m.expected, m.score,
+       CASE WHEN m.codes = '' THEN '[]'::jsonb
+            ELSE to_jsonb(array_remove(string_to_array(m.codes, ','), '')) END, %(run)s
+FROM mon_ck m
 """
 # OPEN_REVIEWS: a review for every case of the month sent to review without one yet
 # (by a review rule, by the risk score, or by the patient's report).

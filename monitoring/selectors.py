@@ -1,11 +1,52 @@
 """Reads of monitoring: a user's cases (a provider's account sees its provider's only),
-a person's statement of care, the dashboard's shares."""
+a person's statement of care, the dashboard's shares, the cases an act pays.
 
-from django.db.models import Count, Q, Sum
+The control's decision on a case (outcome, funding source, amount by the tariff, risk) is a
+row of ``CaseDecision`` (``case.decision``; none: not controlled yet): these reads join it,
+and ``Case``'s properties (``outcome``, ``payable``, …) read it from the loaded row.
+"""
 
-from .models import Case, Outcome, ProviderAccount, ReviewFinding
+from decimal import Decimal
+
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import Coalesce
+
+from .models import Case, CaseDecision, Outcome, ProviderAccount, ReviewFinding
 
 PAID = (Outcome.ACCEPTED, Outcome.REVIEW)
+OUTCOME = "decision__outcome"
+
+
+def decided(queryset):
+    """``queryset`` of cases with each case's decision loaded in the same query."""
+    return queryset.select_related("decision")
+
+
+def with_outcome(queryset, outcomes):
+    """The cases of ``queryset`` whose decision's outcome is one of ``outcomes``."""
+    return queryset.filter(**{f"{OUTCOME}__in": list(outcomes)})
+
+
+def decision_of(case):
+    """The case's decision row, or None (not controlled yet)."""
+    return CaseDecision.objects.filter(case_id=case.pk).first()
+
+
+def highest_risk(*, period):
+    """The highest risk score of the month's decisions (0 without any)."""
+    return (CaseDecision.objects.filter(period=period).aggregate(top=Max("risk_score"))["top"]
+            or Decimal("0"))
+
+
+def paid_cases(*, item, period):
+    """The contract item's cases of the month that the control accepted or sent to review."""
+    return with_outcome(Case.objects.filter(contract_item=item, period=period), PAID)
+
+
+def paid_totals(cases):
+    """How many ``cases`` and Σ their amount by the tariff (the claimed amount without one)."""
+    return cases.aggregate(n=Count("id"), amount=Sum(Coalesce("decision__amount_expected",
+                                                              "amount_claimed")))
 
 
 def provider_of(user):
@@ -24,8 +65,9 @@ def cases_for(user, action="view"):
 
 def statement_of_care(*, user, iin):
     """The paid cases of the person with ``iin`` that ``user`` may see, newest first."""
-    return (Case.objects.for_user(user, "view").filter(iin=iin, outcome__in=PAID)
-            .select_related("provider", "care_type").order_by("-service_date", "-id"))
+    return (with_outcome(Case.objects.for_user(user, "view").filter(iin=iin), PAID)
+            .select_related("provider", "care_type", "decision")
+            .order_by("-service_date", "-id"))
 
 
 def shares_by_provider(*, user, period=None):
@@ -33,8 +75,9 @@ def shares_by_provider(*, user, period=None):
     if period is not None:
         rows = rows.filter(period=period)
     return (rows.values("provider__name", "region__name_ru")
-            .annotate(total=Count("id"), rejected=Count("id", filter=Q(outcome="rejected")),
-                      reviewed=Count("id", filter=Q(outcome="review")))
+            .annotate(total=Count("id"),
+                      rejected=Count("id", filter=Q(**{OUTCOME: Outcome.REJECTED})),
+                      reviewed=Count("id", filter=Q(**{OUTCOME: Outcome.REVIEW})))
             .order_by("-rejected"))
 
 
@@ -49,3 +92,10 @@ def deductions_by_month(*, user, limit=12):
     return (ReviewFinding.objects.for_user(user, "view").filter(withdrawn=False)
             .values("review__case__period").annotate(total=Sum("amount"))
             .order_by("-review__case__period")[:limit])
+
+
+def outcome_totals(*, user):
+    """The user's cases: how many, how many rejected, how many sent to review."""
+    return Case.objects.for_user(user).aggregate(
+        n=Count("id"), rejected=Count("id", filter=Q(**{OUTCOME: Outcome.REJECTED})),
+        review=Count("id", filter=Q(**{OUTCOME: Outcome.REVIEW})))

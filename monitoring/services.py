@@ -17,7 +17,17 @@ from django.utils.translation import gettext as _
 from osms.core.periods import last_day
 from osms.core.services import require_scope, save_audited
 
-from .models import Case, Defect, Outcome, PatientReport, ProviderAccount, Review, ReviewFinding
+from . import selectors
+from .models import (
+    Case,
+    CaseDecision,
+    Defect,
+    Outcome,
+    PatientReport,
+    ProviderAccount,
+    Review,
+    ReviewFinding,
+)
 
 CENT = Decimal("0.01")
 
@@ -70,7 +80,7 @@ def review_conclude(*, review, conclusion, acting_user=None):
     review.status, review.conclusion = Review.Status.CONCLUDED, conclusion.strip()
     review.expert = review.expert or acting_user
     _refresh_deduction(review)
-    Case.objects.filter(pk=review.case_id).update(outcome=Outcome.ACCEPTED)
+    CaseDecision.objects.filter(case_id=review.case_id).update(outcome=Outcome.ACCEPTED)
     return save_audited(review, acting_user=acting_user, action="change", reason=_("Concluded"))
 
 
@@ -122,14 +132,14 @@ def care_not_received(*, case, text="", channel="api", acting_user=None):
     case = Case.objects.select_for_update().get(pk=case.pk)
     report = save_audited(PatientReport(case=case, channel=channel, text=str(text)[:2000]),
                           acting_user=acting_user, action="view", validate=False)
-    top = (Case.objects.filter(period=case.period).order_by("-risk_score")
-           .values_list("risk_score", flat=True).first() or Decimal("0"))
-    reasons = list(case.risk_reasons or [])
+    top = selectors.highest_risk(period=case.period)
+    decision = selectors.decision_of(case) or CaseDecision(case=case, period=case.period)
+    reasons = list(decision.risk_reasons or [])
     if "PATIENT_REPORT" not in reasons:
         reasons.append("PATIENT_REPORT")
-    Case.objects.filter(pk=case.pk).update(
-        outcome=Outcome.REVIEW, risk_reasons=reasons,
-        risk_score=max(top, case.risk_score) + Decimal("1"))
+    decision.outcome, decision.risk_reasons = Outcome.REVIEW, reasons
+    decision.risk_score = max(top, decision.risk_score) + Decimal("1")
+    decision.save()
     review = Review.objects.filter(case=case).first()
     if review is None:
         # opened on the person's behalf: whoever may record the report may open it

@@ -343,6 +343,10 @@ PAYMENTS_IMPORT_CHUNK_ROWS = env.int("PAYMENTS_IMPORT_CHUNK_ROWS", default=250_0
 PAYMENTS_IMPORT_PARALLEL = env.bool("PAYMENTS_IMPORT_PARALLEL", default=True)
 PAYMENTS_IMPORT_PREPARERS = env.int("PAYMENTS_IMPORT_PREPARERS", default=1)
 PAYMENTS_IMPORT_WORK_MEM = env("PAYMENTS_IMPORT_WORK_MEM", default="256MB")
+# Case files (monitoring.importer): rows per chunk; chunks prepared on a second connection
+# while the previous one posts (docs/monitoring.md)
+MONITORING_IMPORT_CHUNK_ROWS = env.int("MONITORING_IMPORT_CHUNK_ROWS", default=100_000)
+MONITORING_IMPORT_PARALLEL = env.bool("MONITORING_IMPORT_PARALLEL", default=True)
 
 # --- Import uploads (osms/core/uploads.py, docs/formats/) ---------------------------------
 # The largest file each import accepts, in MB (IMPORT_MAX_MB_<KIND> overrides one kind).

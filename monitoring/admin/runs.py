@@ -52,15 +52,34 @@ class VerdictInline(OsmsTabularInline):
 
 @admin.register(Case)
 class CaseAdmin(ReadOnlyAdminMixin, BackgroundExportMixin, RegionScopedAdmin):
+    # the control's decision is a row of its own (CaseDecision; none: not controlled yet)
     list_display = ("case_number", "provider", "period", "care_type", "iin", "icd10",
                     "amount_claimed", "amount_expected", "outcome", "funding_source",
                     "risk_score")
-    list_filter = ("outcome", "period", "care_type", "is_inpatient", Icd10ChapterFilter,
-                   Icd10CodeFilter)
+    list_filter = ("decision__outcome", "period", "care_type", "is_inpatient",
+                   Icd10ChapterFilter, Icd10CodeFilter)
     search_fields = ("=iin", "=case_number", "provider__bin")
-    list_select_related = ("provider", "care_type")
+    list_select_related = ("provider", "care_type", "decision")
     raw_id_fields = ("person", "contract_item", "provider")
     inlines = [ServiceInline, VerdictInline]
+
+    # the decision's columns read the case's CaseDecision row (joined above)
+    @admin.display(description=_("amount by the tariff"),
+                   ordering="decision__amount_expected")
+    def amount_expected(self, obj):
+        return obj.amount_expected
+
+    @admin.display(description=_("outcome"), ordering="decision__outcome")
+    def outcome(self, obj):
+        return obj.get_outcome_display()
+
+    @admin.display(description=_("funding source"), ordering="decision__funding_source")
+    def funding_source(self, obj):
+        return obj.funding_source
+
+    @admin.display(description=_("risk score"), ordering="decision__risk_score")
+    def risk_score(self, obj):
+        return obj.risk_score
 
 
 @admin.register(CaseVerdict)

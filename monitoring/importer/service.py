@@ -1,17 +1,21 @@
 """``case_import``: load one case file (or an API submission) into the cases.
 
-1. the rows are COPYed into a temporary table (CSV as bytes straight from the file, xlsx
-   and API rows with ``write_row``);
-2. each kind of problem is marked with one UPDATE (``import_sql.checks``): the first
-   problem of a row is its reject reason;
-3. one INSERT … SELECT posts the good rows (ON CONFLICT on (provider, case number): a
-   case loaded before is left as it is), one more their services, one the rejects.
-All in one transaction: a broken line (a column too many, a bad quote) or a crash loads
-nothing of the file. PostgreSQL only (COPY).
+1. the file is cut into chunks of about ``MONITORING_IMPORT_CHUNK_ROWS`` rows; each is
+   COPYed into a temporary table (CSV as bytes straight from the file, xlsx and API rows
+   with ``write_row``) and checked in one pass (``import_sql.checks``: the first problem
+   of a row is its reject reason) into a table of checked rows (``preparing``);
+2. one INSERT … SELECT per chunk posts its good rows not loaded before (a case loaded
+   before is left as it is), and their services in the same statement; one more its
+   rejects.
+Outside a caller's transaction a CSV file's chunks are prepared on a second connection (a
+thread) while this one posts the previous chunk. All the posting is one transaction: a
+broken line (a column too many, a bad quote) or a crash loads nothing of the file.
+PostgreSQL only (COPY).
 """
 
 import hashlib
 import logging
+import time
 
 import psycopg
 from django.db import DatabaseError, connection, transaction
@@ -19,39 +23,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from osms.core.locks import xact_lock
-from packages.models import CareType
-from payers.models import Person
-from purchasing.models import Contract, ContractItem, Provider
 
-from ..models import Case, CaseImportRun, CaseReject, CaseService
+from ..models import CaseImportRun
 from . import import_sql as q
-from .readers import (
-    BLOCK,
-    COLUMNS,
-    COPY_ERROR_LINE,
-    FileRejected,
-    csv_header,
-    is_xlsx,
-    xlsx_rows,
-)
+from . import preparing
+from .readers import COLUMNS, COPY_ERROR_LINE, FileRejected, is_xlsx, xlsx_rows
 
 logger = logging.getLogger(__name__)
 
 
-def _tables():
-    return {"staging": q.STAGING, "provider": Provider._meta.db_table,
-            "person": Person._meta.db_table, "caretype": CareType._meta.db_table,
-            "case": Case._meta.db_table, "service": CaseService._meta.db_table,
-            "reject": CaseReject._meta.db_table, "item": ContractItem._meta.db_table,
-            "contract": Contract._meta.db_table}
-
-
-def _fill(sql, **names):
-    """``sql`` with ``{name}`` replaced by the table names (no other brace is touched:
-    the checks' regular expressions keep theirs)."""
-    for name, value in {**_tables(), **names}.items():
-        sql = sql.replace("{" + name + "}", value)
-    return sql
+_fill = preparing.fill
 
 
 def case_import_run_create(*, file_name, source, acting_user=None, provider=None, file=None):
@@ -63,45 +44,15 @@ def case_import_run_create(*, file_name, source, acting_user=None, provider=None
     return run
 
 
-def _copy_csv(cursor, path):
-    with open(path, "rb") as handle:
-        columns, delimiter = csv_header(handle)
-        names = ", ".join(columns)
-        with cursor.copy(f"COPY {q.STAGING} ({names}) FROM STDIN (FORMAT csv, DELIMITER "
-                         f"'{delimiter}')") as copy:
-            while block := handle.read(BLOCK):
-                copy.write(block)
-    return 1  # the header line
-
-
-def _copy_rows(cursor, columns, rows):
-    with cursor.copy(f"COPY {q.STAGING} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([str(v).replace("\x00", "") if v is not None else "" for v in row])
-    return 1
-
-
-def _check_and_post(cursor, run, *, header_lines):
-    found = q.checks()
-    params = {"provider": run.provider_id, "run": run.pk, "today": timezone.localdate(),
-              "offset": header_lines, "fields": [f for f, _r, _c in found],
-              "reasons": [str(r) for _f, r, _c in found]}
-    cursor.execute(f"DROP TABLE IF EXISTS {q.CHECKED_TABLE}, monitoring_case_items")
-    # one pass over the file: JIT compiling the checks costs more than it saves, and the
-    # sort of the repeat check stays in memory
-    cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '256MB'")
-    cursor.execute(f"ANALYZE {q.STAGING}")
-    cursor.execute(_fill(q.checked_sql()), params)
-    cursor.execute(_fill(q.ITEMS))
-    cursor.execute(f"SELECT count(*), count(*) FILTER (WHERE problem IS NULL) "
-                   f"FROM {q.CHECKED_TABLE}")
-    total, good = cursor.fetchone()
-    cursor.execute(_fill(q.POST_CASES), params)
+def _post(cursor, prepared, params):
+    """Post one prepared chunk: its new cases and their services, its rejects."""
+    started = time.perf_counter()
+    cursor.execute(_fill(q.POST_CASES, checked=prepared.checked), params)
     new = cursor.fetchone()[0]
-    columns = ", ".join(f"s.{c}" for c in COLUMNS)
-    cursor.execute(_fill(q.REJECTS, columns=columns), params)
-    return {"rows_total": total, "rows_rejected": total - good, "cases_new": new,
-            "cases_repeated": good - new}
+    cursor.execute(_fill(q.REJECTS, rejected=prepared.rejected), params)
+    logger.debug("case import #%s: chunk %s posted in %.2f s (%s new)", params["run"],
+                 prepared.index, time.perf_counter() - started, new)
+    return new
 
 
 def case_import(*, run, path=None, rows=None, columns=COLUMNS):
@@ -114,20 +65,43 @@ def case_import(*, run, path=None, rows=None, columns=COLUMNS):
         with open(path, "rb") as handle:
             digest = hashlib.file_digest(handle, "sha256").hexdigest()
         CaseImportRun.objects.filter(pk=run.pk).update(checksum=digest)
+    found = q.checks()
+    params = {"provider": run.provider_id, "run": run.pk, "today": timezone.localdate(),
+              "offset": 1, "fields": [f for f, _r, _c in found],
+              "reasons": [str(r) for _f, r, _c in found]}
+    started = time.perf_counter()
+    # decided before this transaction begins: inside a caller's, a second connection
+    # would not see its rows
+    parallel, background = preparing.in_parallel(), False
     try:
         with transaction.atomic(), connection.cursor() as wrapper:
             xact_lock("case_import")
             cursor = wrapper.cursor
-            cursor.execute(f"DROP TABLE IF EXISTS {q.STAGING}")  # a caller's open transaction
-            cursor.execute(q.CREATE_STAGING)
-            if rows is not None:
-                header = _copy_rows(cursor, columns, rows)
-            elif is_xlsx(path):
-                xcolumns, body = xlsx_rows(path)
-                header = _copy_rows(cursor, xcolumns, body)
+            # one pass over the file: JIT compiling the checks costs more than it saves
+            cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '256MB'")
+            cursor.execute("DROP TABLE IF EXISTS monitoring_case_items")  # a caller's transaction
+            cursor.execute(_fill(q.ITEMS))
+            if rows is not None or is_xlsx(path):
+                if rows is None:
+                    columns, rows = xlsx_rows(path)
+                chunks = preparing.prepared_rows(cursor, columns, rows, params=params)
+            elif parallel:
+                background = True
+                chunks = preparing.prepared_in_background(path, run_id=run.pk, params=params)
             else:
-                header = _copy_csv(cursor, path)
-            counts = _check_and_post(cursor, run, header_lines=header)
+                chunks = preparing.prepared_inline(cursor, path, run_id=run.pk, params=params)
+            total = good = new = 0
+            try:
+                for prepared in chunks:
+                    new += _post(cursor, prepared, params)
+                    total, good = total + prepared.rows, good + prepared.good
+            finally:
+                chunks.close()
+            counts = {"rows_total": total, "rows_rejected": total - good, "cases_new": new,
+                      "cases_repeated": good - new}
+            committing = time.perf_counter()
+        logger.debug("case import #%s: %s rows in %.2f s (commit %.2f s)", run.pk, total,
+                     time.perf_counter() - started, time.perf_counter() - committing)
     except FileRejected as exc:
         run.mark_failed(str(exc))
         return run
@@ -139,5 +113,9 @@ def case_import(*, run, path=None, rows=None, columns=COLUMNS):
         logger.warning("case import %s failed: %s", run.pk, exc)
         run.mark_failed(message)
         return run
+    finally:
+        if background:  # UNLOGGED tables of the preparing connection, committed or not
+            with connection.cursor() as cursor:
+                preparing.drop_prepared_tables(cursor, run_id=run.pk)
     run.mark_done(**counts)
     return run

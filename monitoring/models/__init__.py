@@ -2,6 +2,7 @@
 
 from .cases import (
     Case,
+    CaseDecision,
     CaseImportRun,
     CaseReject,
     CaseService,
@@ -22,7 +23,7 @@ from .rules import (
 )
 
 __all__ = [
-    "Case", "CaseImportRun", "CaseReject", "CaseService", "CaseVerdict", "ControlRule",
+    "Case", "CaseDecision", "CaseImportRun", "CaseReject", "CaseService", "CaseVerdict", "ControlRule",
     "ControlRun", "Defect", "DiagnosisRestriction", "Holiday", "Outcome", "PatientReport",
     "ProviderAccount", "Review", "ReviewFinding", "ReviewShare", "RiskIndicator", "Severity",
 ]

@@ -3,10 +3,12 @@
 One ``Case`` per treated inpatient case or outpatient service, unique by (provider, the
 provider's case number): loading the same case again is a no-op. Cases are bulk rows
 written set-based (``monitoring.importer``, ``monitoring.control``): each names the run
-that loaded it; the control writes the outcome, the funding source, the expected amount
-and one ``CaseVerdict`` per failed rule (a rule in force for the run and without a
-verdict row passed).
+that loaded it; the control writes its decision (``CaseDecision``: the outcome, the
+funding source, the expected amount, the risk) and one ``CaseVerdict`` per failed rule (a
+rule in force for the run and without a verdict row passed).
 """
+
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -103,7 +105,8 @@ class Case(models.Model):
         PLANNED = "planned", _("planned")
         EMERGENCY = "emergency", _("emergency")
 
-    # Indexes are few on purpose (every one costs the import and the control's rewrite):
+    # Indexes are few on purpose (every one costs the import; the control no longer rewrites
+    # cases, its decision is a CaseDecision row):
     # provider is the head of the unique key, contract_item of case_item_idx.
     # On PostgreSQL the references of cases and their services are checked by statement-level
     # triggers, not per-row deferred foreign keys (migration 0007): an import of a million
@@ -141,23 +144,9 @@ class Case(models.Model):
     tariff = models.DecimalField(_("tariff applied"), **MONEY)
     amount_claimed = models.DecimalField(_("amount claimed"), **MONEY)
     submitted_on = models.DateField(_("submitted on"))
-    # not indexed: the control rewrites its columns of a whole month; with no indexed
-    # column changing and free room in the page (fillfactor, migrations 0003 and 0006)
-    # the update stays HOT (no index entries written)
     import_run = models.ForeignKey(CaseImportRun, verbose_name=_("loaded by"), null=True,
                                    blank=True, on_delete=models.PROTECT, related_name="+",
                                    db_constraint=False, db_index=False)
-    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices,
-                               default=Outcome.PENDING)
-    funding_source = models.CharField(_("funding source"), max_length=10, blank=True)
-    amount_expected = models.DecimalField(_("amount by the tariff"), null=True, blank=True,
-                                          **MONEY)
-    risk_score = models.DecimalField(_("risk score"), max_digits=8, decimal_places=2,
-                                     default=0)
-    risk_reasons = models.JSONField(_("risk reasons"), default=list, blank=True)
-    control_run = models.ForeignKey(ControlRun, verbose_name=_("controlled by"), null=True,
-                                    blank=True, on_delete=models.SET_NULL, related_name="+",
-                                    db_constraint=False, db_index=False)
 
     objects = RegionScopedQuerySet.as_manager()
     region_lookup = "region"
@@ -175,9 +164,87 @@ class Case(models.Model):
     def __str__(self):
         return f"{self.case_number} ({self.iin})"
 
+    # The control's decision is a row of ``CaseDecision`` (none: not controlled yet); these
+    # read it (``selectors.decided`` loads it with the cases).
+    def _decision(self):
+        try:
+            return self.decision
+        except CaseDecision.DoesNotExist:
+            return None
+
+    @property
+    def outcome(self):
+        decision = self._decision()
+        return decision.outcome if decision else Outcome.PENDING
+
+    def get_outcome_display(self):
+        return Outcome(self.outcome).label
+
+    @property
+    def funding_source(self):
+        decision = self._decision()
+        return decision.funding_source if decision else ""
+
+    @property
+    def amount_expected(self):
+        decision = self._decision()
+        return decision.amount_expected if decision else None
+
+    @property
+    def risk_score(self):
+        decision = self._decision()
+        return decision.risk_score if decision else Decimal("0")
+
+    @property
+    def risk_reasons(self):
+        decision = self._decision()
+        return list(decision.risk_reasons or []) if decision else []
+
     @property
     def payable(self):
-        return self.amount_expected if self.amount_expected is not None else self.amount_claimed
+        expected = self.amount_expected
+        return expected if expected is not None else self.amount_claimed
+
+
+class CaseDecision(models.Model):
+    """The control's decision on a case: outcome, funding source, amount by the tariff, risk.
+
+    A table of its own, narrow and keyed by the case, so that the control of a month is one
+    ``INSERT … SELECT`` of the month's decisions (the previous ones of the re-decided cases
+    deleted first) instead of an ``UPDATE`` rewriting every wide case row of the month.
+    Written set-based by ``monitoring.control`` (and by the review services for one case);
+    read through ``monitoring.selectors``. The reference to the case is not a database
+    foreign key (a month's insert would queue a row-level check per case): the control
+    inserts only cases it read under the month's lock, and a case with services cannot be
+    deleted (migration 0007); the ORM deletes a case's decision with the case.
+    """
+
+    case = models.OneToOneField(Case, verbose_name=_("case"), primary_key=True,
+                                on_delete=models.CASCADE, related_name="decision",
+                                db_constraint=False)
+    period = models.DateField(_("month"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices,
+                               default=Outcome.PENDING)
+    funding_source = models.CharField(_("funding source"), max_length=10, blank=True)
+    amount_expected = models.DecimalField(_("amount by the tariff"), null=True, blank=True,
+                                          **MONEY)
+    risk_score = models.DecimalField(_("risk score"), max_digits=8, decimal_places=2,
+                                     default=0)
+    risk_reasons = models.JSONField(_("risk reasons"), default=list, blank=True)
+    control_run = models.ForeignKey(ControlRun, verbose_name=_("controlled by"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    db_constraint=False, db_index=False)
+
+    objects = RegionScopedQuerySet.as_manager()
+    region_lookup = "case__region"
+
+    class Meta:
+        verbose_name = _("control decision")
+        verbose_name_plural = _("control decisions")
+        indexes = [models.Index(fields=["period", "outcome"], name="decision_period_idx")]
+
+    def __str__(self):
+        return f"{self.case_id}: {self.outcome}"
 
 
 class CaseService(models.Model):

@@ -62,9 +62,9 @@ def test_statement_and_not_received(tmp_path):
     control(world.month)
     operator = UserFactory(username="partner", region=None, roles=[HQ_OPERATOR])
     client = _token_client(operator)
-    case = Case.objects.filter(outcome="accepted").order_by("id").first()
+    case = Case.objects.filter(decision__outcome="accepted").order_by("id").first()
     rows = client.get(f"/api/v1/monitoring/statement/{case.iin}/").json()
-    expected = Case.objects.filter(iin=case.iin, outcome__in=("accepted", "review")).count()
+    expected = Case.objects.filter(iin=case.iin, decision__outcome__in=("accepted", "review")).count()
     assert len(rows) == expected and case.pk in {r["case"] for r in rows}
     entry = next(r for r in rows if r["case"] == case.pk)
     assert entry["diagnosis_group"] == case.icd10[:3]

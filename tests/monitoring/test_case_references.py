@@ -16,11 +16,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgresql]
 COPY = """
 INSERT INTO monitoring_case (provider_id, region_id, case_number, contract_item_id,
     care_type_id, is_inpatient, form, iin, icd10, icd10_secondary, kzg_code, bed_profile,
-    service_date, period, tariff, amount_claimed, submitted_on, outcome, funding_source,
-    risk_score, risk_reasons)
+    service_date, period, tariff, amount_claimed, submitted_on)
 SELECT {provider}, {region}, c.case_number || '-' || n, {item}, {care_type}, is_inpatient,
     form, iin, icd10, icd10_secondary, kzg_code, bed_profile, service_date, period, tariff,
-    amount_claimed, submitted_on, outcome, funding_source, risk_score, risk_reasons
+    amount_claimed, submitted_on
 FROM monitoring_case c CROSS JOIN generate_series(1, 3) n WHERE c.id = %s
 """
 

@@ -19,7 +19,7 @@ def test_planted_defects_found_exactly(tmp_path):
                             "OUTPATIENT_DURING_STAY", "SEX_DIAGNOSIS", "AGE_DIAGNOSIS"}
     rejected = set().union(*(v for k, v in planted.items()
                              if k not in ("SEX_DIAGNOSIS", "AGE_DIAGNOSIS")))
-    got = set(Case.objects.filter(outcome="rejected").values_list("provider__bin",
+    got = set(Case.objects.filter(decision__outcome="rejected").values_list("provider__bin",
                                                                    "case_number"))
     assert got == rejected
     assert result.rejected == len(rejected)
@@ -36,4 +36,4 @@ def test_planted_defects_found_exactly(tmp_path):
     assert "AMOUNT_MISMATCH" not in rerun.rules
     assert found(world.month) == {k: v for k, v in planted.items() if k != "AMOUNT_MISMATCH"}
     assert not Case.objects.filter(case_number__in=[n for _b, n in planted["AMOUNT_MISMATCH"]],
-                                   outcome="rejected").exists()
+                                   decision__outcome="rejected").exists()

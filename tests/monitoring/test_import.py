@@ -35,7 +35,12 @@ def _load(tmp_path, rows, name="cases.csv", **kwargs):
     return case_import(run=run, path=str(path))
 
 
-def test_rejects_name_line_and_field_and_reload_is_a_no_op(tmp_path, small_world):
+@pytest.mark.parametrize("chunk_rows", [100_000, 2, 3])
+def test_rejects_name_line_and_field_and_reload_is_a_no_op(tmp_path, small_world, settings,
+                                                           chunk_rows):
+    # in chunks of 2 or 3 lines: a repeat of a case number in a later chunk is a reject too
+    settings.MONITORING_IMPORT_CHUNK_ROWS = chunk_rows
+    settings.MONITORING_IMPORT_BLOCK_BYTES = 64
     w = small_world
     rows = [_row(w, "A1"), _row(w, "A2", iin="12345"), _row(w, "A3", service_date="2026-02-30"),
             _row(w, "A4", care_type="nope"), _row(w, "A1"), _row(w, "A5", services="MS01x2"),
@@ -55,7 +60,10 @@ def test_rejects_name_line_and_field_and_reload_is_a_no_op(tmp_path, small_world
     assert Case.objects.count() == 1
 
 
-def test_broken_file_loads_nothing(tmp_path, small_world):
+@pytest.mark.parametrize("chunk_rows", [100_000, 1])
+def test_broken_file_loads_nothing(tmp_path, small_world, settings, chunk_rows):
+    settings.MONITORING_IMPORT_CHUNK_ROWS = chunk_rows
+    settings.MONITORING_IMPORT_BLOCK_BYTES = 64
     path = tmp_path / "broken.csv"
     write_csv([_row(small_world, "B1"), _row(small_world, "B2")], path)
     with open(path, "a", encoding="utf-8") as handle:
@@ -65,6 +73,25 @@ def test_broken_file_loads_nothing(tmp_path, small_world):
     assert run.status == "failed"
     assert "Line" in run.error or "line" in run.error
     assert Case.objects.count() == 0
+
+
+def test_a_quoted_line_break_stays_in_its_chunk_and_lines_are_counted(tmp_path, small_world,
+                                                                      settings):
+    settings.MONITORING_IMPORT_CHUNK_ROWS = 1
+    settings.MONITORING_IMPORT_BLOCK_BYTES = 64
+    w = small_world
+    rows = [_row(w, "Q1", icd10_secondary="I11\nI12"), _row(w, "Q2"), _row(w, "Q3", iin="1")]
+    run = _load(tmp_path, rows)
+    assert (run.status, run.cases_new, run.rows_rejected) == ("done", 2, 1), run.error
+    assert Case.objects.get(case_number="Q1").icd10_secondary == "I11\nI12"
+    assert [(r.row_number, r.field) for r in run.rejects.all()] == [(4, "iin")]
+    broken = tmp_path / "broken.csv"
+    write_csv(rows, broken)
+    with open(broken, "a", encoding="utf-8") as handle:
+        handle.write("a,b\n")
+    failed = case_import(run=case_import_run_create(file_name="broken.csv", source="command"),
+                         path=str(broken))
+    assert failed.status == "failed" and "Line 6" in failed.error, failed.error
 
 
 def test_provider_run_refuses_other_providers_rows(tmp_path, small_world):

@@ -23,7 +23,7 @@ def test_review_deductions_flow_into_the_act(tmp_path):
     world, _rows, _planted, _run = loaded_month(tmp_path, persons=200, seed=21)
     control(world.month)
     expert = UserFactory(username="expert", region=world.region, roles=[EXPERT])
-    review = (Review.objects.filter(case__outcome="review", case__risk_score__gt=0,
+    review = (Review.objects.filter(case__decision__outcome="review", case__decision__risk_score__gt=0,
                                     case__contract_item__isnull=False)
               .select_related("case").order_by("id").first())
     assert review is not None and review.reason == "risk"
@@ -43,7 +43,7 @@ def test_review_deductions_flow_into_the_act(tmp_path):
 
     item = ContractItem.objects.get(pk=case.contract_item_id)
     paid = Case.objects.filter(contract_item=item, period=world.month,
-                               outcome__in=("accepted", "review"))
+                               decision__outcome__in=("accepted", "review"))
     claimed = sum(c.payable for c in paid)
     item.amount = (claimed * 6).quantize(Decimal("0.01"))  # plan to date below the claim
     item.save()
@@ -64,8 +64,8 @@ def test_review_deductions_flow_into_the_act(tmp_path):
 def test_patient_report_sends_the_case_to_review_with_the_highest_risk(tmp_path):
     world, _rows, _planted, _run = loaded_month(tmp_path, persons=120, seed=4)
     control(world.month)
-    case = Case.objects.filter(outcome="accepted", period=world.month).order_by("id").first()
-    top = max(Case.objects.filter(period=world.month).values_list("risk_score", flat=True))
+    case = Case.objects.filter(decision__outcome="accepted", period=world.month).order_by("id").first()
+    top = max(Case.objects.filter(period=world.month).values_list("decision__risk_score", flat=True))
     services.care_not_received(case=case, text="Не был в клинике")
     case.refresh_from_db()
     assert case.outcome == "review" and case.risk_score > top

@@ -137,12 +137,23 @@ def _provider_account(r):
 
 def _case(r):
     """A case the control accepted (the person's statement lists paid cases only)."""
-    from monitoring.models import Case
+    from monitoring.models import Case, CaseDecision
 
     case = generic(Case, r, Rows())
-    Case.objects.filter(pk=case.pk).update(outcome="accepted")
+    CaseDecision.objects.update_or_create(case=case, defaults={"period": case.period,
+                                                               "outcome": "accepted"})
     case.refresh_from_db()
     return case
+
+
+def _case_decision(r):
+    """The control's decision on the region's case (made with the case)."""
+    from monitoring.models import Case, CaseDecision
+
+    case = Case._base_manager.filter(region=r).order_by("pk").first() or _case(r)
+    decision, _made = CaseDecision.objects.get_or_create(
+        case=case, defaults={"period": case.period, "outcome": "accepted"})
+    return decision
 
 
 EXPLICIT = {
@@ -164,6 +175,7 @@ EXPLICIT = {
     "reconciliation.collectionsummary": _recon("summary"),
     "monitoring.provideraccount": _provider_account,
     "monitoring.case": _case,
+    "monitoring.casedecision": _case_decision,
 }
 
 
