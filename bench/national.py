@@ -227,7 +227,7 @@ def sizes():
                   f"{per_row:>10.0f}{note}")
 
 
-def nightly(args, results, guard=None):
+def nightly(args, results, guard=None, planted=None):
     from django.db import connection
     from national_data import write_month_file
 
@@ -263,6 +263,9 @@ def nightly(args, results, guard=None):
     recon = timed("reconciliation of 2026-01",
                   lambda: reconcile_period(period=datetime.date(2026, 1, 1)), results, guard)
     print(f"  {recon.declarations:,} declaration lines, {recon.found:,} found", flush=True)
+    if planted is not None:
+        print(f"  every planted discrepancy found, nothing else: {recon.by_type == planted}",
+              flush=True)
     user, _ = User.objects.get_or_create(username="bench", defaults={"is_staff": True})
     user.is_superuser = user.is_staff = True
     user.save()
@@ -343,8 +346,9 @@ def main():
     print(f"database {args.database}, {args.persons:,} persons; {load()}; "
           f"{free_gb():.0f} GB free", flush=True)
     try:
+        planted = None  # known only for a population generated in this run
         if not args.reuse:
-            payments = timed("generate (COPY and INSERT … SELECT)",
+            payments, planted = timed("generate (INSERT … SELECT)",
                              lambda: generate(args.persons, guard=guard), results, guard)
             print(f"  {payments:,} ledger rows; {free_gb():.0f} GB free", flush=True)
             settle()
@@ -353,7 +357,7 @@ def main():
         if args.ingest_sizes:
             ingest_sizes(args)
         else:
-            nightly(args, results, guard)
+            nightly(args, results, guard, planted)
     except OutOfDisk as stop:
         print(f"\n{stop}. Got this far:", flush=True)
         for label, seconds in results.items():

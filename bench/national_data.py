@@ -1,9 +1,9 @@
 """The population of ``bench/national.py``: N persons with 24 months of payments, a month of
 declarations and category memberships, written on the server (COPY and INSERT … SELECT).
 
-``reconcile_data.generate`` writes the registry (valid ИИН/БИН, COPY), one month of
+``national_registry.generate`` writes the registry (valid ИИН/БИН), one month of
 declarations (January 2026, with planted discrepancies) and its payments (January 2026 and
-December 2025); the 22 months before come from one INSERT … SELECT per block of persons,
+December 2025) by ``INSERT … SELECT`` in blocks; the 22 months before come from one INSERT … SELECT per block of persons,
 into the ledger's monthly partitions (created first), without the ledger's secondary
 indexes, which are built once at the end.
 """
@@ -73,12 +73,12 @@ def ledger_indexes(create):
 
 
 def generate(persons, *, seed=2026, guard=None, progress=print):
-    """Write the population; returns the number of ledger rows. ``guard(stage)`` is called
+    """Write the population; returns (ledger rows, {planted discrepancy kind: count}). ``guard(stage)`` is called
     between blocks (the disk guard of ``national.py`` raises there); ``progress`` prints how
     far it got."""
     import time
 
-    import reconcile_data
+    import national_registry
 
     from payers.partitions import ledger_partitions_ensure
     from reconciliation.terms import employee_terms
@@ -88,8 +88,10 @@ def generate(persons, *, seed=2026, guard=None, progress=print):
     ledger_indexes(create=False)
     guard = guard or (lambda stage: None)
     started = time.perf_counter()
-    reconcile_data.generate(employees=persons, per_employer=20,
-                            terms=employee_terms(reconcile_data.JAN), seed=seed)
+    _, planted, _ = national_registry.generate(employees=persons, per_employer=20,
+                               terms=employee_terms(national_registry.JAN), seed=seed,
+                               guard=guard, progress=progress)
+    progress(f"  planted discrepancies: {dict(sorted(planted.items()))}", flush=True)
     progress(f"  registry, declarations and two months of payments: "
              f"{time.perf_counter() - started:.0f} s", flush=True)
     with connection.cursor() as cursor:
@@ -112,7 +114,7 @@ def generate(persons, *, seed=2026, guard=None, progress=print):
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
         cursor.execute("SELECT count(*) FROM payers_payment")
-        return cursor.fetchone()[0]
+        return cursor.fetchone()[0], planted
 
 
 def write_month_file(path, month=FILE_MONTH):
