@@ -86,8 +86,12 @@ def test_the_command_and_the_task(month, capsys):
     call_command("reconcile", "--period", "2026-01")
     out = capsys.readouterr().out
     assert "11 discrepancies" in out and "rate_misapplied: 3" in out
-    with pytest.raises(CommandError, match="YYYY-MM"):
-        call_command("reconcile", "--period", "01.2026")
+    # The month as printed (ММ.ГГГГ) is the same period: the run finds the same lines.
+    call_command("reconcile", "--period", "01.2026")
+    assert "11 discrepancies (0 new, 0 cleared)" in capsys.readouterr().out
+    for bad in ("2026-13", "1.26", "2026-01-15"):
+        with pytest.raises(CommandError, match="YYYY-MM or MM.YYYY"):
+            call_command("reconcile", "--period", bad)
     run_id = reconcile_period_task("2026-01-01")
     assert ReconciliationRun.objects.get(pk=run_id).found == 11
     call_command("reconcile", "--late-data")

@@ -1,20 +1,20 @@
-"""``reconcile --period YYYY-MM``: reconcile one period (``--employer BIN``, repeated: only
+"""``reconcile --period YYYY-MM`` (or MM.YYYY): reconcile one period (``--employer BIN``, repeated: only
 those employers; ``--chunk-size``: declaration lines per chunk); ``--late-data``: the
 nightly job."""
 
-import datetime
-
 from django.core.management.base import BaseCommand, CommandError
 
+from osms.core.periods import parse_month
 from reconciliation import jobs
 from reconciliation.reconcile import DEFAULT_CHUNK, ReconciliationError, reconcile_period
 
 
 def parse_period(value):
+    """The month as the admin's period form takes it (``osms.core.periods.parse_month``)."""
     try:
-        return datetime.datetime.strptime(value, "%Y-%m").date()
+        return parse_month(value)
     except ValueError:
-        raise CommandError(f"--period must be YYYY-MM, got {value!r}") from None
+        raise CommandError(f"--period must be YYYY-MM or MM.YYYY, got {value!r}") from None
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         group = parser.add_mutually_exclusive_group(required=True)
-        group.add_argument("--period", help="YYYY-MM")
+        group.add_argument("--period", help="YYYY-MM or MM.YYYY")
         group.add_argument("--late-data", action="store_true",
                            help="Re-run closed periods that received data since last night.")
         parser.add_argument("--employer", action="append", dest="employers", metavar="BIN",
