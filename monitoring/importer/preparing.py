@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from osms.core.handoff import Handoff
 from packages.models import CareType
 from payers.models import Person
 from purchasing.models import Contract, ContractItem, Provider
@@ -195,52 +196,6 @@ def prepared_inline(cursor, path, *, run_id, params):
         chunks.close()
 
 
-class _Handoff:
-    """Chunks prepared by the thread, handed to the poster in file order, at most
-    ``ahead`` waiting."""
-
-    def __init__(self, ahead):
-        self.ahead = ahead
-        self.cond = threading.Condition()
-        self.ready = []
-        self.finished = False
-        self.error = None
-        self.stopped = False
-
-    def put(self, prepared):
-        with self.cond:
-            while len(self.ready) >= self.ahead and not self.stopped:
-                self.cond.wait(0.2)
-            if self.stopped:
-                return False
-            self.ready.append(prepared)
-            self.cond.notify_all()
-            return True
-
-    def end(self, error=None):
-        with self.cond:
-            self.finished, self.error = True, error
-            self.cond.notify_all()
-
-    def stop(self):
-        with self.cond:
-            self.stopped = True
-            self.cond.notify_all()
-
-    def get(self):
-        """The next chunk; None after the last; raises the preparer's error."""
-        with self.cond:
-            while True:
-                if self.ready:
-                    self.cond.notify_all()
-                    return self.ready.pop(0)
-                if self.error is not None:
-                    raise self.error
-                if self.finished:
-                    return None
-                self.cond.wait(0.2)
-
-
 def prepared_in_background(path, *, run_id, params):
     """A ``Prepared`` per chunk, in file order, prepared by a thread on its own connection
     (UNLOGGED tables) while the caller posts the previous one; at most two chunks wait
@@ -248,7 +203,7 @@ def prepared_in_background(path, *, run_id, params):
     failed) the thread is told to stop and is joined. The caller holds the case_import
     lock before this starts, so the preparer's ``known`` sees every case loaded before."""
     chunks = _chunks_of(path)
-    handoff = _Handoff(ahead=2)
+    handoff = Handoff(ahead=2)
     prefix = f"{PREFIX}{run_id}_"
 
     def work():
@@ -268,12 +223,12 @@ def prepared_in_background(path, *, run_id, params):
                                       shared=True, last=following is None)
                     logger.debug("case import #%s: chunk %s (%s rows) prepared in %.2f s",
                                  run_id, index, prepared.rows, time.perf_counter() - started)
-                    if not handoff.put(prepared):
+                    if not handoff.put(index, prepared):
                         return
                     chunk, index = following, index + 1
-            handoff.end()
+            handoff.end(index)
         except BaseException as exc:  # handed to the consumer, raised there
-            handoff.end(exc)
+            handoff.fail(exc)
         finally:
             connection.close()
 
