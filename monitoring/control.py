@@ -188,7 +188,8 @@ def month_control(*, period, acting_user=None, today=None):
             # dropped at commit; a caller's open transaction (a test) may still hold them
             cursor.execute("DROP TABLE IF EXISTS mon_history, mon_cc, mon_days, mon_day, "
                            "mon_rule, mon_range, mon_restriction, mon_combo, mon_price, "
-                           "mon_caserate, mon_bedday, mon_licence, mon_svc, mon_stay, "
+                           "mon_caserate, mon_bedday, mon_licence, mon_svc_rows, mon_twice, "
+                           "mon_svc, mon_stay, "
                            "mon_pair, mon_rkey, mon_iin, mon_ck")
             _control(cursor, run, period, today)
             _risk(cursor, run, period)

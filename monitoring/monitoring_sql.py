@@ -51,7 +51,7 @@ SELECT c.id, c.provider_id, c.care_type_id, ct.code AS care_code, c.is_inpatient
        (pr.case_id IS NOT NULL) AS reported
 FROM {case} c
 JOIN {caretype} ct ON ct.id = c.care_type_id
-LEFT JOIN {person} p ON p.iin = c.iin
+LEFT JOIN {person} p ON p.iin = c.iin COLLATE "C"  -- the case's ИИН is "C" (migration 0009)
 LEFT JOIN (SELECT DISTINCT code FROM {icd} WHERE kind IN ('category', 'subcategory')) i
        ON i.code = c.icd10
 LEFT JOIN mon_history h ON h.person_id = p.id AND h.changed_on <= c.service_date
@@ -123,24 +123,35 @@ FROM {licence} l JOIN mon_days d ON l.issued_on <= d.day
 ANALYZE mon_price; ANALYZE mon_caserate; ANALYZE mon_bedday; ANALYZE mon_licence
 """
 
-# MON_SVC: one pass over the services of the month's cases: Σ price × quantity of each
-# case (NULL when a price is missing) and whether an earlier outpatient case of the same
-# patient on the same day billed the same service (DUPLICATE_SERVICE; the earlier case may
-# be under review: every outpatient case of that day is in this month). The window sorts
-# by byte order (COLLATE "C": equality is the same, the sort several times cheaper).
+# MON_SVC: the services of the month's cases, read once (mon_svc_rows, with the price in
+# force on the service date), then: the services (patient, day, code) that two outpatient
+# cases or more billed, with the first of those cases (mon_twice: a hash aggregate, a few
+# rows; the earlier case may be under review: every outpatient case of that day is in this
+# month), and per case Σ price × quantity (NULL when a price is missing) and whether an
+# earlier case billed the same service (DUPLICATE_SERVICE). A window over every service of
+# the month sorted them all by patient, day and code; the per-case sums are grouped by
+# sorting on the case id (a hash of 250 000 groups of numeric sums weighed 127 MB and ran
+# slower).
 MON_SVC = """
+CREATE TEMP TABLE mon_svc_rows ON COMMIT DROP AS
+SELECT s.case_id, s.code COLLATE "C" AS code, s.quantity, c.iin, c.service_date,
+       c.is_inpatient, p.price
+FROM {service} s JOIN {case} c ON c.id = s.case_id
+LEFT JOIN mon_price p ON p.code = s.code AND p.day = c.service_date
+WHERE c.period = %(period)s;
+CREATE TEMP TABLE mon_twice ON COMMIT DROP AS
+SELECT x.iin, x.service_date, x.code, min(x.case_id) AS first
+FROM mon_svc_rows x WHERE NOT x.is_inpatient
+GROUP BY x.iin, x.service_date, x.code HAVING min(x.case_id) <> max(x.case_id);
+SET LOCAL enable_hashagg = off;
 CREATE TEMP TABLE mon_svc ON COMMIT DROP AS
 SELECT x.case_id,
        CASE WHEN bool_and(x.price IS NOT NULL) THEN sum(x.price * x.quantity) END AS amount,
-       bool_or(NOT x.is_inpatient AND x.first < x.case_id) AS duplicate
-FROM (
-  SELECT s.case_id, s.quantity, p.price, c.is_inpatient,
-         min(c.id) FILTER (WHERE NOT c.is_inpatient)
-             OVER (PARTITION BY c.iin COLLATE "C", c.service_date, s.code COLLATE "C") AS first
-  FROM {service} s JOIN {case} c ON c.id = s.case_id
-  LEFT JOIN mon_price p ON p.code = s.code AND p.day = c.service_date
-  WHERE c.period = %(period)s) x
+       coalesce(bool_or(NOT x.is_inpatient AND t.first < x.case_id), false) AS duplicate
+FROM mon_svc_rows x
+LEFT JOIN mon_twice t ON t.iin = x.iin AND t.service_date = x.service_date AND t.code = x.code
 GROUP BY x.case_id;
+SET LOCAL enable_hashagg = on;
 ANALYZE mon_svc
 """
 
