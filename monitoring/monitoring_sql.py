@@ -60,7 +60,10 @@ LEFT JOIN (SELECT DISTINCT case_id FROM {report}) pr ON pr.case_id = c.id
 WHERE c.period = %(period)s
   AND NOT EXISTS (SELECT 1 FROM {review} r WHERE r.case_id = c.id)
 """
-MON_CC_INDEX = "ANALYZE mon_cc"
+# The month's work tables are analysed on the columns that join and filter (sampling every
+# column of the wide rows cost 0.2-0.3 s a table at 264 361 cases, more than some passes).
+MON_CC_INDEX = ("ANALYZE mon_cc (id, iin, service_date, care_type_id, icd_key, kzg_code, "
+                "provider_id, is_inpatient)")
 
 # FUNDING: the first rule of the package version in force on the service date (mon_day)
 # for the care type whose condition (any, or a disease list holding the code) and
@@ -251,7 +254,7 @@ LEFT JOIN mon_licence l ON l.provider_id = m.provider_id AND l.care_type_id = m.
 LEFT JOIN mon_pair pa ON pa.id = m.id
 LEFT JOIN mon_rkey rk ON rk.icd_key = m.icd_key
 LEFT JOIN mon_iin ii ON ii.iin = m.iin;
-ANALYZE mon_ck
+ANALYZE mon_ck (id, outcome, provider_id, kzg_code, is_inpatient, period)
 """
 
 # CLEAR: the verdicts of an earlier control of these cases (a re-run decides anew).
@@ -330,48 +333,87 @@ WHERE v.case_id = m.id
 """
 
 # -- the risk score -----------------------------------------------------------------------
-# RISK: indicator code → (FROM clause, SQL condition on the accepted cases k of mon_cc);
-# ``%(parameter)s`` is the indicator's parameter. Each adds its weight and its code with
-# one UPDATE … FROM (aggregates computed once, joined: no per-case subquery over the set).
+# RISK: indicator code → (WITH clauses, joins, SQL condition on the accepted cases k of
+# mon_ck); ``%(parameter)s`` is the indicator's parameter. ``risk_sql`` evaluates the
+# indicators in force in one pass over the month (their aggregates computed once in the WITH
+# clauses, hash-joined: no per-case subquery over the set) and sets the score and codes of
+# the cases that meet any in one UPDATE (an UPDATE per indicator rewrote the wide rows of
+# mon_ck once for each).
 RISK = {
     # an inpatient admission within N days of a discharge of the same patient with the
     # same ICD-10 category (any provider, any earlier month): an index probe per stay
-    "READMISSION": ("", """k.is_inpatient AND EXISTS (
+    "READMISSION": ("", "", """k.is_inpatient AND EXISTS (
         SELECT 1 FROM {case} o WHERE o.iin = k.iin AND o.is_inpatient AND o.id <> k.id
           AND left(o.icd10, 3) = left(k.icd10, 3) AND o.discharged_on <= k.admitted_on
           AND k.admitted_on - o.discharged_on <= %(parameter)s::int)"""),
     # a stay over N times the month's mean length for the КЗГ, or under 1/N of it
-    "STAY_DEVIATION": ("""(SELECT r.kzg_code, avg(greatest(1, r.discharged_on - r.admitted_on))
-                           AS mean FROM mon_cc r WHERE r.is_inpatient AND r.kzg_code <> ''
-                           GROUP BY r.kzg_code) a""",
-                       """a.kzg_code = k.kzg_code AND k.is_inpatient
-        AND (greatest(1, k.discharged_on - k.admitted_on) > a.mean * %(parameter)s
-             OR greatest(1, k.discharged_on - k.admitted_on) * %(parameter)s < a.mean)"""),
+    "STAY_DEVIATION": (
+        """sd AS (SELECT r.kzg_code, avg(greatest(1, r.discharged_on - r.admitted_on)) AS mean
+                  FROM mon_cc r WHERE r.is_inpatient AND r.kzg_code <> ''
+                  GROUP BY r.kzg_code)""",
+        "LEFT JOIN sd ON sd.kzg_code = k.kzg_code",
+        """k.is_inpatient
+        AND (greatest(1, k.discharged_on - k.admitted_on) > sd.mean * %(parameter)s
+             OR greatest(1, k.discharged_on - k.admitted_on) * %(parameter)s < sd.mean)"""),
     # a highest-severity case of a provider whose share of the highest severity among its
     # КЗГ cases is over N times the share of all providers together
-    "HIGH_SEVERITY_SHARE": ("""(SELECT max(severity) AS top FROM mon_cc WHERE kzg_code <> '') t,
-        (SELECT provider_id, avg((severity = (SELECT max(severity) FROM mon_cc
-                                              WHERE kzg_code <> ''))::int) AS share
-         FROM mon_cc WHERE kzg_code <> '' GROUP BY provider_id) p,
-        (SELECT avg((severity = (SELECT max(severity) FROM mon_cc
-                                 WHERE kzg_code <> ''))::int) AS share
-         FROM mon_cc WHERE kzg_code <> '') everyone""",
-                            """k.kzg_code <> '' AND k.severity = t.top
-        AND p.provider_id = k.provider_id AND p.share > %(parameter)s * everyone.share"""),
+    "HIGH_SEVERITY_SHARE": (
+        """hs_cases AS MATERIALIZED (SELECT provider_id, severity FROM mon_cc
+                                     WHERE kzg_code <> ''),
+        hs_top AS (SELECT max(severity) AS top FROM hs_cases),
+        hs_p AS (SELECT c.provider_id, avg((c.severity = t.top)::int) AS share
+                 FROM hs_cases c CROSS JOIN hs_top t GROUP BY c.provider_id),
+        hs_all AS (SELECT avg((c.severity = t.top)::int) AS share
+                   FROM hs_cases c CROSS JOIN hs_top t)""",
+        """CROSS JOIN hs_top LEFT JOIN hs_p ON hs_p.provider_id = k.provider_id
+        CROSS JOIN hs_all""",
+        """k.kzg_code <> '' AND k.severity = hs_top.top
+        AND hs_p.share > %(parameter)s * hs_all.share"""),
     # a planned service or admission on a Saturday, Sunday or public holiday
-    "HOLIDAY": ("", """k.form = 'planned' AND (extract(isodow FROM k.service_date) >= 6
+    "HOLIDAY": ("", "", """k.form = 'planned' AND (extract(isodow FROM k.service_date) >= 6
         OR EXISTS (SELECT 1 FROM {holiday} h WHERE h.day = k.service_date))"""),
     # the patient said the care did not happen
-    "PATIENT_REPORT": ("", "k.reported"),
+    "PATIENT_REPORT": ("", "", "k.reported"),
 }
-RISK_ADD = """
-UPDATE mon_ck k SET score = k.score + %(weight)s, codes = k.codes || %(code)s || ','
-{from_clause}
-WHERE k.outcome = 'accepted' AND {condition}
+
+
+NO_RISK = """CREATE TEMP TABLE mon_risk (id bigint, provider_id bigint, score numeric,
+                                     codes text) ON COMMIT DROP"""
+
+
+def risk_sql(codes):
+    """RISK_SCORE: the indicators ``codes`` (in force, in this order) of every accepted case
+    in one pass (each condition once per case), the cases meeting any with Σ weights and
+    their codes ("CODE," each) into mon_risk, then one UPDATE of those cases of mon_ck.
+    ``%(weight_<CODE>)s`` / ``%(parameter_<CODE>)s``: each indicator's."""
+    withs = [RISK[c][0] for c in codes if RISK[c][0]]
+    joins = "\n".join(RISK[c][1] for c in codes if RISK[c][1])
+    flags = ",\n    ".join(
+        f"({RISK[c][2].replace('%(parameter)s', f'%(parameter_{c})s')}) AS r_{c.lower()}"
+        for c in codes)
+    score = " + ".join(f"CASE WHEN b.r_{c.lower()} THEN %(weight_{c})s ELSE 0 END"
+                       for c in codes)
+    names = ", ".join(f"CASE WHEN b.r_{c.lower()} THEN '{c},' END" for c in codes)
+    return f"""
+CREATE TEMP TABLE mon_risk ON COMMIT DROP AS
+{"WITH " + ", ".join(withs) if withs else ""}
+SELECT f.id, f.provider_id, f.score, f.codes FROM (
+  SELECT b.id, b.provider_id, (0 + {score})::numeric AS score, concat({names}) AS codes
+  FROM (SELECT k.id, k.provider_id,
+    {flags}
+    FROM mon_ck k
+    {joins}
+    WHERE k.outcome = 'accepted' OFFSET 0) b
+) f
+WHERE f.codes <> '';
+ANALYZE mon_risk;
+UPDATE mon_ck k SET score = r.score, codes = r.codes FROM mon_risk r WHERE r.id = k.id
 """
+
+
 # PICK: per provider, the ceil(share × accepted cases) riskiest cases with a score > 0
 # (ties: the earlier case), and every case a patient reported, go to expert review. Only
-# the cases with a score are ranked (a few; the others rank after them anyway), against
+# the cases with a score are ranked (a few, from mon_risk; the others rank after them), against
 # the provider's count of accepted cases.
 PICK = """
 WITH total AS (
@@ -380,8 +422,8 @@ WITH total AS (
 ), ranked AS (
   SELECT k.id, k.codes, t.total,
          row_number() OVER (PARTITION BY k.provider_id ORDER BY k.score DESC, k.id) AS rank
-  FROM mon_ck k JOIN total t ON t.provider_id = k.provider_id
-  WHERE k.outcome = 'accepted' AND k.score > 0
+  FROM mon_risk k JOIN total t ON t.provider_id = k.provider_id
+  WHERE k.score > 0
 )
 UPDATE mon_ck m SET outcome = 'review'
 FROM ranked r

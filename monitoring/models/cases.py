@@ -116,8 +116,10 @@ class Case(models.Model):
     provider = models.ForeignKey("purchasing.Provider", verbose_name=_("provider"),
                                  on_delete=models.PROTECT, related_name="+", db_index=False,
                                  db_constraint=False)
+    # no index of its own: twenty values, a region's cases are a twentieth of a month (its
+    # readers go by the month's index and filter; every index costs the import)
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT,
-                               related_name="+", db_constraint=False)
+                               related_name="+", db_constraint=False, db_index=False)
     case_number = models.CharField(_("provider's case number"), max_length=40)
     contract_item = models.ForeignKey("purchasing.ContractItem", verbose_name=_("contract item"),
                                       null=True, blank=True, on_delete=models.PROTECT,
