@@ -217,8 +217,8 @@ ANALYZE mon_rkey
 # source, the amount by the tariff in force on the service date (a КЗГ's case rate at the
 # severity level; a bed-day rate × days, at least one; Σ price × quantity of the services;
 # per-capita care (PHC) is paid by the norm and not checked), a signed contract item, a
-# licence on the day, the ИИН's check digit, the double-payment flags; outcome, score and
-# risk codes start as accepted, 0, ''.
+# licence on the day, the ИИН's check digit, the double-payment flags; the outcome starts
+# as accepted (the risk score is mon_risk's).
 MON_CK = f"""
 CREATE TEMP TABLE mon_ck ON COMMIT DROP AS
 SELECT m.*, x.funding, coalesce(x.would_if_insured, false) AS would_if_insured,
@@ -237,7 +237,7 @@ SELECT m.*, x.funding, coalesce(x.would_if_insured, false) AS would_if_insured,
           AND o.is_inpatient AND o.kzg_code = m.kzg_code AND o.id < m.id)
        ELSE coalesce(v.duplicate, false) END AS duplicate,
   coalesce(pa.overlap, false) AS overlap, coalesce(pa.during, false) AS during,
-  'accepted'::text AS outcome, 0::numeric AS score, ''::text AS codes
+  'accepted'::text AS outcome
 FROM mon_cc m
 LEFT JOIN mon_combo x ON x.service_date = m.service_date AND x.care_type_id = m.care_type_id
   AND x.icd_key = m.icd_key AND x.insured = m.insured
@@ -336,9 +336,9 @@ WHERE v.case_id = m.id
 # RISK: indicator code → (WITH clauses, joins, SQL condition on the accepted cases k of
 # mon_ck); ``%(parameter)s`` is the indicator's parameter. ``risk_sql`` evaluates the
 # indicators in force in one pass over the month (their aggregates computed once in the WITH
-# clauses, hash-joined: no per-case subquery over the set) and sets the score and codes of
-# the cases that meet any in one UPDATE (an UPDATE per indicator rewrote the wide rows of
-# mon_ck once for each).
+# clauses, hash-joined: no per-case subquery over the set) into a narrow table of the cases
+# that meet any, with their score and codes (an UPDATE per indicator rewrote the wide rows
+# of mon_ck once for each).
 RISK = {
     # an inpatient admission within N days of a discharge of the same patient with the
     # same ICD-10 category (any provider, any earlier month): an index probe per stay
@@ -384,7 +384,8 @@ NO_RISK = """CREATE TEMP TABLE mon_risk (id bigint, provider_id bigint, score nu
 def risk_sql(codes):
     """RISK_SCORE: the indicators ``codes`` (in force, in this order) of every accepted case
     in one pass (each condition once per case), the cases meeting any with Σ weights and
-    their codes ("CODE," each) into mon_risk, then one UPDATE of those cases of mon_ck.
+    their codes ("CODE," each) into mon_risk (narrow; PICK, WRITE and OPEN_REVIEWS join it:
+    the wide rows of mon_ck are not rewritten).
     ``%(weight_<CODE>)s`` / ``%(parameter_<CODE>)s``: each indicator's."""
     withs = [RISK[c][0] for c in codes if RISK[c][0]]
     joins = "\n".join(RISK[c][1] for c in codes if RISK[c][1])
@@ -406,8 +407,7 @@ SELECT f.id, f.provider_id, f.score, f.codes FROM (
     WHERE k.outcome = 'accepted' OFFSET 0) b
 ) f
 WHERE f.codes <> '';
-ANALYZE mon_risk;
-UPDATE mon_ck k SET score = r.score, codes = r.codes FROM mon_risk r WHERE r.id = k.id
+ANALYZE mon_risk
 """
 
 
@@ -439,10 +439,11 @@ WRITE = """
 DELETE FROM {decision} d USING mon_ck m WHERE d.period = %(period)s AND d.case_id = m.id;
 INSERT INTO {decision} (case_id, period, outcome, funding_source, amount_expected,
                         risk_score, risk_reasons, control_run_id)
-SELECT m.id, m.period, m.outcome, coalesce(m.funding, ''), m.expected, m.score,
-       CASE WHEN m.codes = '' THEN '[]'::jsonb
-            ELSE to_jsonb(array_remove(string_to_array(m.codes, ','), '')) END, %(run)s
-FROM mon_ck m
+SELECT m.id, m.period, m.outcome, coalesce(m.funding, ''), m.expected,
+       coalesce(r.score, 0),
+       CASE WHEN r.codes IS NULL THEN '[]'::jsonb
+            ELSE to_jsonb(array_remove(string_to_array(r.codes, ','), '')) END, %(run)s
+FROM mon_ck m LEFT JOIN mon_risk r ON r.id = m.id
 """
 # OPEN_REVIEWS: a review for every case of the month sent to review without one yet
 # (by a review rule, by the risk score, or by the patient's report).
@@ -450,7 +451,7 @@ OPEN_REVIEWS = """
 INSERT INTO {review} (case_id, reason, status, conclusion, deduction, dispute_reason,
                       dispute_decision, opened_at)
 SELECT m.id,
-       CASE WHEN m.reported THEN 'patient' WHEN m.score > 0 THEN 'risk' ELSE 'control' END,
+       CASE WHEN m.reported THEN 'patient' WHEN r.score > 0 THEN 'risk' ELSE 'control' END,
        'open', '', 0, '', '', %(now)s
-FROM mon_ck m WHERE m.outcome = 'review'
+FROM mon_ck m LEFT JOIN mon_risk r ON r.id = m.id WHERE m.outcome = 'review'
 """
