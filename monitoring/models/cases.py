@@ -244,13 +244,7 @@ class CaseDecision(models.Model):
     class Meta:
         verbose_name = _("control decision")
         verbose_name_plural = _("control decisions")
-        # the month's decisions (the control's counts, the highest risk of a month); the
-        # rejected and reviewed ones of a month (a few in a hundred) by a partial index: a
-        # B-tree on (month, outcome) over every case cost the control's write three times
-        # what one on the month does
-        indexes = [models.Index(fields=["period"], name="decision_period_idx"),
-                   models.Index(fields=["period", "outcome"], name="decision_flagged_idx",
-                                condition=~models.Q(outcome="accepted"))]
+        indexes = [models.Index(fields=["period", "outcome"], name="decision_period_idx")]
 
     def __str__(self):
         return f"{self.case_id}: {self.outcome}"
