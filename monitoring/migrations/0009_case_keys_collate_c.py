@@ -19,8 +19,8 @@ the import inserts in the same statement are not checked again (issue 20, item 8
   flag counts only while the case import lock is held. Otherwise the check is as before.
 
 * ``case_iin_idx`` becomes a hash index on the ИИН alone (PostgreSQL): its readers look a
-  patient up by equality (the statement of care, the admin's ``=iin`` search, the
-  control's readmission and same-stay probes) and sort the patient's few cases after; a
+  patient up by equality (the statement of care, the control's readmission and
+  same-stay probes) and sort the patient's few cases after; a
   B-tree on (ИИН, service date) took each new case's random key down three levels (the
   dearest of the table's indexes: +0.65 s for 264 361 cases above the primary key alone,
   the hash index +0.33 s). Django does not declare it (the model's state drops the
