@@ -149,15 +149,21 @@ def _control(cursor, run, period, today):
 
 def _risk(cursor, run, period):
     end = last_day(period)
+    indicators = {}  # the one in force per code (the latest first)
     for indicator in RiskIndicator.objects.valid_on(end):
-        if indicator.code not in q.RISK:
-            continue
-        from_clause, condition = q.RISK[indicator.code]
-        _run(cursor, f"risk {indicator.code}",
-             fill(q.RISK_ADD, condition=fill(condition),
-                  from_clause=f"FROM {from_clause}" if from_clause else ""), {
-                 "weight": indicator.weight, "code": indicator.code,
-                 "parameter": indicator.parameter if indicator.parameter is not None else 0})
+        if indicator.code in q.RISK:
+            indicators.setdefault(indicator.code, indicator)
+    indicators = list(indicators.values())
+    if indicators:
+        params = {}
+        for indicator in indicators:
+            params[f"weight_{indicator.code}"] = indicator.weight
+            params[f"parameter_{indicator.code}"] = (
+                indicator.parameter if indicator.parameter is not None else 0)
+        _run(cursor, "risk " + ", ".join(i.code for i in indicators),
+             fill(q.risk_sql([i.code for i in indicators])), params)
+    else:
+        cursor.execute(q.NO_RISK)
     share = ReviewShare.objects.latest_on(end)
     _run(cursor, "pick", fill(q.PICK), {"share": share.share if share else 0})
     _run(cursor, "write", fill(q.WRITE), {"run": run.pk, "period": period})
@@ -188,8 +194,9 @@ def month_control(*, period, acting_user=None, today=None):
             # dropped at commit; a caller's open transaction (a test) may still hold them
             cursor.execute("DROP TABLE IF EXISTS mon_history, mon_cc, mon_days, mon_day, "
                            "mon_rule, mon_range, mon_restriction, mon_combo, mon_price, "
-                           "mon_caserate, mon_bedday, mon_licence, mon_svc, mon_stay, "
-                           "mon_pair, mon_rkey, mon_iin, mon_ck")
+                           "mon_caserate, mon_bedday, mon_licence, mon_svc_rows, mon_twice, "
+                           "mon_svc, mon_stay, "
+                           "mon_pair, mon_rkey, mon_iin, mon_ck, mon_risk")
             _control(cursor, run, period, today)
             _risk(cursor, run, period)
     except DatabaseError as exc:

@@ -51,7 +51,7 @@ SELECT c.id, c.provider_id, c.care_type_id, ct.code AS care_code, c.is_inpatient
        (pr.case_id IS NOT NULL) AS reported
 FROM {case} c
 JOIN {caretype} ct ON ct.id = c.care_type_id
-LEFT JOIN {person} p ON p.iin = c.iin
+LEFT JOIN {person} p ON p.iin = c.iin COLLATE "C"  -- the case's ИИН is "C" (migration 0009)
 LEFT JOIN (SELECT DISTINCT code FROM {icd} WHERE kind IN ('category', 'subcategory')) i
        ON i.code = c.icd10
 LEFT JOIN mon_history h ON h.person_id = p.id AND h.changed_on <= c.service_date
@@ -60,7 +60,10 @@ LEFT JOIN (SELECT DISTINCT case_id FROM {report}) pr ON pr.case_id = c.id
 WHERE c.period = %(period)s
   AND NOT EXISTS (SELECT 1 FROM {review} r WHERE r.case_id = c.id)
 """
-MON_CC_INDEX = "ANALYZE mon_cc"
+# The month's work tables are analysed on the columns that join and filter (sampling every
+# column of the wide rows cost 0.2-0.3 s a table at 264 361 cases, more than some passes).
+MON_CC_INDEX = ("ANALYZE mon_cc (id, iin, service_date, care_type_id, icd_key, kzg_code, "
+                "provider_id, is_inpatient)")
 
 # FUNDING: the first rule of the package version in force on the service date (mon_day)
 # for the care type whose condition (any, or a disease list holding the code) and
@@ -123,24 +126,35 @@ FROM {licence} l JOIN mon_days d ON l.issued_on <= d.day
 ANALYZE mon_price; ANALYZE mon_caserate; ANALYZE mon_bedday; ANALYZE mon_licence
 """
 
-# MON_SVC: one pass over the services of the month's cases: Σ price × quantity of each
-# case (NULL when a price is missing) and whether an earlier outpatient case of the same
-# patient on the same day billed the same service (DUPLICATE_SERVICE; the earlier case may
-# be under review: every outpatient case of that day is in this month). The window sorts
-# by byte order (COLLATE "C": equality is the same, the sort several times cheaper).
+# MON_SVC: the services of the month's cases, read once (mon_svc_rows, with the price in
+# force on the service date), then: the services (patient, day, code) that two outpatient
+# cases or more billed, with the first of those cases (mon_twice: a hash aggregate, a few
+# rows; the earlier case may be under review: every outpatient case of that day is in this
+# month), and per case Σ price × quantity (NULL when a price is missing) and whether an
+# earlier case billed the same service (DUPLICATE_SERVICE). A window over every service of
+# the month sorted them all by patient, day and code; the per-case sums are grouped by
+# sorting on the case id (a hash of 250 000 groups of numeric sums weighed 127 MB and ran
+# slower).
 MON_SVC = """
+CREATE TEMP TABLE mon_svc_rows ON COMMIT DROP AS
+SELECT s.case_id, s.code COLLATE "C" AS code, s.quantity, c.iin, c.service_date,
+       c.is_inpatient, p.price
+FROM {service} s JOIN {case} c ON c.id = s.case_id
+LEFT JOIN mon_price p ON p.code = s.code AND p.day = c.service_date
+WHERE c.period = %(period)s;
+CREATE TEMP TABLE mon_twice ON COMMIT DROP AS
+SELECT x.iin, x.service_date, x.code, min(x.case_id) AS first
+FROM mon_svc_rows x WHERE NOT x.is_inpatient
+GROUP BY x.iin, x.service_date, x.code HAVING min(x.case_id) <> max(x.case_id);
+SET LOCAL enable_hashagg = off;
 CREATE TEMP TABLE mon_svc ON COMMIT DROP AS
 SELECT x.case_id,
        CASE WHEN bool_and(x.price IS NOT NULL) THEN sum(x.price * x.quantity) END AS amount,
-       bool_or(NOT x.is_inpatient AND x.first < x.case_id) AS duplicate
-FROM (
-  SELECT s.case_id, s.quantity, p.price, c.is_inpatient,
-         min(c.id) FILTER (WHERE NOT c.is_inpatient)
-             OVER (PARTITION BY c.iin COLLATE "C", c.service_date, s.code COLLATE "C") AS first
-  FROM {service} s JOIN {case} c ON c.id = s.case_id
-  LEFT JOIN mon_price p ON p.code = s.code AND p.day = c.service_date
-  WHERE c.period = %(period)s) x
+       coalesce(bool_or(NOT x.is_inpatient AND t.first < x.case_id), false) AS duplicate
+FROM mon_svc_rows x
+LEFT JOIN mon_twice t ON t.iin = x.iin AND t.service_date = x.service_date AND t.code = x.code
 GROUP BY x.case_id;
+SET LOCAL enable_hashagg = on;
 ANALYZE mon_svc
 """
 
@@ -203,8 +217,8 @@ ANALYZE mon_rkey
 # source, the amount by the tariff in force on the service date (a КЗГ's case rate at the
 # severity level; a bed-day rate × days, at least one; Σ price × quantity of the services;
 # per-capita care (PHC) is paid by the norm and not checked), a signed contract item, a
-# licence on the day, the ИИН's check digit, the double-payment flags; outcome, score and
-# risk codes start as accepted, 0, ''.
+# licence on the day, the ИИН's check digit, the double-payment flags; the outcome starts
+# as accepted (the risk score is mon_risk's).
 MON_CK = f"""
 CREATE TEMP TABLE mon_ck ON COMMIT DROP AS
 SELECT m.*, x.funding, coalesce(x.would_if_insured, false) AS would_if_insured,
@@ -223,7 +237,7 @@ SELECT m.*, x.funding, coalesce(x.would_if_insured, false) AS would_if_insured,
           AND o.is_inpatient AND o.kzg_code = m.kzg_code AND o.id < m.id)
        ELSE coalesce(v.duplicate, false) END AS duplicate,
   coalesce(pa.overlap, false) AS overlap, coalesce(pa.during, false) AS during,
-  'accepted'::text AS outcome, 0::numeric AS score, ''::text AS codes
+  'accepted'::text AS outcome
 FROM mon_cc m
 LEFT JOIN mon_combo x ON x.service_date = m.service_date AND x.care_type_id = m.care_type_id
   AND x.icd_key = m.icd_key AND x.insured = m.insured
@@ -240,7 +254,7 @@ LEFT JOIN mon_licence l ON l.provider_id = m.provider_id AND l.care_type_id = m.
 LEFT JOIN mon_pair pa ON pa.id = m.id
 LEFT JOIN mon_rkey rk ON rk.icd_key = m.icd_key
 LEFT JOIN mon_iin ii ON ii.iin = m.iin;
-ANALYZE mon_ck
+ANALYZE mon_ck (id, outcome, provider_id, kzg_code, is_inpatient, period)
 """
 
 # CLEAR: the verdicts of an earlier control of these cases (a re-run decides anew).
@@ -319,48 +333,87 @@ WHERE v.case_id = m.id
 """
 
 # -- the risk score -----------------------------------------------------------------------
-# RISK: indicator code → (FROM clause, SQL condition on the accepted cases k of mon_cc);
-# ``%(parameter)s`` is the indicator's parameter. Each adds its weight and its code with
-# one UPDATE … FROM (aggregates computed once, joined: no per-case subquery over the set).
+# RISK: indicator code → (WITH clauses, joins, SQL condition on the accepted cases k of
+# mon_ck); ``%(parameter)s`` is the indicator's parameter. ``risk_sql`` evaluates the
+# indicators in force in one pass over the month (their aggregates computed once in the WITH
+# clauses, hash-joined: no per-case subquery over the set) into a narrow table of the cases
+# that meet any, with their score and codes (an UPDATE per indicator rewrote the wide rows
+# of mon_ck once for each).
 RISK = {
     # an inpatient admission within N days of a discharge of the same patient with the
     # same ICD-10 category (any provider, any earlier month): an index probe per stay
-    "READMISSION": ("", """k.is_inpatient AND EXISTS (
+    "READMISSION": ("", "", """k.is_inpatient AND EXISTS (
         SELECT 1 FROM {case} o WHERE o.iin = k.iin AND o.is_inpatient AND o.id <> k.id
           AND left(o.icd10, 3) = left(k.icd10, 3) AND o.discharged_on <= k.admitted_on
           AND k.admitted_on - o.discharged_on <= %(parameter)s::int)"""),
     # a stay over N times the month's mean length for the КЗГ, or under 1/N of it
-    "STAY_DEVIATION": ("""(SELECT r.kzg_code, avg(greatest(1, r.discharged_on - r.admitted_on))
-                           AS mean FROM mon_cc r WHERE r.is_inpatient AND r.kzg_code <> ''
-                           GROUP BY r.kzg_code) a""",
-                       """a.kzg_code = k.kzg_code AND k.is_inpatient
-        AND (greatest(1, k.discharged_on - k.admitted_on) > a.mean * %(parameter)s
-             OR greatest(1, k.discharged_on - k.admitted_on) * %(parameter)s < a.mean)"""),
+    "STAY_DEVIATION": (
+        """sd AS (SELECT r.kzg_code, avg(greatest(1, r.discharged_on - r.admitted_on)) AS mean
+                  FROM mon_cc r WHERE r.is_inpatient AND r.kzg_code <> ''
+                  GROUP BY r.kzg_code)""",
+        "LEFT JOIN sd ON sd.kzg_code = k.kzg_code",
+        """k.is_inpatient
+        AND (greatest(1, k.discharged_on - k.admitted_on) > sd.mean * %(parameter)s
+             OR greatest(1, k.discharged_on - k.admitted_on) * %(parameter)s < sd.mean)"""),
     # a highest-severity case of a provider whose share of the highest severity among its
     # КЗГ cases is over N times the share of all providers together
-    "HIGH_SEVERITY_SHARE": ("""(SELECT max(severity) AS top FROM mon_cc WHERE kzg_code <> '') t,
-        (SELECT provider_id, avg((severity = (SELECT max(severity) FROM mon_cc
-                                              WHERE kzg_code <> ''))::int) AS share
-         FROM mon_cc WHERE kzg_code <> '' GROUP BY provider_id) p,
-        (SELECT avg((severity = (SELECT max(severity) FROM mon_cc
-                                 WHERE kzg_code <> ''))::int) AS share
-         FROM mon_cc WHERE kzg_code <> '') everyone""",
-                            """k.kzg_code <> '' AND k.severity = t.top
-        AND p.provider_id = k.provider_id AND p.share > %(parameter)s * everyone.share"""),
+    "HIGH_SEVERITY_SHARE": (
+        """hs_cases AS MATERIALIZED (SELECT provider_id, severity FROM mon_cc
+                                     WHERE kzg_code <> ''),
+        hs_top AS (SELECT max(severity) AS top FROM hs_cases),
+        hs_p AS (SELECT c.provider_id, avg((c.severity = t.top)::int) AS share
+                 FROM hs_cases c CROSS JOIN hs_top t GROUP BY c.provider_id),
+        hs_all AS (SELECT avg((c.severity = t.top)::int) AS share
+                   FROM hs_cases c CROSS JOIN hs_top t)""",
+        """CROSS JOIN hs_top LEFT JOIN hs_p ON hs_p.provider_id = k.provider_id
+        CROSS JOIN hs_all""",
+        """k.kzg_code <> '' AND k.severity = hs_top.top
+        AND hs_p.share > %(parameter)s * hs_all.share"""),
     # a planned service or admission on a Saturday, Sunday or public holiday
-    "HOLIDAY": ("", """k.form = 'planned' AND (extract(isodow FROM k.service_date) >= 6
+    "HOLIDAY": ("", "", """k.form = 'planned' AND (extract(isodow FROM k.service_date) >= 6
         OR EXISTS (SELECT 1 FROM {holiday} h WHERE h.day = k.service_date))"""),
     # the patient said the care did not happen
-    "PATIENT_REPORT": ("", "k.reported"),
+    "PATIENT_REPORT": ("", "", "k.reported"),
 }
-RISK_ADD = """
-UPDATE mon_ck k SET score = k.score + %(weight)s, codes = k.codes || %(code)s || ','
-{from_clause}
-WHERE k.outcome = 'accepted' AND {condition}
+
+
+NO_RISK = """CREATE TEMP TABLE mon_risk (id bigint, provider_id bigint, score numeric,
+                                     codes text) ON COMMIT DROP"""
+
+
+def risk_sql(codes):
+    """RISK_SCORE: the indicators ``codes`` (in force, in this order) of every accepted case
+    in one pass (each condition once per case), the cases meeting any with Σ weights and
+    their codes ("CODE," each) into mon_risk (narrow; PICK, WRITE and OPEN_REVIEWS join it:
+    the wide rows of mon_ck are not rewritten).
+    ``%(weight_<CODE>)s`` / ``%(parameter_<CODE>)s``: each indicator's."""
+    withs = [RISK[c][0] for c in codes if RISK[c][0]]
+    joins = "\n".join(RISK[c][1] for c in codes if RISK[c][1])
+    flags = ",\n    ".join(
+        f"({RISK[c][2].replace('%(parameter)s', f'%(parameter_{c})s')}) AS r_{c.lower()}"
+        for c in codes)
+    score = " + ".join(f"CASE WHEN b.r_{c.lower()} THEN %(weight_{c})s ELSE 0 END"
+                       for c in codes)
+    names = ", ".join(f"CASE WHEN b.r_{c.lower()} THEN '{c},' END" for c in codes)
+    return f"""
+CREATE TEMP TABLE mon_risk ON COMMIT DROP AS
+{"WITH " + ", ".join(withs) if withs else ""}
+SELECT f.id, f.provider_id, f.score, f.codes FROM (
+  SELECT b.id, b.provider_id, (0 + {score})::numeric AS score, concat({names}) AS codes
+  FROM (SELECT k.id, k.provider_id,
+    {flags}
+    FROM mon_ck k
+    {joins}
+    WHERE k.outcome = 'accepted' OFFSET 0) b
+) f
+WHERE f.codes <> '';
+ANALYZE mon_risk
 """
+
+
 # PICK: per provider, the ceil(share × accepted cases) riskiest cases with a score > 0
 # (ties: the earlier case), and every case a patient reported, go to expert review. Only
-# the cases with a score are ranked (a few; the others rank after them anyway), against
+# the cases with a score are ranked (a few, from mon_risk; the others rank after them), against
 # the provider's count of accepted cases.
 PICK = """
 WITH total AS (
@@ -369,8 +422,8 @@ WITH total AS (
 ), ranked AS (
   SELECT k.id, k.codes, t.total,
          row_number() OVER (PARTITION BY k.provider_id ORDER BY k.score DESC, k.id) AS rank
-  FROM mon_ck k JOIN total t ON t.provider_id = k.provider_id
-  WHERE k.outcome = 'accepted' AND k.score > 0
+  FROM mon_risk k JOIN total t ON t.provider_id = k.provider_id
+  WHERE k.score > 0
 )
 UPDATE mon_ck m SET outcome = 'review'
 FROM ranked r
@@ -386,10 +439,11 @@ WRITE = """
 DELETE FROM {decision} d USING mon_ck m WHERE d.period = %(period)s AND d.case_id = m.id;
 INSERT INTO {decision} (case_id, period, outcome, funding_source, amount_expected,
                         risk_score, risk_reasons, control_run_id)
-SELECT m.id, m.period, m.outcome, coalesce(m.funding, ''), m.expected, m.score,
-       CASE WHEN m.codes = '' THEN '[]'::jsonb
-            ELSE to_jsonb(array_remove(string_to_array(m.codes, ','), '')) END, %(run)s
-FROM mon_ck m
+SELECT m.id, m.period, m.outcome, coalesce(m.funding, ''), m.expected,
+       coalesce(r.score, 0),
+       CASE WHEN r.codes IS NULL THEN '[]'::jsonb
+            ELSE to_jsonb(array_remove(string_to_array(r.codes, ','), '')) END, %(run)s
+FROM mon_ck m LEFT JOIN mon_risk r ON r.id = m.id
 """
 # OPEN_REVIEWS: a review for every case of the month sent to review without one yet
 # (by a review rule, by the risk score, or by the patient's report).
@@ -397,7 +451,7 @@ OPEN_REVIEWS = """
 INSERT INTO {review} (case_id, reason, status, conclusion, deduction, dispute_reason,
                       dispute_decision, opened_at)
 SELECT m.id,
-       CASE WHEN m.reported THEN 'patient' WHEN m.score > 0 THEN 'risk' ELSE 'control' END,
+       CASE WHEN m.reported THEN 'patient' WHEN r.score > 0 THEN 'risk' ELSE 'control' END,
        'open', '', 0, '', '', %(now)s
-FROM mon_ck m WHERE m.outcome = 'review'
+FROM mon_ck m LEFT JOIN mon_risk r ON r.id = m.id WHERE m.outcome = 'review'
 """

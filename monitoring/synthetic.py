@@ -202,8 +202,10 @@ def _build(*, persons, month, seed, item_amount):
     uninsured = _people(region, rng, persons - len(insured), used)
     spare = _people(region, rng, 20 * plants + 50, used)
     spare_uninsured = _people(region, rng, plants + 5, used)
-    dead = _people(region, rng, 20, used)
-    foreigners = _people(region, rng, 20, used)
+    # one person per planted case (from 20: a person planted twice on the same day with the
+    # same service code is a duplicate service too, which the control rightly finds)
+    dead = _people(region, rng, max(20, plants), used)
+    foreigners = _people(region, rng, max(20, plants), used)
     death = month + datetime.timedelta(days=1)
     people = [(iin, sex, born, citizenship, death if group is dead else None)
               for group, citizenship in ((insured + spare, "citizen"),

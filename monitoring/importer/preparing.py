@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from osms.core.handoff import Handoff
 from packages.models import CareType
 from payers.models import Person
 from purchasing.models import Contract, ContractItem, Provider
@@ -143,18 +144,42 @@ def _copy_rows(cursor, columns, rows):
             copy.write_row([str(v).replace("\x00", "") if v is not None else "" for v in row])
 
 
-def _check(cursor, index, *, params, prefix, shared, last):
+class _Steps:
+    """Each step's time, for one DEBUG line per chunk."""
+
+    def __init__(self):
+        self.last, self.times = time.perf_counter(), []
+
+    def __call__(self, name):
+        now = time.perf_counter()
+        self.times.append(f"{name} {now - self.last:.2f}")
+        self.last = now
+
+    def __str__(self):
+        return ", ".join(self.times)
+
+
+def _check(cursor, index, *, params, prefix, shared, last, steps=None):
     """The staged chunk checked into ``{prefix}{index}`` (and ``…_rejected``)."""
+    steps = steps or _Steps()
     checked, rejected = f"{prefix}{index}", f"{prefix}{index}_rejected"
     cursor.execute(f"DROP TABLE IF EXISTS {checked}, {rejected}")
-    cursor.execute(f"ANALYZE {q.STAGING}")
     cursor.execute(fill(q.checked_sql(checked, shared=shared)), params)
+    steps("checked")
     cursor.execute(fill(q.rejected_sql(rejected, shared=shared), checked=checked))
     cursor.execute(f"SELECT count(*), count(*) FILTER (WHERE problem IS NULL) FROM {checked}")
     rows, good = cursor.fetchone()
+    steps("rejected")
     if not last:
         cursor.execute(fill(q.SEEN_ADD, checked=checked))
-    cursor.execute(f"ANALYZE {checked}")
+        steps("seen")
+    # the columns the posting joins and filters on (sampling every column of a wide table
+    # cost more than the checks' own joins); the staging table is not analysed: the
+    # checks' plan is hash joins to small tables whatever its size
+    cursor.execute(f"ANALYZE {checked} (provider_id, case_number, care_type_id, period, "
+                   f"problem, known)")
+    steps("analyze")
+    logger.debug("case import: chunk %s (%s rows) prepared: %s s", index, rows, steps)
     return Prepared(index, checked, rejected, rows, good)
 
 
@@ -185,60 +210,16 @@ def prepared_inline(cursor, path, *, run_id, params):
         _create_staging(cursor, in_transaction=True)
         chunk, index = chunks.next_chunk(), 0
         while chunk is not None:
+            steps = _Steps()
             cursor.execute(f"TRUNCATE {q.STAGING}")
             _copy_blocks(cursor, chunks, *chunk)
+            steps("copy")
             following = chunks.next_chunk()
             yield _check(cursor, index, params=params, prefix="monitoring_case_checked_",
-                         shared=False, last=following is None)
+                         shared=False, last=following is None, steps=steps)
             chunk, index = following, index + 1
     finally:
         chunks.close()
-
-
-class _Handoff:
-    """Chunks prepared by the thread, handed to the poster in file order, at most
-    ``ahead`` waiting."""
-
-    def __init__(self, ahead):
-        self.ahead = ahead
-        self.cond = threading.Condition()
-        self.ready = []
-        self.finished = False
-        self.error = None
-        self.stopped = False
-
-    def put(self, prepared):
-        with self.cond:
-            while len(self.ready) >= self.ahead and not self.stopped:
-                self.cond.wait(0.2)
-            if self.stopped:
-                return False
-            self.ready.append(prepared)
-            self.cond.notify_all()
-            return True
-
-    def end(self, error=None):
-        with self.cond:
-            self.finished, self.error = True, error
-            self.cond.notify_all()
-
-    def stop(self):
-        with self.cond:
-            self.stopped = True
-            self.cond.notify_all()
-
-    def get(self):
-        """The next chunk; None after the last; raises the preparer's error."""
-        with self.cond:
-            while True:
-                if self.ready:
-                    self.cond.notify_all()
-                    return self.ready.pop(0)
-                if self.error is not None:
-                    raise self.error
-                if self.finished:
-                    return None
-                self.cond.wait(0.2)
 
 
 def prepared_in_background(path, *, run_id, params):
@@ -248,32 +229,33 @@ def prepared_in_background(path, *, run_id, params):
     failed) the thread is told to stop and is joined. The caller holds the case_import
     lock before this starts, so the preparer's ``known`` sees every case loaded before."""
     chunks = _chunks_of(path)
-    handoff = _Handoff(ahead=2)
+    handoff = Handoff(ahead=2)
     prefix = f"{PREFIX}{run_id}_"
 
     def work():
         try:
             with connection.cursor() as wrapper:
                 cursor = wrapper.cursor
-                cursor.execute("SET jit = off")
+                cursor.execute("SET jit = off; SET enable_mergejoin = off")
                 cursor.execute("SELECT set_config('work_mem', '256MB', false)")
                 _create_staging(cursor, in_transaction=False)
                 chunk, index = chunks.next_chunk(), 0
                 while chunk is not None and not handoff.stopped:
-                    started = time.perf_counter()
+                    started, steps = time.perf_counter(), _Steps()
                     cursor.execute(f"TRUNCATE {q.STAGING}")
                     _copy_blocks(cursor, chunks, *chunk)
+                    steps("copy")
                     following = chunks.next_chunk()
                     prepared = _check(cursor, index, params=params, prefix=prefix,
-                                      shared=True, last=following is None)
+                                      shared=True, last=following is None, steps=steps)
                     logger.debug("case import #%s: chunk %s (%s rows) prepared in %.2f s",
                                  run_id, index, prepared.rows, time.perf_counter() - started)
-                    if not handoff.put(prepared):
+                    if not handoff.put(index, prepared):
                         return
                     chunk, index = following, index + 1
-            handoff.end()
+            handoff.end(index)
         except BaseException as exc:  # handed to the consumer, raised there
-            handoff.end(exc)
+            handoff.fail(exc)
         finally:
             connection.close()
 

@@ -47,8 +47,13 @@ def case_import_run_create(*, file_name, source, acting_user=None, provider=None
 def _post(cursor, prepared, params):
     """Post one prepared chunk: its new cases and their services, its rejects."""
     started = time.perf_counter()
+    # the services of this statement refer to the cases it inserts (RETURNING): their
+    # statement-level reference check has nothing to find (migration 0009); reset at once
+    # (a failed statement rolls the setting back with it)
+    cursor.execute(q.SERVICES_OF_NEW_CASES, ["on"])
     cursor.execute(_fill(q.POST_CASES, checked=prepared.checked), params)
     new = cursor.fetchone()[0]
+    cursor.execute(q.SERVICES_OF_NEW_CASES, [""])
     cursor.execute(_fill(q.REJECTS, rejected=prepared.rejected), params)
     logger.debug("case import #%s: chunk %s posted in %.2f s (%s new)", params["run"],
                  prepared.index, time.perf_counter() - started, new)
@@ -77,8 +82,11 @@ def case_import(*, run, path=None, rows=None, columns=COLUMNS):
         with transaction.atomic(), connection.cursor() as wrapper:
             xact_lock("case_import")
             cursor = wrapper.cursor
-            # one pass over the file: JIT compiling the checks costs more than it saves
-            cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '256MB'")
+            # one pass over the file: JIT compiling the checks costs more than it saves;
+            # hash joins of a chunk to small tables (a merge join sorts the chunk's wide
+            # rows once per table)
+            cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '256MB'; "
+                           "SET LOCAL enable_mergejoin = off")
             cursor.execute("DROP TABLE IF EXISTS monitoring_case_items")  # a caller's transaction
             cursor.execute(_fill(q.ITEMS))
             if rows is not None or is_xlsx(path):

@@ -107,15 +107,19 @@ class Case(models.Model):
 
     # Indexes are few on purpose (every one costs the import; the control no longer rewrites
     # cases, its decision is a CaseDecision row):
-    # provider is the head of the unique key, contract_item of case_item_idx.
+    # provider is the head of the unique key, contract_item of case_item_idx; the patient's
+    # ИИН has a hash index (case_iin_idx, made by migration 0009 on PostgreSQL, not
+    # declared here), case_number and iin the collation "C" there.
     # On PostgreSQL the references of cases and their services are checked by statement-level
     # triggers, not per-row deferred foreign keys (migration 0007): an import of a million
     # cases spent minutes of its COMMIT in those checks.
     provider = models.ForeignKey("purchasing.Provider", verbose_name=_("provider"),
                                  on_delete=models.PROTECT, related_name="+", db_index=False,
                                  db_constraint=False)
+    # no index of its own: twenty values, a region's cases are a twentieth of a month (its
+    # readers go by the month's index and filter; every index costs the import)
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT,
-                               related_name="+", db_constraint=False)
+                               related_name="+", db_constraint=False, db_index=False)
     case_number = models.CharField(_("provider's case number"), max_length=40)
     contract_item = models.ForeignKey("purchasing.ContractItem", verbose_name=_("contract item"),
                                       null=True, blank=True, on_delete=models.PROTECT,
@@ -158,7 +162,6 @@ class Case(models.Model):
         constraints = [models.UniqueConstraint(fields=["provider", "case_number"],
                                                name="case_provider_number")]
         indexes = [models.Index(fields=["period", "provider"], name="case_period_idx"),
-                   models.Index(fields=["iin", "service_date"], name="case_iin_idx"),
                    models.Index(fields=["contract_item", "period"], name="case_item_idx")]
 
     def __str__(self):

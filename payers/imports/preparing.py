@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection
 
+from osms.core.handoff import Handoff
+
 from . import checks
 from .staging import ChunkReader, create_staging, drop_staging, stage
 
@@ -67,58 +69,6 @@ def prepared_inline(path, *, run_id, today):
             checks.drop_reference_tables(cursor)
 
 
-class _Handoff:
-    """Chunks prepared by several threads, handed to the poster in file order."""
-
-    def __init__(self, ahead):
-        self.ahead = ahead
-        self.cond = threading.Condition()
-        self.ready = {}
-        self.next = 0
-        self.total = None  # number of chunks, once the file is read to its end
-        self.error = None
-        self.stopped = False
-
-    def put(self, index, prepared):
-        with self.cond:
-            while index - self.next >= self.ahead and not self.stopped:
-                self.cond.wait(0.2)
-            if self.stopped:
-                return False
-            self.ready[index] = prepared
-            self.cond.notify_all()
-            return True
-
-    def end(self, total):
-        with self.cond:
-            self.total = total if self.total is None else self.total
-            self.cond.notify_all()
-
-    def fail(self, exc):
-        with self.cond:
-            self.error = self.error or exc
-            self.cond.notify_all()
-
-    def stop(self):
-        with self.cond:
-            self.stopped = True
-            self.cond.notify_all()
-
-    def get(self):
-        """The next chunk in file order; None after the last; raises a preparer's error."""
-        with self.cond:
-            while True:
-                if self.error is not None:
-                    raise self.error
-                if self.next in self.ready:
-                    self.next += 1
-                    self.cond.notify_all()
-                    return self.ready.pop(self.next - 1)
-                if self.total is not None and self.next >= self.total:
-                    return None
-                self.cond.wait(0.2)
-
-
 def prepared_in_background(path, *, run_id, today, on_progress=None):
     """Yield a ``Prepared`` per chunk, in file order, prepared by threads of their own.
 
@@ -131,7 +81,7 @@ def prepared_in_background(path, *, run_id, today, on_progress=None):
     workers = max(int(_setting("PAYMENTS_IMPORT_PREPARERS", 1)), 1)
     rows = _setting("PAYMENTS_IMPORT_CHUNK_ROWS", 250_000)
     reader = ChunkReader(path, postgres=True)
-    handoff = _Handoff(ahead=2 * workers)
+    handoff = Handoff(ahead=2 * workers)
 
     def work():
         checker = checks.Checker(today=today)

@@ -76,6 +76,37 @@ def test_a_service_of_a_case_that_does_not_exist_is_refused(case):
                    "VALUES (%s, 'MS02', 1)", [case.pk]) == 1
 
 
+def test_the_import_flag_skips_the_services_check_only_for_its_statement(case):
+    """The importer's services of the cases it just inserted are not checked again
+    (migration 0009): it sets the flag for that statement only. Here the test's transaction
+    still holds the case import lock of the fixture's import: without the flag a service of
+    a missing case is refused as ever (the importer reset it); with it, the check is skipped
+    (which only the importer's statement, whose services come from its RETURNING, does)."""
+    bad = ("INSERT INTO monitoring_caseservice (case_id, code, quantity) "
+           "VALUES (1000000000, 'MS01', 1)")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('monitoring.services_of_new_cases', true)")
+        assert cursor.fetchone()[0] in (None, "")
+    with pytest.raises(IntegrityError, match="case 1000000000 does not exist"):
+        execute(bad)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('monitoring.services_of_new_cases', 'on', true)")
+        cursor.execute(bad)
+        transaction.set_rollback(True)
+
+
+def test_case_number_and_iin_compare_bytewise_and_the_iin_has_a_hash_index(case):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT attname, collname FROM pg_attribute a "
+                       "JOIN pg_collation c ON c.oid = a.attcollation "
+                       "WHERE attrelid = 'monitoring_case'::regclass "
+                       "AND attname IN ('case_number', 'iin') ORDER BY attname")
+        assert cursor.fetchall() == [("case_number", "C"), ("iin", "C")]
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'case_iin_idx'")
+        assert "USING hash (iin)" in cursor.fetchone()[0]
+    assert Case.objects.filter(iin=case.iin).get() == case
+
+
 def test_referenced_rows_cannot_be_deleted_nor_their_ids_changed(case):
     def table_of(field):
         return Case._meta.get_field(field).related_model._meta.db_table
