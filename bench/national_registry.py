@@ -14,15 +14,11 @@ so the function returns the exact count of each kind (``reconcile_bench.py`` kee
 Python generator for its exact-amount checks).
 """
 
-import datetime
-
 from django.db import connection
-from reconcile_data import PAID_NOT_DECLARED, PLANTED
+from reconcile_data import DEC, JAN, PAID_NOT_DECLARED, PLANTED
 
 from payers.validators import FIRST_WEIGHTS, SECOND_WEIGHTS
 
-JAN = datetime.date(2026, 1, 1)
-DEC = datetime.date(2025, 12, 1)
 BLOCK = 1_000_000
 
 def _weighted(weights):
