@@ -11,6 +11,8 @@ from decimal import Decimal
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
 
+from purchasing.models import Provider
+
 from .models import Case, CaseDecision, Outcome, ProviderAccount, ReviewFinding
 
 PAID = (Outcome.ACCEPTED, Outcome.REVIEW)
@@ -47,6 +49,28 @@ def paid_totals(cases):
     """How many ``cases`` and Σ their amount by the tariff (the claimed amount without one)."""
     return cases.aggregate(n=Count("id"), amount=Sum(Coalesce("decision__amount_expected",
                                                               "amount_claimed")))
+
+
+def case_search(queryset, term, *, case_path=""):
+    """Rows of a big table of cases (``case_path``: the way from its rows to the case, e.g.
+    ``"case__"``) found by an exact key the case table's indexes serve, never by a scan:
+
+    - a ИИН or a provider's БИН (12 digits): the cases of that patient (the hash index on
+      the ИИН) or of that provider (the head of the unique key (provider, case number));
+    - a provider's БИН, a space and the provider's case number: that one case (the key).
+
+    Any other term gives ``None`` so the caller may say what to type: a case number alone is
+    unique only within its provider, and an index for it would cost every import."""
+    first, _space, rest = (term or "").strip().partition(" ")
+    if not (first.isdigit() and len(first) == 12):
+        return None
+    providers = list(Provider.objects.filter(bin=first).values_list("id", flat=True))
+    if rest.strip():
+        return queryset.filter(**{f"{case_path}provider_id__in": providers,
+                                  f"{case_path}case_number": rest.strip()})
+    # Literal lists and plain columns: the planner ORs two index scans in a bitmap.
+    return queryset.filter(Q(**{f"{case_path}iin": first})
+                           | Q(**{f"{case_path}provider_id__in": providers}))
 
 
 def provider_of(user):

@@ -1,12 +1,37 @@
-"""Filters of the case lists whose choices come from reference tables, never from a scan of
-the cases (docs/CONTRIBUTING.md): the ICD-10 chapter (the classification's chapters and the
-span of their blocks) and the start of the diagnosis code typed by the operator."""
+"""Filters and the search of the case lists, served by indexes and reference tables, never by
+a scan of the cases (docs/CONTRIBUTING.md): the ICD-10 chapter (the classification's chapters
+and the span of their blocks), the start of the diagnosis code typed by the operator, and the
+search by ИИН, provider's БИН or БИН and case number (``monitoring.selectors.case_search``)."""
 
+from django.contrib import messages
 from django.db.models.functions import Substr
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import DropdownFilter, TextFilter
 
 from packages.selectors import icd10_chapters, icd10_prefix
+
+from ..selectors import case_search
+
+
+class CaseSearchMixin:
+    """The search box of a list of cases or of rows of a case (``case_search_path``)."""
+
+    case_search_path = ""
+    search_fields = ("iin",)  # shows the box; ``get_search_results`` does the search
+    search_help_text = _("Patient's IIN or provider's BIN (12 digits), or the provider's BIN, "
+                         "a space and its case number.")
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        found = case_search(queryset, search_term, case_path=self.case_search_path)
+        if found is None:
+            self.message_user(request, gettext(
+                "Search by the patient's IIN or the provider's BIN (12 digits), or by the "
+                "provider's BIN, a space and its case number."), messages.WARNING)
+            return queryset.none(), False
+        return found, False
 
 
 class Icd10ChapterFilter(DropdownFilter):

@@ -20,6 +20,7 @@ from payers.admin.common import form_page, scoped_object
 
 from .. import services
 from ..models import ControlRule, Defect, Review, ReviewFinding, RiskIndicator
+from .filters import CaseSearchMixin
 
 
 def _messages(model, codes):
@@ -68,11 +69,11 @@ class DecisionForm(forms.Form):
 
 
 @admin.register(Review)
-class ReviewAdmin(BackgroundExportMixin, RegionScopedAdmin):
+class ReviewAdmin(CaseSearchMixin, BackgroundExportMixin, RegionScopedAdmin):
     list_display = ("case", "reason", "status", "expert", "deduction_money", "opened_at")
     deduction_money = money_column("deduction", _("deduction"))
     list_filter = ("status", "reason")
-    search_fields = ("=case__iin", "=case__case_number")
+    case_search_path = "case__"
     list_select_related = ("case", "expert")
     fields = ("case", "reason", "status", "expert", "verdicts", "risk", "deduction",
               "conclusion", "dispute_reason", "dispute_decision")

@@ -29,7 +29,7 @@ from ..models import (
     PatientReport,
     ProviderAccount,
 )
-from .filters import Icd10ChapterFilter, Icd10CodeFilter
+from .filters import CaseSearchMixin, Icd10ChapterFilter, Icd10CodeFilter
 
 
 class ServiceInline(OsmsTabularInline):
@@ -51,14 +51,13 @@ class VerdictInline(OsmsTabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnlyAdminMixin, BackgroundExportMixin, RegionScopedAdmin):
+class CaseAdmin(CaseSearchMixin, ReadOnlyAdminMixin, BackgroundExportMixin, RegionScopedAdmin):
     # the control's decision is a row of its own (CaseDecision; none: not controlled yet)
     list_display = ("case_number", "provider", "period", "care_type", "iin", "icd10",
                     "amount_claimed", "amount_expected", "outcome", "funding_source",
                     "risk_score")
     list_filter = ("decision__outcome", "period", "care_type", "is_inpatient",
                    Icd10ChapterFilter, Icd10CodeFilter)
-    search_fields = ("=iin", "=case_number", "provider__bin")
     list_select_related = ("provider", "care_type", "decision")
     raw_id_fields = ("person", "contract_item", "provider")
     inlines = [ServiceInline, VerdictInline]
@@ -83,10 +82,11 @@ class CaseAdmin(ReadOnlyAdminMixin, BackgroundExportMixin, RegionScopedAdmin):
 
 
 @admin.register(CaseVerdict)
-class CaseVerdictAdmin(ReadOnlyAdminMixin, BackgroundExportMixin, RegionScopedAdmin):
+class CaseVerdictAdmin(CaseSearchMixin, ReadOnlyAdminMixin, BackgroundExportMixin,
+                       RegionScopedAdmin):
     list_display = ("case", "rule_code", "severity", "detail", "run")
     list_filter = ("rule_code", "severity")
-    search_fields = ("=case__iin", "=case__case_number")
+    case_search_path = "case__"
     list_select_related = ("case",)
 
 
