@@ -77,6 +77,15 @@ def _range_chunks(run, chunk_size, bounds):
     return len(chunks)
 
 
+def _touched_chunk_size(touched, chunk_size):
+    """Persons per chunk of ``touched`` persons: as few chunks as ``TOUCHED_CHUNK`` allows
+    (each costs a plan and a commit), at least one per core when each keeps ``TOUCHED_MIN``,
+    and all of a size (10 050 persons: three chunks of 3 350, not 5 000, 5 000 and 50)."""
+    largest = max(min(chunk_size, TOUCHED_CHUNK), 1)
+    pieces = max(-(-touched // largest), min(TOUCHED_SHARE, touched // TOUCHED_MIN), 1)
+    return max(-(-touched // pieces), 1)
+
+
 def _touched_chunks(run, previous, chunk_size, bounds):
     """Chunks of the persons touched since ``previous``; id ranges when most are touched.
 
@@ -95,7 +104,7 @@ def _touched_chunks(run, previous, chunk_size, bounds):
             cursor.execute(statement)
         cursor.execute(collect, params)
         touched = max(cursor.rowcount, 0)
-        size = min(chunk_size, TOUCHED_CHUNK, max(-(-touched // TOUCHED_SHARE), TOUCHED_MIN))
+        size = _touched_chunk_size(touched, chunk_size)
         if touched > size and touched > DENSE_SHARE * (bounds["hi"] - bounds["lo"] + 1):
             return _range_chunks(run, chunk_size, bounds), None
         cursor.execute(sql.TOUCHED_CHUNKS, {**params, "size": size})

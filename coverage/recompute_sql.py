@@ -82,8 +82,8 @@ RETURNING cardinality(a.persons)
 ZEROS = "substring(0::bit(4096) FROM 1 FOR {n})"
 
 # A chunk's pairs, decided from the new payments and the stored bits where that is
-# exact, else from the ledger (one lookup per such pair, whatever the planner
-# estimates), then applied to the persons' bit strings over the span of old and new
+# exact, else from the ledger (a sub-select run only for such a pair: a lateral join
+# visited every monthly partition's plan node for every pair, needed or not), then applied to the persons' bit strings over the span of old and new
 # months: the stored bits widened once, the pairs' bits cleared, the paid ones set.
 # Common table expressions of the chunk's statement (``recompute_sql``), reading the
 # stored bits from the table ``{source}`` (the status rows, or a rebuild's staging) and
@@ -109,22 +109,28 @@ pair_rules AS (
            GREATEST(MAX(mi) OVER person, first_month + length(old_paid) - 1) AS stop
     FROM pairs WINDOW person AS (PARTITION BY person_id)
 ),
+ledger AS (
+    SELECT d.*,
+           CASE WHEN d.alone OR d.more THEN 0 ELSE (
+               SELECT COALESCE(SUM(p.amount) > 0, false)::int * {NET}
+                      | COALESCE(SUM(p.amount) > 0
+                                 AND bool_or(p.amount > 0 AND p.paid_on < p.period), false)::int
+                        * {EARLY}
+               FROM {PAYMENT} p
+               WHERE p.person_id = d.person_id AND p.period = {{period}}
+                 AND p.id <= %(payment_wm)s AND p.kind <> ALL(%(excluded)s)) END AS sums
+    FROM pair_rules d
+    OFFSET 0  -- the ledger read once per pair that needs it, not once per use of ``sums``
+),
 exact AS (
     SELECT d.*,
            CASE WHEN d.alone THEN d.flags & {NET} > 0
                 WHEN d.more THEN true
-                ELSE COALESCE(x.total > 0, false) END AS paid,
+                ELSE d.sums & {NET} > 0 END AS paid,
            CASE WHEN d.alone THEN d.flags & {NET | EARLY} = {NET | EARLY}
                 WHEN d.more THEN d.was_prepaid OR d.flags & {EARLY} > 0
-                ELSE COALESCE(x.total > 0 AND x.early, false) END AS prepaid
-    FROM pair_rules d
-    LEFT JOIN LATERAL (
-        SELECT SUM(p.amount) AS total, bool_or(p.amount > 0 AND p.paid_on < p.period) AS early
-        FROM {PAYMENT} p
-        WHERE NOT (d.alone OR d.more)
-          AND p.person_id = d.person_id AND p.period = {{period}}
-          AND p.id <= %(payment_wm)s AND p.kind <> ALL(%(excluded)s)
-    ) x ON true
+                ELSE d.sums = {NET | EARLY} END AS prepaid
+    FROM ledger d
 ),
 masks AS (
     SELECT person_id, start,
@@ -238,7 +244,7 @@ CHUNK = """
 WITH persons AS (
     SELECT p.id, p.birth_date, p.citizenship, p.death_date
     FROM {persons_from}
-),
+),{stored}
 rights AS (
     SELECT DISTINCT ON (r.citizenship) r.citizenship, r.categories_apply, r.payments_apply
     FROM coverage_residencyrule r
@@ -277,7 +283,7 @@ best AS (
 {fold},
 joined AS (
     SELECT p.id AS person_id, p.citizenship, p.death_date,
-           st.ctid AS status_row, st.person_id IS NOT NULL AS known,
+           {status_row} AS status_row, st.person_id IS NOT NULL AS known,
            st.insured AS old_insured, st.basis AS old_basis, st.valid_until AS old_valid_until,
            st.category_code AS old_category_code, st.last_paid_period AS old_last_paid_period,
            st.recheck_on AS old_recheck_on, st.first_month AS old_first_month,
@@ -288,7 +294,7 @@ joined AS (
            CASE WHEN m.person_id IS NULL THEN {src}.prepaid ELSE m.prepaid END AS prepaid,
            CASE WHEN m.person_id IS NULL THEN {src}.booked ELSE m.booked END AS booked
     FROM persons p
-    LEFT JOIN coverage_coveragestatus st ON st.person_id = p.id AND {scope_status}
+    LEFT JOIN {status_from} st ON st.person_id = p.id AND {scope_status}
     {source_join}
     LEFT JOIN merged m ON m.person_id = p.id
 ),
@@ -463,6 +469,17 @@ def retained_sql(retention_after: int) -> str:
             f"- %(low)s + 1 FOR {retention_after})) = {retention_after}, false)")
 
 
+# The status rows of an incremental chunk's persons, read once (an index probe each) for the
+# fold's stored bits and the decision's old values; the update finds each again by its ctid.
+STORED = """
+stored AS MATERIALIZED (
+    SELECT st.ctid AS status_row, st.person_id, st.insured, st.basis, st.valid_until,
+           st.category_code, st.last_paid_period, st.recheck_on, st.first_month, st.paid,
+           st.prepaid, st.booked
+    FROM persons p JOIN coverage_coveragestatus st ON st.person_id = p.id
+),"""
+
+
 # Where a chunk's stored bits come from: the status rows, or the ledger folded anew by a
 # rebuild run into the staging table (``coverage.fold``).
 SOURCE_REBUILT = ("LEFT JOIN coverage_paidmonths src ON src.person_id = p.id "
@@ -471,11 +488,17 @@ SOURCE_REBUILT = ("LEFT JOIN coverage_paidmonths src ON src.person_id = p.id "
 
 def chunk_sql(*, incremental: bool, retention_after: int = 0, rebuilt: bool = False) -> str:
     scope = SCOPE_IDS if incremental else SCOPE_RANGE
-    table = "coverage_paidmonths" if rebuilt else "coverage_coveragestatus"
+    # An incremental chunk reads its persons' status rows once (``STORED``) for the fold and
+    # the decision; a full chunk reads its id range of them in order.
+    stored = incremental and not rebuilt
     return CHUNK.format(
+        stored=STORED if stored else "",
+        status_from="stored" if stored else "coverage_coveragestatus",
+        status_row="st.status_row" if stored else "st.ctid",
         source_join=(SOURCE_REBUILT.format(scope=scope.format(col="src.person_id")) if rebuilt
                      else ""),
-        fold=fold_ctes(table),
+        fold=fold_ctes("stored" if stored else
+                       "coverage_paidmonths" if rebuilt else "coverage_coveragestatus"),
         persons_from=PERSONS_LISTED if incremental else PERSONS_RANGE,
         scope_membership=scope.format(col="m.person_id"),
         # listed persons find their status row by the join alone (an index probe each)

@@ -205,3 +205,17 @@ def test_a_chunk_commits_without_waiting_for_the_disk_and_compresses_its_page_im
     compression = [s for s in settings if "wal_compression" in s]
     assert compression == (["SET LOCAL wal_compression = lz4"] if may_compress else []) or \
         compression == ["SET LOCAL wal_compression = pglz"]
+
+
+@pytest.mark.parametrize(("touched", "chunk_size", "sizes"), [
+    (10_050, 100_000, [3_350, 3_350, 3_350]),  # not 5 000, 5 000 and 50
+    (50_000, 100_000, [5_000] * 10),
+    (1_000, 100_000, [500, 500]),               # a chunk per core
+    (999, 100_000, [999]),                      # not when that leaves fewer than 500 each
+    (9, 4, [3, 3, 3]),
+    (1, 100_000, [1]),
+])
+def test_touched_persons_are_cut_into_chunks_of_one_size(touched, chunk_size, sizes):
+    size = recompute._touched_chunk_size(touched, chunk_size)
+    cut = [min(size, touched - start) for start in range(0, touched, size)]
+    assert cut == sizes
