@@ -240,6 +240,7 @@ def _work(run, chunk):
         _drop_temp_tables(cursor)
         if vendor == "postgresql":
             cursor.execute(q.WORK_MEM)
+            cursor.execute(q.NO_JIT)
         cursor.execute(q.refresh_persons_sql(scope), params)
         cursor.execute(q.cmp_sql(terms, scope), params)
         if vendor == "postgresql":
@@ -269,6 +270,9 @@ def process_next_chunk(run) -> bool:
 
 def _close(cursor, run, params, scope):
     """Merge every chunk's findings into the worklist, rewrite the collections."""
+    if connection.vendor == "postgresql":
+        cursor.execute(q.WORK_MEM)
+        cursor.execute(q.NO_JIT)
     _drop_temp_tables(cursor)
     cursor.execute(q.CREATE_FOUND)
     cursor.execute(q.unstage_found_sql(), params)
