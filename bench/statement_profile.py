@@ -6,7 +6,8 @@ bench/statement_profile.py --database osms_bench_national [--job incremental|rec
 ``k`` each time), settles the database as the nightly run finds it, then runs the
 incremental status recompute. ``reconcile`` settles the database and reconciles January
 2026 (the month ``national.py`` generates declarations for). Every SQL statement is timed
-(``connection.execute_wrapper``); the script prints the total, the number of statements,
+(``connection.execute_wrapper``); ``--first`` empties the worklist and the collections
+before a reconciliation (a month's first run). The script prints the total, the number of statements,
 the slowest fifteen and the time by kind of statement (its first words). ``--explain`` also
 loads ``auto_explain`` for the session (statements over 150 ms, with ANALYZE and BUFFERS)
 into the server's log.
@@ -25,9 +26,15 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 
-def _run_job(job, k):
+def _run_job(job, k, first):
     import national
 
+    if job == "reconcile" and first:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE reconciliation_discrepancyevent, reconciliation_discrepancy, "
+                           "reconciliation_collectionpart, reconciliation_collectionsummary")
     national.settle()
     if job == "incremental":
         print(f"1 % change: {national.one_percent_change(k):,} payments", flush=True)
@@ -50,6 +57,9 @@ def main():
     parser.add_argument("--job", choices=("incremental", "reconcile"), default="incremental")
     parser.add_argument("--k", type=int, default=11, help="The 1 %% of persons: mod(id, 100).")
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--first", action="store_true",
+                        help="reconcile: empty the worklist and collections first (a month's "
+                             "first run, as in national.py)")
     args = parser.parse_args()
     from _setup import use_database
 
@@ -65,7 +75,7 @@ def main():
         finally:
             records.append((time.perf_counter() - started, " ".join(sql.split())[:160]))
 
-    job = _run_job(args.job, args.k)
+    job = _run_job(args.job, args.k, args.first)
     if args.explain:
         with connection.cursor() as cursor:
             for statement in ("LOAD 'auto_explain'", "SET auto_explain.log_min_duration = 150",
