@@ -252,8 +252,11 @@ def nightly(args, results, guard=None, planted=None):
     for k in (7, 8, 9):
         settle()
         one_percent_change(k)
-        timed(f"incremental status run after a 1 % change (#{k - 6})", recompute, results, guard)
+        run = timed(f"incremental status run after a 1 % change (#{k - 6})", recompute, results,
+                    guard)
         incs.append(results[next(reversed(results))])
+        print(f"  {run.persons:,} persons in {run.chunks_total} chunks, {run.changed:,} "
+              "statuses changed", flush=True)
     settle()
     timed("full status run (again)", lambda: recompute(full=True), results, guard)
     t_full = results["full status run (first, with the one-time fold)"] - full.fold_seconds
