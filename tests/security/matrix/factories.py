@@ -136,10 +136,14 @@ def _provider_account(r):
 
 
 def _case(r):
-    """A case the control accepted (the person's statement lists paid cases only)."""
+    """A case the control accepted (the person's statement lists paid cases only), of its
+    person's ИИН (the case lists search by a 12-digit ИИН or БИН)."""
     from monitoring.models import Case, CaseDecision
+    from tests.factories import PersonFactory
 
     case = generic(Case, r, Rows())
+    person = case.person if case.person_id else PersonFactory(region=r)
+    Case.objects.filter(pk=case.pk).update(person=person, iin=person.iin)
     CaseDecision.objects.update_or_create(case=case, defaults={"period": case.period,
                                                                "outcome": "accepted"})
     case.refresh_from_db()
