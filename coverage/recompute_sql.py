@@ -83,8 +83,9 @@ ZEROS = "substring(0::bit(4096) FROM 1 FOR {n})"
 
 # A chunk's pairs, decided from the new payments and the stored bits where that is
 # exact, else from the ledger (a sub-select run only for such a pair: a lateral join
-# visited every monthly partition's plan node for every pair, needed or not), then applied to the persons' bit strings over the span of old and new
-# months: the stored bits widened once, the pairs' bits cleared, the paid ones set.
+# visited every monthly partition's plan node for every pair, needed or not), then
+# applied to the persons' bit strings over the span of old and new months: the stored
+# bits widened once, the pairs' bits cleared, the paid ones set.
 # Common table expressions of the chunk's statement (``recompute_sql``), reading the
 # stored bits from the table ``{source}`` (the status rows, or a rebuild's staging) and
 # ending in ``merged``: the new bits of the persons who have pairs.
