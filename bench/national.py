@@ -32,6 +32,7 @@ into ledgers already holding about that many rows (older months filled by SQL), 
 import argparse
 import datetime
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -87,6 +88,30 @@ def load():
     return f"load {os.getloadavg()[0]:.1f}"
 
 
+def disk_io():
+    """(bytes read, bytes written) by this machine's disks since boot, from
+    ``/proc/diskstats`` (sectors of 512 bytes), or None where there is no such file. Reads
+    from disk rather than from the OS page cache tell whether a step outgrew memory."""
+    try:
+        lines = Path("/proc/diskstats").read_text().splitlines()
+    except OSError:
+        return None
+    read = written = 0
+    for line in lines:
+        fields = line.split()
+        if re.fullmatch(r"(?:[shv]d|xvd)[a-z]+|nvme\d+n\d+", fields[2]):
+            read, written = read + int(fields[5]) * 512, written + int(fields[9]) * 512
+    return read, written
+
+
+def io_note(before):
+    after = disk_io()
+    if before is None or after is None:
+        return ""
+    return (f"; disk read {(after[0] - before[0]) / 2**20:,.0f} MB, "
+            f"written {(after[1] - before[1]) / 2**20:,.0f} MB")
+
+
 def checkpoint():
     from django.db import connection
 
@@ -98,11 +123,12 @@ def timed(label, func, results, guard=None):
     if guard is not None:
         guard(label)
     checkpoint()
+    io_before = disk_io()
     started = time.perf_counter()
     value = func()
     elapsed = time.perf_counter() - started
     results[label] = elapsed
-    print(f"{label}: {elapsed:.2f} s; {load()}", flush=True)
+    print(f"{label}: {elapsed:.2f} s; {load()}{io_note(io_before)}", flush=True)
     return value
 
 
@@ -235,6 +261,13 @@ def nightly(args, results, guard=None, planted=None):
     from payers.imports import payment_import
     from reconciliation.reconcile import reconcile_period
 
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        size = cursor.fetchone()[0]
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    print(f"database {size / 2**30:.1f} GB; machine memory {memory / 2**30:.1f} GB "
+          "(steps that read more than the OS can cache read from disk: see each step's "
+          "disk figures)", flush=True)
     full = timed("full status run (first, with the one-time fold)",
                  lambda: recompute(full=True), results, guard)
     print(f"  {full.persons:,} persons; fold {full.fold_seconds:.1f} s", flush=True)
