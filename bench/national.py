@@ -104,11 +104,23 @@ def disk_io():
     return read, written
 
 
-def io_note(before):
+def checkpoints_requested():
+    """Checkpoints the server started because the WAL reached ``max_wal_size`` (or asked
+    for): each one makes the next change of every page write its full image again."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT checkpoints_req FROM pg_stat_bgwriter")
+        return cursor.fetchone()[0]
+
+
+def io_note(before, checkpoints_before):
     after = disk_io()
+    # The step's own CHECKPOINT before it started is counted before ``checkpoints_before``.
+    note = f"; {checkpoints_requested() - checkpoints_before} checkpoint(s) during the step"
     if before is None or after is None:
-        return ""
-    return (f"; disk read {(after[0] - before[0]) / 2**20:,.0f} MB, "
+        return note
+    return (note + f", disk read {(after[0] - before[0]) / 2**20:,.0f} MB, "
             f"written {(after[1] - before[1]) / 2**20:,.0f} MB")
 
 
@@ -123,12 +135,13 @@ def timed(label, func, results, guard=None):
     if guard is not None:
         guard(label)
     checkpoint()
-    io_before = disk_io()
+    io_before, checkpoints_before = disk_io(), checkpoints_requested()
     started = time.perf_counter()
     value = func()
     elapsed = time.perf_counter() - started
     results[label] = elapsed
-    print(f"{label}: {elapsed:.2f} s; {load()}{io_note(io_before)}", flush=True)
+    print(f"{label}: {elapsed:.2f} s; {load()}{io_note(io_before, checkpoints_before)}",
+          flush=True)
     return value
 
 
@@ -265,9 +278,13 @@ def nightly(args, results, guard=None, planted=None):
         cursor.execute("SELECT pg_database_size(current_database())")
         size = cursor.fetchone()[0]
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('shared_buffers'), "
+                       "current_setting('max_wal_size')")
+        buffers, max_wal = cursor.fetchone()
     print(f"database {size / 2**30:.1f} GB; machine memory {memory / 2**30:.1f} GB "
           "(steps that read more than the OS can cache read from disk: see each step's "
-          "disk figures)", flush=True)
+          f"disk figures); shared_buffers {buffers}, max_wal_size {max_wal}", flush=True)
     full = timed("full status run (first, with the one-time fold)",
                  lambda: recompute(full=True), results, guard)
     print(f"  {full.persons:,} persons; fold {full.fold_seconds:.1f} s", flush=True)
