@@ -65,6 +65,7 @@ def _broker_ready():
         return None
 
 
+@pytest.mark.usefixtures("broker_alone")
 def test_a_worker_killed_mid_chunk_leaves_the_run_to_the_other_with_the_same_result():
     client = _broker_ready()
     if client is None:

@@ -73,6 +73,7 @@ def _third_chunk_line(period):
     return line
 
 
+@pytest.mark.usefixtures("broker_alone")
 def test_a_worker_killed_mid_chunk_leaves_the_reconciliation_to_the_other():
     client = _broker_ready()
     if client is None:
