@@ -106,8 +106,11 @@ def main():
         try:
             server.wait(timeout=60)
         except subprocess.TimeoutExpired:
+            # Which process held on: the script, the dev server (and its reloader) or the worker.
+            still = subprocess.run(["ps", "-o", "pid,ppid,stat,etime,args", "-g",
+                                    str(server.pid)], capture_output=True, text=True).stdout
             os.killpg(server.pid, signal.SIGKILL)
-            sys.exit("quickstart did not stop on Ctrl+C")
+            sys.exit(f"quickstart did not stop on Ctrl+C; still running after 60 s:\n{still}")
     for _ in range(60):  # the worker's beat process may take a moment after the script
         leftover = subprocess.run(["pgrep", "-a", "-g", str(server.pid)], capture_output=True,
                                   text=True).stdout.strip()
