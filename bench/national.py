@@ -275,13 +275,10 @@ def nightly(args, results, guard=None, planted=None):
     from reconciliation.reconcile import reconcile_period
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_database_size(current_database())")
-        size = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_database_size(current_database()), "
+                       "current_setting('shared_buffers'), current_setting('max_wal_size')")
+        size, buffers, max_wal = cursor.fetchone()
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('shared_buffers'), "
-                       "current_setting('max_wal_size')")
-        buffers, max_wal = cursor.fetchone()
     print(f"database {size / 2**30:.1f} GB; machine memory {memory / 2**30:.1f} GB "
           "(steps that read more than the OS can cache read from disk: see each step's "
           f"disk figures); shared_buffers {buffers}, max_wal_size {max_wal}", flush=True)

@@ -2,11 +2,12 @@
 
 import fcntl
 import hashlib
-import os
 import tempfile
 from pathlib import Path
 
 import pytest
+
+from .test_fanout_kill import BROKER
 
 
 @pytest.fixture
@@ -16,8 +17,7 @@ def broker_alone():
     moment, and one then flushed the other's task message (seen in CI: "timed out waiting
     for a worker to wait in the third chunk"). A file lock keyed by the broker's address
     lets one hold the broker at a time, across processes."""
-    broker = os.environ.get("SCALE_TEST_BROKER", "redis://127.0.0.1:6379/13")
-    key = hashlib.sha1(broker.encode()).hexdigest()[:12]
+    key = hashlib.sha1(BROKER.encode()).hexdigest()[:12]
     path = Path(tempfile.gettempdir()) / f"osms-scale-broker-{key}.lock"
     with open(path, "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)

@@ -14,7 +14,6 @@ takes it over. The same rerun goes uninterrupted in one process on a copy of the
 """
 
 import importlib
-import os
 import signal
 import subprocess
 import sys
@@ -35,7 +34,7 @@ from tests.kill.helpers import (
 )
 from tests.kill.test_reconcile_kill import COLLECTIONS, DISCREPANCIES, EVENTS, LAST_RUN
 
-from .test_fanout_kill import _broker_ready, _worker
+from .test_fanout_kill import BROKER, _broker_ready, _worker
 
 pytestmark = [pytest.mark.postgresql,
               pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -107,10 +106,9 @@ def test_a_worker_killed_mid_chunk_leaves_the_reconciliation_to_the_other():
             with connect(name, autocommit=True) as observer, connect(name) as holder:
                 holder.execute("SELECT 1 FROM reconciliation_declaration WHERE id = %s "
                                "FOR UPDATE", [line])
-                Celery(broker=os.environ.get("SCALE_TEST_BROKER", "redis://127.0.0.1:6379/13")
-                       ).send_task("reconciliation.reconcile_period",
-                                   kwargs={"period": period.isoformat(), "helpers": 1,
-                                           "chunk_size": CHUNK})
+                Celery(broker=BROKER).send_task(
+                    "reconciliation.reconcile_period",
+                    kwargs={"period": period.isoformat(), "helpers": 1, "chunk_size": CHUNK})
 
                 kill_the_worker_waiting_in_a_chunk(
                     observer, name, workers, run_table="reconciliation_reconciliationrun",
