@@ -232,8 +232,6 @@ DROP_PAIRS = "DROP TABLE coverage_fold_pairs"
 
 SCOPE_RANGE = "{col} >= %(lo)s AND {col} < %(hi)s"
 SCOPE_IDS = "{col} IN (SELECT id FROM persons)"
-# The persons of a chunk: an id range, or (an incremental run) its list, sent once and
-# joined (the planner reads the list's length from unnest, not 5 000 constants per use).
 PERSONS_RANGE = f"{PERSON} p WHERE p.id >= %(lo)s AND p.id < %(hi)s"
 PERSONS_LISTED = f"unnest(%(ids)s::bigint[]) AS t(id) JOIN {PERSON} p ON p.id = t.id"
 
@@ -242,10 +240,7 @@ PERSONS_LISTED = f"unnest(%(ids)s::bigint[]) AS t(id) JOIN {PERSON} p ON p.id = 
 # decision of ``rules.decide``, then the history rows of the changes and the status rows
 # inserted or updated; returns the count of persons and of each transition.
 CHUNK = """
-WITH persons AS (
-    SELECT p.id, p.birth_date, p.citizenship, p.death_date
-    FROM {persons_from}
-),{stored}
+WITH {persons},
 rights AS (
     SELECT DISTINCT ON (r.citizenship) r.citizenship, r.categories_apply, r.payments_apply
     FROM coverage_residencyrule r
@@ -283,7 +278,9 @@ best AS (
 ),
 {fold},
 joined AS (
-    SELECT p.id AS person_id, p.citizenship, p.death_date,
+    SELECT p.id AS person_id, p.birth_date, p.citizenship, p.death_date,
+           st.birth_date AS old_birth_date, st.citizenship AS old_citizenship,
+           st.death_date AS old_death_date,
            {status_row} AS status_row, st.person_id IS NOT NULL AS known,
            st.insured AS old_insured, st.basis AS old_basis, st.valid_until AS old_valid_until,
            st.category_code AS old_category_code, st.last_paid_period AS old_last_paid_period,
@@ -346,7 +343,10 @@ outcome AS (
 decided AS (
     SELECT person_id, status_row, known, old_insured, old_basis, old_valid_until,
            old_category_code, old_last_paid_period, old_recheck_on, bits_changed,
-           first_month, paid, prepaid, booked,
+           first_month, paid, prepaid, booked, birth_date, citizenship, death_date,
+           (birth_date, citizenship, death_date)
+               IS DISTINCT FROM (old_birth_date, old_citizenship, old_death_date)
+               AS facts_changed,
            kind <> 'none' AS insured,
            CASE kind
                WHEN 'category' THEN CASE WHEN cat_payer = 'republican' THEN 'benefit_category'
@@ -374,10 +374,10 @@ compared AS (
     SELECT *,
            (insured, basis, valid_until)
                IS DISTINCT FROM (old_insured, old_basis, old_valid_until) AS status_changed,
-           bits_changed OR (insured, basis, valid_until, category_code, last_paid_period,
-                            recheck_on)
-               IS DISTINCT FROM (old_insured, old_basis, old_valid_until, old_category_code,
-                                 old_last_paid_period, old_recheck_on) AS row_changed
+           bits_changed OR facts_changed
+               OR (insured, basis, valid_until, category_code, last_paid_period, recheck_on)
+                  IS DISTINCT FROM (old_insured, old_basis, old_valid_until, old_category_code,
+                                    old_last_paid_period, old_recheck_on) AS row_changed
     FROM decided
 ),
 history AS (
@@ -394,9 +394,10 @@ history AS (
 added AS (
     INSERT INTO coverage_coveragestatus (person_id, as_of, insured, basis, valid_until,
         category_code, last_paid_period, recheck_on, run_id, first_month, paid, prepaid,
-        booked)
+        booked, birth_date, citizenship, death_date)
     SELECT person_id, %(on)s, insured, basis, valid_until, category_code, last_paid_period,
-           recheck_on, %(run)s, first_month, paid, prepaid, booked
+           recheck_on, %(run)s, first_month, paid, prepaid, booked, birth_date, citizenship,
+           death_date
     FROM compared WHERE NOT known
 ),
 updated AS (
@@ -404,7 +405,8 @@ updated AS (
         as_of = %(on)s, insured = c.insured, basis = c.basis, valid_until = c.valid_until,
         category_code = c.category_code, last_paid_period = c.last_paid_period,
         recheck_on = c.recheck_on, run_id = %(run)s, first_month = c.first_month,
-        paid = c.paid, prepaid = c.prepaid, booked = c.booked
+        paid = c.paid, prepaid = c.prepaid, booked = c.booked, birth_date = c.birth_date,
+        citizenship = c.citizenship, death_date = c.death_date
     FROM compared c
     WHERE s.ctid = ANY(ARRAY(SELECT status_row FROM compared WHERE known AND row_changed))
       AND s.ctid = c.status_row AND s.person_id = c.person_id
@@ -416,29 +418,34 @@ SELECT reason, COUNT(*) FROM history GROUP BY reason
 
 # The persons an incremental run looks at: who have months to fold (new payments), whose
 # memberships changed, started or were deleted since the previous run, whose status is due
-# for a recheck, and who are new or changed in the registry. Each source is read once,
-# through an index (a change of a person is found by its history row: the registry's
-# updated_at has no index).
+# for a recheck, and who are new or changed in the registry (``registry``: their facts are
+# read from the registry, not from their status row). Each source is read once, through an
+# index (a change of a person is found by its history row: the registry's updated_at has
+# no index).
 TOUCHED = (
     "DROP TABLE IF EXISTS coverage_touched",
-    "CREATE TEMP TABLE coverage_touched (id bigint PRIMARY KEY) ON COMMIT DROP",
+    "CREATE TEMP TABLE coverage_touched (id bigint PRIMARY KEY, registry boolean NOT NULL) "
+    "ON COMMIT DROP",
     f"""
-INSERT INTO coverage_touched (id)
-SELECT person_id FROM coverage_fold_pairs
-UNION
-SELECT m.person_id FROM coverage_categorymembership m WHERE m.changed_at > %(since)s
-UNION
-SELECT m.person_id FROM coverage_categorymembership m
-WHERE m.starts_on > %(prev_on)s AND m.starts_on <= %(on)s
-UNION
-SELECT h.person_id FROM coverage_historicalcategorymembership h
-WHERE h.history_date > %(since)s AND h.history_type = '-'
-UNION
-SELECT s.person_id FROM coverage_coveragestatus s WHERE s.recheck_on <= %(on)s
-UNION
-SELECT q.id FROM {PERSON} q WHERE q.id > %(prev_person_wm)s
-UNION
-SELECT h.id FROM {HISTORICAL_PERSON} h WHERE h.history_date > %(since)s
+INSERT INTO coverage_touched (id, registry)
+SELECT id, bool_or(registry) FROM (
+    SELECT person_id AS id, false AS registry FROM coverage_fold_pairs
+    UNION ALL
+    SELECT m.person_id, false FROM coverage_categorymembership m WHERE m.changed_at > %(since)s
+    UNION ALL
+    SELECT m.person_id, false FROM coverage_categorymembership m
+    WHERE m.starts_on > %(prev_on)s AND m.starts_on <= %(on)s
+    UNION ALL
+    SELECT h.person_id, false FROM coverage_historicalcategorymembership h
+    WHERE h.history_date > %(since)s AND h.history_type = '-'
+    UNION ALL
+    SELECT s.person_id, false FROM coverage_coveragestatus s WHERE s.recheck_on <= %(on)s
+    UNION ALL
+    SELECT q.id, true FROM {PERSON} q WHERE q.id > %(prev_person_wm)s
+    UNION ALL
+    SELECT h.id, true FROM {HISTORICAL_PERSON} h WHERE h.history_date > %(since)s
+) sources
+GROUP BY id
 """,
 )
 
@@ -446,11 +453,13 @@ SELECT h.id FROM {HISTORICAL_PERSON} h WHERE h.history_date > %(since)s
 # of each chunk's persons (every pair's person is touched, so it falls in one chunk's
 # range); returns the number of pairs handed to each chunk.
 TOUCHED_CHUNKS = f"""
-INSERT INTO coverage_recomputechunk (run_id, lo, hi, person_ids, persons, changed,
-    transitions, fold_person_ids, fold_months, fold_flags)
-SELECT %(run)s, t.lo, t.hi, t.ids, 0, 0, '{{}}'::jsonb, a.persons, a.months, a.flags
-FROM (SELECT MIN(id) AS lo, MAX(id) + 1 AS hi, array_agg(id ORDER BY id) AS ids
-      FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1) / %(size)s AS n
+INSERT INTO coverage_recomputechunk (run_id, lo, hi, person_ids, registry_person_ids,
+    persons, changed, transitions, fold_person_ids, fold_months, fold_flags)
+SELECT %(run)s, t.lo, t.hi, t.ids, t.registry_ids, 0, 0, '{{}}'::jsonb, a.persons, a.months,
+       a.flags
+FROM (SELECT MIN(id) AS lo, MAX(id) + 1 AS hi, array_agg(id ORDER BY id) AS ids,
+             COALESCE(array_agg(id ORDER BY id) FILTER (WHERE registry), '{{}}') AS registry_ids
+      FROM (SELECT id, registry, (row_number() OVER (ORDER BY id) - 1) / %(size)s AS n
             FROM coverage_touched) numbered
       GROUP BY n) t
 CROSS JOIN LATERAL ({pairs_in_range("t.lo", "t.hi")}) a
@@ -470,15 +479,39 @@ def retained_sql(retention_after: int) -> str:
             f"- %(low)s + 1 FOR {retention_after})) = {retention_after}, false)")
 
 
-# The status rows of an incremental chunk's persons, read once (an index probe each) for the
-# fold's stored bits and the decision's old values; the update finds each again by its ctid.
-STORED = """
+# The persons of a chunk and their registry facts, read from the registry: an id range, or
+# (``PERSONS_LISTED``) a list sent once and joined (the planner reads the list's length from
+# unnest, not 5 000 constants per use).
+PERSONS_READ = """persons AS (
+    SELECT p.id, p.birth_date, p.citizenship, p.death_date
+    FROM {persons_from}
+)"""
+
+# An incremental chunk: its listed persons' status rows, read once (an index probe each) for
+# the fold's stored bits, the decision's old values and the registry facts the last run
+# decided from; the update finds each row again by its ctid. Only a person new or changed in
+# the registry since the previous run (``registry_ids``), or whose row holds no facts yet, is
+# read from the registry: one random read fewer for everyone else.
+PERSONS_STORED = f"""listed AS MATERIALIZED (
+    SELECT t.id, r.id IS NOT NULL AS registry
+    FROM unnest(%(ids)s::bigint[]) AS t(id)
+    LEFT JOIN unnest(%(registry_ids)s::bigint[]) AS r(id) ON r.id = t.id
+),
 stored AS MATERIALIZED (
     SELECT st.ctid AS status_row, st.person_id, st.insured, st.basis, st.valid_until,
            st.category_code, st.last_paid_period, st.recheck_on, st.first_month, st.paid,
-           st.prepaid, st.booked
-    FROM persons p JOIN coverage_coveragestatus st ON st.person_id = p.id
-),"""
+           st.prepaid, st.booked, st.birth_date, st.citizenship, st.death_date,
+           NOT l.registry AND st.birth_date IS NOT NULL AS facts_held
+    FROM listed l JOIN coverage_coveragestatus st ON st.person_id = l.id
+),
+persons AS (
+    SELECT s.person_id AS id, s.birth_date, s.citizenship, s.death_date
+    FROM stored s WHERE s.facts_held
+    UNION ALL
+    SELECT p.id, p.birth_date, p.citizenship, p.death_date
+    FROM listed l JOIN {PERSON} p ON p.id = l.id
+    WHERE NOT EXISTS (SELECT FROM stored s WHERE s.person_id = l.id AND s.facts_held)
+)"""
 
 
 # Where a chunk's stored bits come from: the status rows, or the ledger folded anew by a
@@ -493,14 +526,14 @@ def chunk_sql(*, incremental: bool, retention_after: int = 0, rebuilt: bool = Fa
     # the decision; a full chunk reads its id range of them in order.
     stored = incremental and not rebuilt
     return CHUNK.format(
-        stored=STORED if stored else "",
+        persons=(PERSONS_STORED if stored else PERSONS_READ.format(
+            persons_from=PERSONS_LISTED if incremental else PERSONS_RANGE)),
         status_from="stored" if stored else "coverage_coveragestatus",
         status_row="st.status_row" if stored else "st.ctid",
         source_join=(SOURCE_REBUILT.format(scope=scope.format(col="src.person_id")) if rebuilt
                      else ""),
         fold=fold_ctes("stored" if stored else
                        "coverage_paidmonths" if rebuilt else "coverage_coveragestatus"),
-        persons_from=PERSONS_LISTED if incremental else PERSONS_RANGE,
         scope_membership=scope.format(col="m.person_id"),
         # listed persons find their status row by the join alone (an index probe each)
         scope_status="true" if incremental else scope.format(col="st.person_id"),
