@@ -369,10 +369,10 @@ def main():
               f"; {fixed_costs(noop, workers)}")
         t_incs, inc = [], None
         for k in range(7, 7 + INCREMENTAL_REPEATS):
-            settle()
             with connection.cursor() as cursor:
                 cursor.execute(NEW_PAYMENTS_SQL, {"k": k})
                 touched = cursor.rowcount
+            settle()  # the day's imports, then the night: as settle() says
             inc, t_inc = timed(f"incremental run after new payments for {touched:,} persons "
                                f"(1 %; {w})", lambda: workers.recompute(**options))
             t_incs.append(t_inc)

@@ -10,7 +10,9 @@ nightly chain, each step after a CHECKPOINT:
 1. the first full status run (the one-time fold of the ledger timed apart);
 2. ingest of a month file (February 2026, 0.6 N rows) by the real import
    (``payers.imports.payment_import``), then the incremental status run it causes;
-3. an incremental run after a 1 % change (median of three) and a full re-run: the ratio;
+3. an incremental run after a 1 % change (median of three) and a full re-run: the ratio.
+   Before each incremental run the database is settled again after the change: the
+   nightly run finds the day's imports vacuumed and written out by a checkpoint;
 4. reconciliation of January 2026 (``reconcile_period``);
 5. admin list pages (median of ``--repeat``): persons (first page, region, ИИН, last-name
    prefix), payments (first page, ИИН search, KNP filter), statuses and status history
@@ -146,6 +148,9 @@ def timed(label, func, results, guard=None):
 
 
 def settle():
+    """The state a nightly run finds: the day's imports vacuumed and analysed (autovacuum's
+    work) and written out by a checkpoint, so the run's time is its own, not the flushing of
+    pages the imports left dirty."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -293,12 +298,13 @@ def nightly(args, results, guard=None, planted=None):
     assert run.status == "done", run.error
     print(f"  {run.loaded:,} posted = {run.loaded / results[next(reversed(results))]:,.0f} "
           "rows/s", flush=True)
+    settle()  # the file's rows written and vacuumed before the night's run
     inc = timed("incremental status run after the month file", recompute, results, guard)
     print(f"  {inc.persons:,} persons in {inc.chunks_total} chunks", flush=True)
     incs = []
     for k in (7, 8, 9):
-        settle()
         one_percent_change(k)
+        settle()  # the day's imports written and vacuumed before the night's run
         run = timed(f"incremental status run after a 1 % change (#{k - 6})", recompute, results,
                     guard)
         incs.append(results[next(reversed(results))])
