@@ -50,6 +50,7 @@ def main():
         ids = list(range(run.person_watermark - 200 * args.persons + offset,
                          run.person_watermark, 200))[:args.persons]
         chunk = RecomputeChunk(run=run, lo=min(ids), hi=max(ids) + 1, person_ids=ids,
+                               person_sources=[0] * len(ids),  # touched by a payment only
                                fold_person_ids=ids, fold_months=[month] * len(ids),
                                fold_flags=[this.NET] * len(ids))
         params = recompute._params(run, chunk)

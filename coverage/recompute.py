@@ -180,7 +180,7 @@ def _params(run, chunk):
     low, high = policy.horizon(current)
     return {
         "run": run.id, "on": run.on, "lo": chunk.lo, "hi": chunk.hi, "ids": chunk.person_ids,
-        "registry_ids": chunk.registry_person_ids or [],
+        "sources": chunk.person_sources or [],
         "cur": current, "ws": current - policy.debt_window_months,
         "low": low, "span": high - low + 1, "next_month": month_start(current + 1),
         "grace": policy.grace_months, "lag": policy.due_lag_months,
@@ -195,10 +195,10 @@ def _close_chunk(run, chunk, persons, transitions):
     chunk.persons = persons
     chunk.changed = sum(transitions.values())
     chunk.transitions = transitions
-    chunk.person_ids = chunk.registry_person_ids = None
+    chunk.person_ids = chunk.person_sources = None
     chunk.fold_person_ids = chunk.fold_months = chunk.fold_flags = None
     fanout.chunk_done(run, chunk, ["persons", "changed", "transitions", "person_ids",
-                                   "registry_person_ids", "fold_person_ids", "fold_months",
+                                   "person_sources", "fold_person_ids", "fold_months",
                                    "fold_flags"])
 
 

@@ -258,7 +258,8 @@ terms AS (
     ORDER BY t.category_id, t.valid_from DESC
 ),
 candidates AS (
-    SELECT m.person_id, tm.code, tm.payer, LEAST(m.ends_on, tm.valid_to) AS until
+    SELECT m.person_id, tm.code, tm.payer, LEAST(m.ends_on, tm.valid_to) AS until,
+           true AS membership
     FROM coverage_categorymembership m
     JOIN terms tm ON tm.category_id = m.category_id
     WHERE {scope_membership}
@@ -266,7 +267,7 @@ candidates AS (
     UNION ALL
     SELECT p.id, tm.code, tm.payer,
            LEAST((p.birth_date + make_interval(years => tm.age_limit_years))::date - 1,
-                 tm.valid_to)
+                 tm.valid_to), false
     FROM persons p JOIN terms tm ON tm.age_limit_years IS NOT NULL
     WHERE p.birth_date > tm.born_after
       AND (p.birth_date + make_interval(years => tm.age_limit_years))::date > %(on)s
@@ -276,11 +277,15 @@ best AS (
     FROM candidates
     ORDER BY person_id, (payer = 'republican') DESC, (until IS NULL) DESC, until DESC, code
 ),
+held AS (  -- persons with a membership in force (kept on the status row)
+    SELECT DISTINCT person_id FROM candidates WHERE membership
+),
 {fold},
 joined AS (
     SELECT p.id AS person_id, p.birth_date, p.citizenship, p.death_date,
            st.birth_date AS old_birth_date, st.citizenship AS old_citizenship,
-           st.death_date AS old_death_date,
+           st.death_date AS old_death_date, hm.person_id IS NOT NULL AS held_membership,
+           st.held_membership AS old_held_membership,
            {status_row} AS status_row, st.person_id IS NOT NULL AS known,
            st.insured AS old_insured, st.basis AS old_basis, st.valid_until AS old_valid_until,
            st.category_code AS old_category_code, st.last_paid_period AS old_last_paid_period,
@@ -295,6 +300,7 @@ joined AS (
     LEFT JOIN {status_from} st ON st.person_id = p.id AND {scope_status}
     {source_join}
     LEFT JOIN merged m ON m.person_id = p.id
+    LEFT JOIN held hm ON hm.person_id = p.id
 ),
 bits AS (
     SELECT *,
@@ -343,9 +349,10 @@ outcome AS (
 decided AS (
     SELECT person_id, status_row, known, old_insured, old_basis, old_valid_until,
            old_category_code, old_last_paid_period, old_recheck_on, bits_changed,
-           first_month, paid, prepaid, booked, birth_date, citizenship, death_date,
-           (birth_date, citizenship, death_date)
-               IS DISTINCT FROM (old_birth_date, old_citizenship, old_death_date)
+           first_month, paid, prepaid, booked, held_membership, birth_date, citizenship,
+           death_date,
+           (held_membership, birth_date, citizenship, death_date) IS DISTINCT FROM
+               (old_held_membership, old_birth_date, old_citizenship, old_death_date)
                AS facts_changed,
            kind <> 'none' AS insured,
            CASE kind
@@ -394,10 +401,10 @@ history AS (
 added AS (
     INSERT INTO coverage_coveragestatus (person_id, as_of, insured, basis, valid_until,
         category_code, last_paid_period, recheck_on, run_id, first_month, paid, prepaid,
-        booked, birth_date, citizenship, death_date)
+        booked, held_membership, birth_date, citizenship, death_date)
     SELECT person_id, %(on)s, insured, basis, valid_until, category_code, last_paid_period,
-           recheck_on, %(run)s, first_month, paid, prepaid, booked, birth_date, citizenship,
-           death_date
+           recheck_on, %(run)s, first_month, paid, prepaid, booked, held_membership,
+           birth_date, citizenship, death_date
     FROM compared WHERE NOT known
 ),
 updated AS (
@@ -405,7 +412,8 @@ updated AS (
         as_of = %(on)s, insured = c.insured, basis = c.basis, valid_until = c.valid_until,
         category_code = c.category_code, last_paid_period = c.last_paid_period,
         recheck_on = c.recheck_on, run_id = %(run)s, first_month = c.first_month,
-        paid = c.paid, prepaid = c.prepaid, booked = c.booked, birth_date = c.birth_date,
+        paid = c.paid, prepaid = c.prepaid, booked = c.booked,
+        held_membership = c.held_membership, birth_date = c.birth_date,
         citizenship = c.citizenship, death_date = c.death_date
     FROM compared c
     WHERE s.ctid = ANY(ARRAY(SELECT status_row FROM compared WHERE known AND row_changed))
@@ -418,33 +426,36 @@ SELECT reason, COUNT(*) FROM history GROUP BY reason
 
 # The persons an incremental run looks at: who have months to fold (new payments), whose
 # memberships changed, started or were deleted since the previous run, whose status is due
-# for a recheck, and who are new or changed in the registry (``registry``: their facts are
-# read from the registry, not from their status row). Each source is read once, through an
-# index (a change of a person is found by its history row: the registry's updated_at has
-# no index).
+# for a recheck, and who are new or changed in the registry. ``sources`` says what touched
+# them: ``REGISTRY`` (their facts are read from the registry, not from their status row),
+# ``MEMBERSHIPS`` (their memberships are read even if none was in force). Each source is
+# read once, through an index (a change of a person is found by its history row: the
+# registry's updated_at has no index).
+REGISTRY, MEMBERSHIPS = 1, 2
 TOUCHED = (
     "DROP TABLE IF EXISTS coverage_touched",
-    "CREATE TEMP TABLE coverage_touched (id bigint PRIMARY KEY, registry boolean NOT NULL) "
+    "CREATE TEMP TABLE coverage_touched (id bigint PRIMARY KEY, sources int NOT NULL) "
     "ON COMMIT DROP",
     f"""
-INSERT INTO coverage_touched (id, registry)
-SELECT id, bool_or(registry) FROM (
-    SELECT person_id AS id, false AS registry FROM coverage_fold_pairs
+INSERT INTO coverage_touched (id, sources)
+SELECT id, bit_or(source) FROM (
+    SELECT person_id AS id, 0 AS source FROM coverage_fold_pairs
     UNION ALL
-    SELECT m.person_id, false FROM coverage_categorymembership m WHERE m.changed_at > %(since)s
+    SELECT m.person_id, {MEMBERSHIPS} FROM coverage_categorymembership m
+    WHERE m.changed_at > %(since)s
     UNION ALL
-    SELECT m.person_id, false FROM coverage_categorymembership m
+    SELECT m.person_id, {MEMBERSHIPS} FROM coverage_categorymembership m
     WHERE m.starts_on > %(prev_on)s AND m.starts_on <= %(on)s
     UNION ALL
-    SELECT h.person_id, false FROM coverage_historicalcategorymembership h
+    SELECT h.person_id, {MEMBERSHIPS} FROM coverage_historicalcategorymembership h
     WHERE h.history_date > %(since)s AND h.history_type = '-'
     UNION ALL
-    SELECT s.person_id, false FROM coverage_coveragestatus s WHERE s.recheck_on <= %(on)s
+    SELECT s.person_id, 0 FROM coverage_coveragestatus s WHERE s.recheck_on <= %(on)s
     UNION ALL
-    SELECT q.id, true FROM {PERSON} q WHERE q.id > %(prev_person_wm)s
+    SELECT q.id, {REGISTRY} FROM {PERSON} q WHERE q.id > %(prev_person_wm)s
     UNION ALL
-    SELECT h.id, true FROM {HISTORICAL_PERSON} h WHERE h.history_date > %(since)s
-) sources
+    SELECT h.id, {REGISTRY} FROM {HISTORICAL_PERSON} h WHERE h.history_date > %(since)s
+) touched_by
 GROUP BY id
 """,
 )
@@ -453,13 +464,13 @@ GROUP BY id
 # of each chunk's persons (every pair's person is touched, so it falls in one chunk's
 # range); returns the number of pairs handed to each chunk.
 TOUCHED_CHUNKS = f"""
-INSERT INTO coverage_recomputechunk (run_id, lo, hi, person_ids, registry_person_ids,
+INSERT INTO coverage_recomputechunk (run_id, lo, hi, person_ids, person_sources,
     persons, changed, transitions, fold_person_ids, fold_months, fold_flags)
-SELECT %(run)s, t.lo, t.hi, t.ids, t.registry_ids, 0, 0, '{{}}'::jsonb, a.persons, a.months,
+SELECT %(run)s, t.lo, t.hi, t.ids, t.sources, 0, 0, '{{}}'::jsonb, a.persons, a.months,
        a.flags
 FROM (SELECT MIN(id) AS lo, MAX(id) + 1 AS hi, array_agg(id ORDER BY id) AS ids,
-             COALESCE(array_agg(id ORDER BY id) FILTER (WHERE registry), '{{}}') AS registry_ids
-      FROM (SELECT id, registry, (row_number() OVER (ORDER BY id) - 1) / %(size)s AS n
+             array_agg(sources ORDER BY id) AS sources
+      FROM (SELECT id, sources, (row_number() OVER (ORDER BY id) - 1) / %(size)s AS n
             FROM coverage_touched) numbered
       GROUP BY n) t
 CROSS JOIN LATERAL ({pairs_in_range("t.lo", "t.hi")}) a
@@ -488,21 +499,30 @@ PERSONS_READ = """persons AS (
 )"""
 
 # An incremental chunk: its listed persons' status rows, read once (an index probe each) for
-# the fold's stored bits, the decision's old values and the registry facts the last run
-# decided from; the update finds each row again by its ctid. Only a person new or changed in
-# the registry since the previous run (``registry_ids``), or whose row holds no facts yet, is
-# read from the registry: one random read fewer for everyone else.
+# the fold's stored bits, the decision's old values and what the last decision read besides;
+# the update finds each row again by its ctid. Only a person new or changed in the registry
+# since the previous run (``sources``), or whose row holds no facts yet, is read from the
+# registry; only a person whose memberships changed, or who had one in force, or has no
+# row, has their memberships read. A missing source (a chunk cut before ``sources``
+# existed) reads both.
 PERSONS_STORED = f"""listed AS MATERIALIZED (
-    SELECT t.id, r.id IS NOT NULL AS registry
-    FROM unnest(%(ids)s::bigint[]) AS t(id)
-    LEFT JOIN unnest(%(registry_ids)s::bigint[]) AS r(id) ON r.id = t.id
+    SELECT t.id, COALESCE(t.sources & {REGISTRY} > 0, true) AS registry,
+           COALESCE(t.sources & {MEMBERSHIPS} > 0, true) AS memberships
+    FROM unnest(%(ids)s::bigint[], %(sources)s::int[]) AS t(id, sources)
+    WHERE t.id IS NOT NULL
 ),
 stored AS MATERIALIZED (
     SELECT st.ctid AS status_row, st.person_id, st.insured, st.basis, st.valid_until,
            st.category_code, st.last_paid_period, st.recheck_on, st.first_month, st.paid,
-           st.prepaid, st.booked, st.birth_date, st.citizenship, st.death_date,
-           NOT l.registry AND st.birth_date IS NOT NULL AS facts_held
+           st.prepaid, st.booked, st.held_membership, st.birth_date, st.citizenship,
+           st.death_date, NOT l.registry AND st.birth_date IS NOT NULL AS facts_held,
+           l.memberships OR st.held_membership AS reads_memberships
     FROM listed l JOIN coverage_coveragestatus st ON st.person_id = l.id
+),
+members AS (
+    SELECT s.person_id AS id FROM stored s WHERE s.reads_memberships
+    UNION ALL
+    SELECT l.id FROM listed l WHERE NOT EXISTS (SELECT FROM stored s WHERE s.person_id = l.id)
 ),
 persons AS (
     SELECT s.person_id AS id, s.birth_date, s.citizenship, s.death_date
@@ -534,7 +554,8 @@ def chunk_sql(*, incremental: bool, retention_after: int = 0, rebuilt: bool = Fa
                      else ""),
         fold=fold_ctes("stored" if stored else
                        "coverage_paidmonths" if rebuilt else "coverage_coveragestatus"),
-        scope_membership=scope.format(col="m.person_id"),
+        scope_membership=("m.person_id IN (SELECT id FROM members)" if stored
+                          else scope.format(col="m.person_id")),
         # listed persons find their status row by the join alone (an index probe each)
         scope_status="true" if incremental else scope.format(col="st.person_id"),
         src="src" if rebuilt else "st",

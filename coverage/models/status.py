@@ -115,10 +115,11 @@ class RecomputeChunk(models.Model):
                                editable=False)
     fold_flags = IdArrayField(_("what the new payments say"), null=True, blank=True,
                               editable=False)  # see recompute_sql.NEW_PAIRS
-    registry_person_ids = IdArrayField(
-        _("persons changed in the registry"), null=True, blank=True, editable=False,
-        help_text=_("Incremental run: the listed persons whose registry facts are read anew "
-                    "(new or changed since the previous run; cleared when done)."),
+    # what touched each listed person (recompute_sql.TOUCHED): 1 the registry, 2 memberships
+    person_sources = IdArrayField(
+        _("what touched the persons"), null=True, blank=True, editable=False,
+        help_text=_("Incremental run: for each listed person, whether the registry (1) or "
+                    "their memberships (2) changed since the previous run (cleared when done)."),
     )
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     persons = models.PositiveIntegerField(_("persons"), default=0)
@@ -190,11 +191,15 @@ class CoverageStatus(PaidBits):
     )
     run = models.ForeignKey(RecomputeRun, verbose_name=_("run"), on_delete=models.PROTECT,
                             related_name="+", db_constraint=False, db_index=False)
-    # The registry facts the decision read, as the run found them: an incremental run
-    # decides a person touched only by payments, memberships or a recheck from these
-    # instead of reading the registry row again (one random read fewer per person); a
-    # person new or changed in the registry since the previous run (found by the
-    # registry's history rows) is read from the registry, and a full run reads everyone.
+    # What the decision read besides the status row, kept so that an incremental run
+    # need not read it again for a person touched only by payments or a recheck: the
+    # registry facts (read anew for a person new or changed in the registry since the
+    # previous run, found by the registry's history rows), and whether a membership was in
+    # force (if none was and none changed, started or was deleted since, none is now:
+    # the memberships are not read). A full run reads everything and rewrites these.
+    held_membership = models.BooleanField(
+        _("had a membership in force (as decided)"), default=True, db_default=True,
+        editable=False)
     birth_date = models.DateField(_("birth date (as decided)"), null=True, blank=True,
                                   editable=False)
     citizenship = models.CharField(_("citizenship (as decided)"), max_length=20, blank=True,

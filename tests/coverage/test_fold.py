@@ -265,7 +265,7 @@ def test_status_and_paid_month_pages_keep_room_for_updates_and_chunk_lists_are_n
                        "ORDER BY attname")
         assert cursor.fetchall() == [("fold_flags", "e"), ("fold_months", "e"),
                                      ("fold_person_ids", "e"), ("person_ids", "e"),
-                                     ("registry_person_ids", "e")]
+                                     ("person_sources", "e")]
 
 
 def test_migration_moves_the_bits_into_the_status_rows_and_rechecks_the_undecided():
