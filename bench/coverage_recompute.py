@@ -18,10 +18,9 @@ then measures in one run, with ``--workers`` processes sharing each run's chunks
 and prints per-person costs, the ratios, the load average and the extrapolation to
 20 million persons. Each measured run starts right after a ``CHECKPOINT``.
 
-Last run (``--persons 1000000 --keep --reuse --loop-budget 20``, 2 workers, load 1.3 → 2.2):
-fold 12.3 s once; first full run 7.4 s writing every row (9.8 s with 1 worker); re-run 2.3 s
-(4.4 s); incremental 1 % 0.34 s = 4.6 % of the full run (goal ≤ 5 %); per-person loop
-5.93 ms → 801× per person; extrapolated to 20 M: full 2.5 min, incremental 7 s. See
+Session 28, four fresh runs of ``--persons 1000000 --loop-budget 10`` (2 workers, load
+1.3–1.6): full run 8.8–11.7 s writing every row; incremental 1 % 3.5 / 4.3 / 4.5 / 5.1 % of
+it (median 4.4 %, goal ≤ 5 %); per-person loop 1 300–1 600× slower per person. See
 ``bench/README.md``.
 """
 
