@@ -92,7 +92,12 @@ def main():
            if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER")}
     env["QUICKSTART_PORT"] = PORT
     # Its own session: the signal below reaches the script, the server and the worker, as
-    # Ctrl+C in a terminal reaches the foreground process group.
+    # Ctrl+C in a terminal reaches the foreground process group. A terminal also gives them
+    # SIGINT with its default action; a CI runner that started this as a background job of
+    # a non-interactive shell passes SIGINT on ignored, and an ignored signal stays ignored
+    # through exec (bash cannot even trap it): the dev server then never sees Ctrl+C. With
+    # a handler here, exec hands the quick start SIGINT at its default, as a terminal does.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     server = subprocess.Popen([str(ROOT / "scripts" / "quickstart")], cwd=ROOT, env=env,
                               start_new_session=True)
     try:
