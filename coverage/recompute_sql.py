@@ -18,8 +18,8 @@ ledger per person and 64-month word (``WORDS``, ``FROM_WORDS`` or
 arithmetic uses month indexes (``osms.core.periods``). The chunk's new months are folded
 in (``FOLD``, then ``joined``): ``h`` is the paid bits over the rules' horizon, bit 1 =
 month ``%(low)s``, so each question of ``rules._decide_payments`` is a bit-string
-expression. ``{scope}`` restricts every table read to the chunk (an id range, or the
-chunk's list of persons in an incremental run).
+expression. Every table read is restricted to the chunk: an id range (``SCOPE_RANGE``), or
+the chunk's list of persons in an incremental run (``PERSONS_STORED``).
 
 Other apps' tables are named from their models (``PAYMENT``, ``PERSON``…).
 """
@@ -231,9 +231,6 @@ DROP_PAIRS = "DROP TABLE coverage_fold_pairs"
 # ---- The chunk ------------------------------------------------------------------------
 
 SCOPE_RANGE = "{col} >= %(lo)s AND {col} < %(hi)s"
-SCOPE_IDS = "{col} IN (SELECT id FROM persons)"
-PERSONS_RANGE = f"{PERSON} p WHERE p.id >= %(lo)s AND p.id < %(hi)s"
-PERSONS_LISTED = f"unnest(%(ids)s::bigint[]) AS t(id) JOIN {PERSON} p ON p.id = t.id"
 
 # One chunk decided and written (``chunk_sql`` fills in its scope, the fold's source and the
 # month expressions): the rules in force, each person's category and paid-month facts, the
@@ -353,7 +350,7 @@ decided AS (
            death_date,
            (held_membership, birth_date, citizenship, death_date) IS DISTINCT FROM
                (old_held_membership, old_birth_date, old_citizenship, old_death_date)
-               AS facts_changed,
+               AS kept_changed,
            kind <> 'none' AS insured,
            CASE kind
                WHEN 'category' THEN CASE WHEN cat_payer = 'republican' THEN 'benefit_category'
@@ -381,7 +378,7 @@ compared AS (
     SELECT *,
            (insured, basis, valid_until)
                IS DISTINCT FROM (old_insured, old_basis, old_valid_until) AS status_changed,
-           bits_changed OR facts_changed
+           bits_changed OR kept_changed
                OR (insured, basis, valid_until, category_code, last_paid_period, recheck_on)
                   IS DISTINCT FROM (old_insured, old_basis, old_valid_until, old_category_code,
                                     old_last_paid_period, old_recheck_on) AS row_changed
@@ -490,17 +487,16 @@ def retained_sql(retention_after: int) -> str:
             f"- %(low)s + 1 FOR {retention_after})) = {retention_after}, false)")
 
 
-# The persons of a chunk and their registry facts, read from the registry: an id range, or
-# (``PERSONS_LISTED``) a list sent once and joined (the planner reads the list's length from
-# unnest, not 5 000 constants per use).
-PERSONS_READ = """persons AS (
+# The persons of a range chunk and their registry facts, read from the registry in order.
+PERSONS_RANGE = f"""persons AS (
     SELECT p.id, p.birth_date, p.citizenship, p.death_date
-    FROM {persons_from}
+    FROM {PERSON} p WHERE p.id >= %(lo)s AND p.id < %(hi)s
 )"""
 
-# An incremental chunk: its listed persons' status rows, read once (an index probe each) for
-# the fold's stored bits, the decision's old values and what the last decision read besides;
-# the update finds each row again by its ctid. Only a person new or changed in the registry
+# A listed chunk (an incremental run; the list is sent once and joined through unnest, whose
+# length the planner reads, not 5 000 constants per use): its persons' status rows, read
+# once (an index probe each) for the fold's stored bits, the decision's old values and what
+# the last decision read besides; the update finds each row again by its ctid. Only a person new or changed in the registry
 # since the previous run (``sources``), or whose row holds no facts yet, is read from the
 # registry; only a person whose memberships changed, or who had one in force, or has no
 # row, has their memberships read. A missing source (a chunk cut before ``sources``
@@ -541,23 +537,23 @@ SOURCE_REBUILT = ("LEFT JOIN coverage_paidmonths src ON src.person_id = p.id "
 
 
 def chunk_sql(*, incremental: bool, retention_after: int = 0, rebuilt: bool = False) -> str:
-    scope = SCOPE_IDS if incremental else SCOPE_RANGE
-    # An incremental chunk reads its persons' status rows once (``STORED``) for the fold and
-    # the decision; a full chunk reads its id range of them in order.
-    stored = incremental and not rebuilt
+    """A listed chunk (``incremental``) reads its persons' status rows once (``stored``) for
+    the fold and the decision; a range chunk reads its id range of them in order. Only a
+    full run rebuilds (``coverage.recompute._start_run``), so a listed chunk never does."""
+    if incremental and rebuilt:
+        raise ValueError("a rebuild run cuts id ranges, not lists of persons")
     return CHUNK.format(
-        persons=(PERSONS_STORED if stored else PERSONS_READ.format(
-            persons_from=PERSONS_LISTED if incremental else PERSONS_RANGE)),
-        status_from="stored" if stored else "coverage_coveragestatus",
-        status_row="st.status_row" if stored else "st.ctid",
-        source_join=(SOURCE_REBUILT.format(scope=scope.format(col="src.person_id")) if rebuilt
-                     else ""),
-        fold=fold_ctes("stored" if stored else
+        persons=PERSONS_STORED if incremental else PERSONS_RANGE,
+        status_from="stored" if incremental else "coverage_coveragestatus",
+        status_row="st.status_row" if incremental else "st.ctid",
+        source_join=(SOURCE_REBUILT.format(scope=SCOPE_RANGE.format(col="src.person_id"))
+                     if rebuilt else ""),
+        fold=fold_ctes("stored" if incremental else
                        "coverage_paidmonths" if rebuilt else "coverage_coveragestatus"),
-        scope_membership=("m.person_id IN (SELECT id FROM members)" if stored
-                          else scope.format(col="m.person_id")),
+        scope_membership=("m.person_id IN (SELECT id FROM members)" if incremental
+                          else SCOPE_RANGE.format(col="m.person_id")),
         # listed persons find their status row by the join alone (an index probe each)
-        scope_status="true" if incremental else scope.format(col="st.person_id"),
+        scope_status="true" if incremental else SCOPE_RANGE.format(col="st.person_id"),
         src="src" if rebuilt else "st",
         retained=retained_sql(retention_after),
         paid_until=MONTH_END_SQL.format(
