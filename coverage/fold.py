@@ -80,6 +80,7 @@ def assign_pairs(run, *, assigned=None) -> None:
     """
     with connection.cursor() as cursor:
         if assigned is None:
+            cursor.execute(sql.PAIRS_INDEX)
             cursor.execute(sql.ASSIGN, {"run": run.id})
             assigned = sum(n for (n,) in cursor.fetchall())
         cursor.execute(sql.COUNT_PAIRS)

@@ -33,20 +33,24 @@ HISTORICAL_PERSON = Person.history.model._meta.db_table
 
 # ---- The fold -------------------------------------------------------------------------
 
-# The months to fold of a run, until ``assign_pairs`` hands them to the chunks.
+# The months to fold of a run (``mi``: the month index), until ``assign_pairs`` hands them
+# to the chunks. One row per pair by construction (each statement filling it groups by
+# person and month); no key while it fills: ``PAIRS_INDEX`` is built after, and only for
+# the id-range chunks (``ASSIGN``), which look the pairs up by range.
 PAIRS_TABLE = (
     "DROP TABLE IF EXISTS coverage_fold_pairs",
-    "CREATE TEMP TABLE coverage_fold_pairs (person_id bigint, period date, flags int, "
-    "PRIMARY KEY (person_id, period)) ON COMMIT DROP",
+    "CREATE TEMP TABLE coverage_fold_pairs (person_id bigint, mi int, flags int) "
+    "ON COMMIT DROP",
 )
+PAIRS_INDEX = "CREATE INDEX ON coverage_fold_pairs (person_id, mi)"
 
 # What the new payments of a pair say (``flags``): 1 their net sum is > 0, 2 one of
 # them is positive and paid before the month began, 4 one of them is negative;
 # 8 (rebuild): decide the month by its sums in the ledger.
 NET, EARLY, NEGATIVE, LEDGER = 1, 2, 4, 8
 NEW_PAIRS = f"""
-INSERT INTO coverage_fold_pairs (person_id, period, flags)
-SELECT person_id, period,
+INSERT INTO coverage_fold_pairs (person_id, mi, flags)
+SELECT person_id, {MONTH_INDEX_SQL.format(d="period")},
        (SUM(amount) > 0)::int * {NET}
        | COALESCE(bool_or(amount > 0 AND paid_on < period), false)::int * {EARLY}
        | bool_or(amount < 0)::int * {NEGATIVE}
@@ -59,15 +63,16 @@ GROUP BY person_id, period
 def pairs_in_range(lo: str, hi: str) -> str:
     """The pairs of the persons with ``lo`` <= id < ``hi`` as three arrays, in order."""
     return f"""
-SELECT array_agg(f.person_id ORDER BY f.person_id, f.period) AS persons,
-       array_agg({MONTH_INDEX_SQL.format(d="f.period")} ORDER BY f.person_id, f.period) AS months,
-       array_agg(f.flags ORDER BY f.person_id, f.period) AS flags
+SELECT array_agg(f.person_id ORDER BY f.person_id, f.mi) AS persons,
+       array_agg(f.mi ORDER BY f.person_id, f.mi) AS months,
+       array_agg(f.flags ORDER BY f.person_id, f.mi) AS flags
 FROM coverage_fold_pairs f WHERE f.person_id >= {lo} AND f.person_id < {hi}
 """
 
 
 # Each chunk of the run gets the pairs of the persons in its id range (an index range
-# scan of the pairs per chunk); returns the number of pairs handed out.
+# scan of the pairs per chunk, after ``PAIRS_INDEX``); returns the number of pairs handed
+# out.
 ASSIGN = f"""
 UPDATE coverage_recomputechunk c
 SET fold_person_ids = a.persons, fold_months = a.months, fold_flags = a.flags
@@ -209,8 +214,8 @@ def from_few_words_sql(first: int, last: int) -> str:
 
 # Rebuild, 3: a month with a negative row (a reversal) is decided by its sums in the ledger.
 NEGATIVE_PAIRS = f"""
-INSERT INTO coverage_fold_pairs (person_id, period, flags)
-SELECT person_id, {MONTH_START_SQL.format(i="w * 64 + k")}, {LEDGER}
+INSERT INTO coverage_fold_pairs (person_id, mi, flags)
+SELECT person_id, w * 64 + k, {LEDGER}
 FROM coverage_fold_words, generate_series(0, 63) AS k
 WHERE negative <> 0 AND (negative >> (63 - k)) & 1 = 1
 """
@@ -431,7 +436,7 @@ SELECT reason, COUNT(*) FROM history GROUP BY reason
 REGISTRY, MEMBERSHIPS = 1, 2
 TOUCHED = (
     "DROP TABLE IF EXISTS coverage_touched",
-    "CREATE TEMP TABLE coverage_touched (id bigint PRIMARY KEY, sources int NOT NULL) "
+    "CREATE TEMP TABLE coverage_touched (id bigint NOT NULL, sources int NOT NULL) "
     "ON COMMIT DROP",
     f"""
 INSERT INTO coverage_touched (id, sources)
@@ -457,20 +462,32 @@ GROUP BY id
 """,
 )
 
-# The touched persons cut into chunks of %(size)s persons each, with the months to fold
-# of each chunk's persons (every pair's person is touched, so it falls in one chunk's
-# range); returns the number of pairs handed to each chunk.
-TOUCHED_CHUNKS = f"""
+# The touched persons (one row each: ``TOUCHED`` groups them) cut into chunks of %(size)s
+# persons each, in id order, with the months to fold of each chunk's persons (every pair's
+# person is touched, so each pair finds its chunk by a join on the person); returns the
+# number of pairs handed to each chunk.
+TOUCHED_CHUNKS = """
+WITH numbered AS MATERIALIZED (
+    SELECT id, sources, (row_number() OVER (ORDER BY id) - 1) / %(size)s AS n
+    FROM coverage_touched
+),
+chunks AS (
+    SELECT n, MIN(id) AS lo, MAX(id) + 1 AS hi, array_agg(id ORDER BY id) AS ids,
+           array_agg(sources ORDER BY id) AS sources
+    FROM numbered GROUP BY n
+),
+folds AS (
+    SELECT t.n, array_agg(f.person_id ORDER BY f.person_id, f.mi) AS persons,
+           array_agg(f.mi ORDER BY f.person_id, f.mi) AS months,
+           array_agg(f.flags ORDER BY f.person_id, f.mi) AS flags
+    FROM coverage_fold_pairs f JOIN numbered t ON t.id = f.person_id
+    GROUP BY t.n
+)
 INSERT INTO coverage_recomputechunk (run_id, lo, hi, person_ids, person_sources,
     persons, changed, transitions, fold_person_ids, fold_months, fold_flags)
-SELECT %(run)s, t.lo, t.hi, t.ids, t.sources, 0, 0, '{{}}'::jsonb, a.persons, a.months,
-       a.flags
-FROM (SELECT MIN(id) AS lo, MAX(id) + 1 AS hi, array_agg(id ORDER BY id) AS ids,
-             array_agg(sources ORDER BY id) AS sources
-      FROM (SELECT id, sources, (row_number() OVER (ORDER BY id) - 1) / %(size)s AS n
-            FROM coverage_touched) numbered
-      GROUP BY n) t
-CROSS JOIN LATERAL ({pairs_in_range("t.lo", "t.hi")}) a
+SELECT %(run)s, c.lo, c.hi, c.ids, c.sources, 0, 0, '{}'::jsonb, f.persons, f.months,
+       f.flags
+FROM chunks c LEFT JOIN folds f ON f.n = c.n
 RETURNING COALESCE(cardinality(fold_person_ids), 0)
 """
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,7 @@ from osms.core.periods import add_months, first_of_month
 from osms.core.services import lock_for_change, require_scope, save_audited
 
 from .models import Activity, KnpCode, Payment, PaymentKind, Person, SuspensePayment
+from .selectors import issued_payment_id
 
 
 def ledger_write_lock():
@@ -36,11 +37,14 @@ def settled_payment_watermark() -> int:
     Jobs that fold "payments since the last run" by id (``id > previous watermark``)
     read it, so that a payment committed late with a lower id is never skipped. It waits
     for ledger writes in progress (an import's posting transaction) to finish: they hold
-    the lock shared, this takes it exclusively for a moment.
+    the lock shared, this takes it exclusively for a moment. With no posting in flight,
+    every id the ledger's sequence has issued is a committed payment or none (a rolled-back
+    one), so the sequence's last value is such a watermark: read in constant time, where
+    ``MAX(id)`` plans and probes every monthly partition (``issued_payment_id``).
     """
     with transaction.atomic():
         xact_lock("ledger_write")
-        return Payment.objects.aggregate(m=Max("id"))["m"] or 0
+        return issued_payment_id()
 
 
 def standing_amount(payment) -> Decimal:

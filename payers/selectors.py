@@ -1,6 +1,7 @@
 """Reads of the registry and the ledger: querysets scoped to the user's region, and the
 reads other apps make of payers' rows (CONTRIBUTING: through this module, not its models)."""
 
+from django.db import connection
 from django.db.models import Max, Min, Q, Sum
 
 from .models import Activity, Employment, Organisation, Payment, Person
@@ -88,6 +89,28 @@ def last_payment_id():
     """The highest id of the ledger (0 when empty); ``payers.ledger.settled_payment_watermark``
     when every lower id must be committed."""
     return Payment.objects.aggregate(m=Max("id"))["m"] or 0
+
+
+# The last id the ledger's sequence issued (0 before the first), if it issues them one at a
+# time: a sequence that hands each session a cache of ids may issue a lower id later.
+ISSUED_PAYMENT_ID = """
+SELECT COALESCE(pg_sequence_last_value(s.seqrelid), 0)
+FROM pg_sequence s
+WHERE s.seqrelid = pg_get_serial_sequence(%s, 'id')::regclass AND s.seqcache = 1
+"""
+
+
+def issued_payment_id():
+    """The highest payment id issued so far, committed or not (0 when none): on PostgreSQL
+    the ledger's sequence, else (or with a cached sequence) the highest id of the ledger.
+    ``payers.ledger.settled_payment_watermark`` reads it with no posting in flight."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(ISSUED_PAYMENT_ID, [Payment._meta.db_table])
+            row = cursor.fetchone()
+        if row is not None:
+            return row[0]
+    return last_payment_id()
 
 
 def payment_periods_since(*, after_id, kinds, not_before):

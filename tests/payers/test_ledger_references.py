@@ -130,4 +130,18 @@ def test_the_settled_watermark_waits_for_a_posting_in_progress():
             with pytest.raises(psycopg.errors.LockNotAvailable):
                 reader.execute("SELECT pg_advisory_xact_lock(%s)", [lock_key("ledger_write")])
         writer.rollback()
-    assert ledger.settled_payment_watermark() == Payment.objects.latest("id").pk
+    watermark = ledger.settled_payment_watermark()
+    assert watermark >= Payment.objects.latest("id").pk
+    assert PaymentFactory().pk > watermark  # the next posting is above it: never skipped
+
+
+@pytest.mark.django_db
+def test_the_watermark_is_the_last_id_issued_rolled_back_or_not():
+    """A posting rolled back leaves its id unused; the watermark may pass it (nothing to
+    skip there), and is read from the sequence, not from a scan of the partitions."""
+    kept = PaymentFactory()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        lost = PaymentFactory()
+        raise RuntimeError("the import failed")
+    assert not Payment.objects.filter(pk=lost.pk).exists()
+    assert ledger.settled_payment_watermark() == lost.pk > kept.pk
