@@ -18,10 +18,10 @@ then measures in one run, with ``--workers`` processes sharing each run's chunks
 and prints per-person costs, the ratios, the load average and the extrapolation to
 20 million persons. Each measured run starts right after a ``CHECKPOINT``.
 
-Session 28, four fresh runs of ``--persons 1000000 --loop-budget 10`` (2 workers, load
-1.3–1.6): full run 8.8–11.7 s writing every row; incremental 1 % 3.5 / 4.3 / 4.5 / 5.1 % of
-it (median 4.4 %, goal ≤ 5 %); per-person loop 1 300–1 600× slower per person. See
-``bench/README.md``.
+Session 29, five fresh runs of ``--persons 1000000 --loop-budget 10`` (2 workers, load
+1.3–1.5): full run 7.7–8.7 s writing every row; incremental 1 % 3.9 / 4.1 / 4.2 / 4.3 / 4.5 %
+of it (goal ≤ 5 %; every single 1 % run ≤ 4.6 %); per-person loop 967–1 075× slower per
+person. See ``bench/README.md``.
 """
 
 import argparse

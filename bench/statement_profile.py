@@ -1,9 +1,10 @@
 """Where a nightly job's time goes, statement by statement: ``python
 bench/statement_profile.py --database osms_bench_national [--job incremental|reconcile]
-[--k 11] [--explain]`` on a database kept by ``national.py --keep``.
+[--k 14] [--explain]`` on a database kept by ``national.py --keep``.
 
 ``incremental`` adds a payment for 1 % of the persons (``mod(id, 100) = k``; use a new
-``k`` each time), settles the database as the nightly run finds it, then runs the
+``k`` each time, with ``mod(k, 5) >= 3``: the others' persons were paid for by the month
+file, and a payment for a paid month changes no status), settles the database as the nightly run finds it, then runs the
 incremental status recompute. ``reconcile`` settles the database and reconciles January
 2026 (the month ``national.py`` generates declarations for). Every SQL statement is timed
 (``connection.execute_wrapper``); ``--first`` empties the worklist and the collections
@@ -55,7 +56,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", default="osms_bench_national")
     parser.add_argument("--job", choices=("incremental", "reconcile"), default="incremental")
-    parser.add_argument("--k", type=int, default=11, help="The 1 %% of persons: mod(id, 100).")
+    parser.add_argument("--k", type=int, default=14,
+                        help="The 1 %% of persons: mod(id, 100); mod(k, 5) >= 3 (see above).")
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--first", action="store_true",
                         help="reconcile: empty the worklist and collections first (a month's "
