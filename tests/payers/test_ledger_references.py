@@ -145,3 +145,17 @@ def test_the_watermark_is_the_last_id_issued_rolled_back_or_not():
         raise RuntimeError("the import failed")
     assert not Payment.objects.filter(pk=lost.pk).exists()
     assert ledger.settled_payment_watermark() == lost.pk > kept.pk
+
+
+@pytest.mark.django_db
+def test_a_sequence_that_caches_ids_falls_back_to_the_highest_id():
+    """With a cache, a session may issue a lower id after the sequence shows a higher one:
+    then the watermark is the highest id of the ledger, as before."""
+    kept = PaymentFactory()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        PaymentFactory()
+        raise RuntimeError("the import failed")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence('payers_payment', 'id')")
+        cursor.execute(f"ALTER SEQUENCE {cursor.fetchone()[0]} CACHE 20")
+    assert ledger.settled_payment_watermark() == kept.pk
