@@ -4,14 +4,14 @@ bench/statement_profile.py --database osms_bench_national [--job incremental|rec
 
 ``incremental`` adds a payment for 1 % of the persons (``mod(id, 100) = k``; use a new
 ``k`` each time, with ``mod(k, 5) >= 3``: the others' persons were paid for by the month
-file, and a payment for a paid month changes no status), settles the database as the nightly run finds it, then runs the
-incremental status recompute. ``reconcile`` settles the database and reconciles January
-2026 (the month ``national.py`` generates declarations for). Every SQL statement is timed
-(``connection.execute_wrapper``); ``--first`` empties the worklist and the collections
-before a reconciliation (a month's first run). The script prints the total, the number of statements,
-the slowest fifteen and the time by kind of statement (its first words). ``--explain`` also
-loads ``auto_explain`` for the session (statements over 150 ms, with ANALYZE and BUFFERS)
-into the server's log.
+file, and a payment for a paid month changes no status), settles the database as the
+nightly run finds it, then runs the incremental status recompute. ``reconcile`` settles the
+database and reconciles January 2026 (the month ``national.py`` generates declarations
+for). Every SQL statement is timed (``connection.execute_wrapper``); ``--first`` empties
+the worklist and the collections before a reconciliation (a month's first run). The script
+prints the total, the number of statements, the slowest fifteen and the time by kind of
+statement (its first words). ``--explain`` also loads ``auto_explain`` for the session
+(statements over 150 ms, with ANALYZE and BUFFERS) into the server's log.
 """
 
 import argparse

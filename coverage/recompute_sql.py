@@ -60,12 +60,16 @@ GROUP BY person_id, period
 """
 
 
+# A group of pairs ``f`` as the three parallel arrays a chunk takes, in person and month order.
+PAIR_ARRAYS = """array_agg(f.person_id ORDER BY f.person_id, f.mi) AS persons,
+       array_agg(f.mi ORDER BY f.person_id, f.mi) AS months,
+       array_agg(f.flags ORDER BY f.person_id, f.mi) AS flags"""
+
+
 def pairs_in_range(lo: str, hi: str) -> str:
     """The pairs of the persons with ``lo`` <= id < ``hi`` as three arrays, in order."""
     return f"""
-SELECT array_agg(f.person_id ORDER BY f.person_id, f.mi) AS persons,
-       array_agg(f.mi ORDER BY f.person_id, f.mi) AS months,
-       array_agg(f.flags ORDER BY f.person_id, f.mi) AS flags
+SELECT {PAIR_ARRAYS}
 FROM coverage_fold_pairs f WHERE f.person_id >= {lo} AND f.person_id < {hi}
 """
 
@@ -466,7 +470,7 @@ GROUP BY id
 # persons each, in id order, with the months to fold of each chunk's persons (every pair's
 # person is touched, so each pair finds its chunk by a join on the person); returns the
 # number of pairs handed to each chunk.
-TOUCHED_CHUNKS = """
+TOUCHED_CHUNKS = f"""
 WITH numbered AS MATERIALIZED (
     SELECT id, sources, (row_number() OVER (ORDER BY id) - 1) / %(size)s AS n
     FROM coverage_touched
@@ -477,15 +481,13 @@ chunks AS (
     FROM numbered GROUP BY n
 ),
 folds AS (
-    SELECT t.n, array_agg(f.person_id ORDER BY f.person_id, f.mi) AS persons,
-           array_agg(f.mi ORDER BY f.person_id, f.mi) AS months,
-           array_agg(f.flags ORDER BY f.person_id, f.mi) AS flags
+    SELECT t.n, {PAIR_ARRAYS}
     FROM coverage_fold_pairs f JOIN numbered t ON t.id = f.person_id
     GROUP BY t.n
 )
 INSERT INTO coverage_recomputechunk (run_id, lo, hi, person_ids, person_sources,
     persons, changed, transitions, fold_person_ids, fold_months, fold_flags)
-SELECT %(run)s, c.lo, c.hi, c.ids, c.sources, 0, 0, '{}'::jsonb, f.persons, f.months,
+SELECT %(run)s, c.lo, c.hi, c.ids, c.sources, 0, 0, '{{}}'::jsonb, f.persons, f.months,
        f.flags
 FROM chunks c LEFT JOIN folds f ON f.n = c.n
 RETURNING COALESCE(cardinality(fold_person_ids), 0)
@@ -513,11 +515,11 @@ PERSONS_RANGE = f"""persons AS (
 # A listed chunk (an incremental run; the list is sent once and joined through unnest, whose
 # length the planner reads, not 5 000 constants per use): its persons' status rows, read
 # once (an index probe each) for the fold's stored bits, the decision's old values and what
-# the last decision read besides; the update finds each row again by its ctid. Only a person new or changed in the registry
-# since the previous run (``sources``), or whose row holds no facts yet, is read from the
-# registry; only a person whose memberships changed, or who had one in force, or has no
-# row, has their memberships read. A missing source (a chunk cut before ``sources``
-# existed) reads both.
+# the last decision read besides; the update finds each row again by its ctid. Only a
+# person new or changed in the registry since the previous run (``sources``), or whose row
+# holds no facts yet, is read from the registry; only a person whose memberships changed,
+# or who had one in force, or has no row, has their memberships read. A missing source (a
+# chunk cut before ``sources`` existed) reads both.
 PERSONS_STORED = f"""listed AS MATERIALIZED (
     SELECT t.id, COALESCE(t.sources & {REGISTRY} > 0, true) AS registry,
            COALESCE(t.sources & {MEMBERSHIPS} > 0, true) AS memberships
