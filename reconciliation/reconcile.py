@@ -43,9 +43,11 @@ from django.utils.translation import gettext as _
 from osms.core import fanout
 from osms.core.locks import xact_lock
 from osms.core.periods import add_months, first_of_month
-from payers.selectors import last_payment_id, payment_periods_since
+from payers.ledger import settled_payment_watermark
+from payers.selectors import payment_periods_since
 
 from . import reconcile_sql as q
+from . import staging
 from .models import (
     DeclarationImportRun,
     ReconciliationChunk,
@@ -85,6 +87,7 @@ def _params(*, period, run, rule, terms, now, chunk=None, scope=None):
         "window_from": add_months(period, -rule.other_period_window),
         "window_to": add_months(period, rule.other_period_window),
         "now": now,
+        "watermark": run.payment_watermark,
         **(scope or {}),
     }
     for code, kind in zip(("121", "122"), KINDS, strict=True):
@@ -121,7 +124,10 @@ def _lock(period):
 
 
 def current_watermarks():
-    payment = last_payment_id()
+    """(payment, declaration import): every payment up to the first is committed
+    (``settled_payment_watermark``), so a run that stages the payments up to it misses
+    none that a later run would not see as new."""
+    payment = settled_payment_watermark()
     declaration = (
         DeclarationImportRun.objects.filter(status=DeclarationImportRun.Status.DONE)
         .aggregate(m=Max("id"))["m"] or 0
@@ -185,6 +191,7 @@ def _fail(run, error):
 
     FoundLine.objects.filter(run=run).delete()
     CollectionPart.objects.filter(run=run).delete()
+    staging.drop(run)
     ReconciliationRun.objects.filter(pk=run.pk).update(
         status=ReconciliationRun.Status.FAILED, error=str(error)[:2000],
         finished_at=timezone.now())
@@ -214,7 +221,8 @@ def run_open(*, period, trigger=ReconciliationRun.Trigger.MANUAL, acting_user=No
         _supersede(period, run)
         chunks = ReconciliationChunk.objects.bulk_create(_cut(run, chunk_size))
         run.chunks_total = len(chunks)
-        run.save(update_fields=["chunks_total"])
+        run.paid_rows = staging.stage(run, bounds=[chunk.lo for chunk in chunks if chunk.lo])
+        run.save(update_fields=["chunks_total", "paid_rows"])
     return run
 
 
@@ -242,7 +250,8 @@ def _work(run, chunk):
             cursor.execute(q.WORK_MEM)
             cursor.execute(q.NO_JIT)
         cursor.execute(q.refresh_persons_sql(scope), params)
-        cursor.execute(q.cmp_sql(terms, scope), params)
+        staging.ensure_staged(run)
+        cursor.execute(q.cmp_sql(terms, staging.paid_rows_sql(run, scope), scope), params)
         if vendor == "postgresql":
             cursor.execute(q.ANALYZE_CMP)
         cursor.execute(q.odd_sql(), params)
@@ -294,6 +303,7 @@ def _close(cursor, run, params, scope):
     payments = cursor.fetchone()[0]
     cursor.execute(q.drop_staged_sql(), params)
     _drop_temp_tables(cursor)
+    staging.drop(run)
     return by_type, new, cleared, int(payments)
 
 

@@ -1,11 +1,12 @@
 """The set-based statements of the reconciliation job (PostgreSQL and SQLite).
 
-Narrow temporary tables, each filled by one statement over the whole period:
+Narrow temporary tables, each filled by one statement over a chunk's employers:
 
 1. ``recon_cmp``: one row per declaration line — declared, paid and expected
    (the rate schedule's rate and cap applied to the declared income), both kinds
    side by side — and one per (person, payer) paid for without a line (a full
-   join of the period's lines with its aggregated 121/122 payments);
+   join of the period's lines with its 121/122 payments, aggregated once per run by
+   ``staging``);
 2. (the lines' persons are refreshed first, for persons registered since);
 3. ``recon_odd``: the few (line, kind) rows where something differs beyond the
    tolerance, one row per kind — every later step works on this small set;
@@ -18,9 +19,9 @@ collections by region and payer type. Parameters are named (``%(period)s``…).
 
 SQL rather than the ORM because one period compares millions of declaration lines with
 millions of payments: a full join and a few aggregates in the database, instead of
-loading both sides into Python. This is reconciliation's one module of hand-written SQL
-(the declaration importer's statements are in ``importer/loading.py``); tables are named
-from their models.
+loading both sides into Python. This is reconciliation's module of hand-written SQL (with
+``staging``, the run's payments table; the declaration importer's statements are in
+``importer/loading.py``); tables are named from their models.
 """
 
 from payers.models import Organisation, Payment, Person
@@ -45,8 +46,6 @@ SUMMARY = CollectionSummary._meta.db_table
 PARTS = CollectionPart._meta.db_table
 FOUND_LINES = FoundLine._meta.db_table
 KINDS = {"121": "employer_deduction", "122": "employee_contribution"}
-# Payments are summed in whole tiyn: an integer sum is exact and far cheaper than NUMERIC.
-TIYN = "CAST(ROUND(amount * 100) AS BIGINT)"
 TEMP_TABLES = ("recon_found", "recon_undeclared", "recon_odd", "recon_cmp")
 # The job's temporary tables dropped before and after a run (a failed run leaves none).
 DROP_TEMP_TABLES = tuple(f"DROP TABLE IF EXISTS {table}" for table in TEMP_TABLES)
@@ -134,8 +133,9 @@ WHERE period = %(period)s AND person_id IS NULL{scope.replace("$", DECLARATION)}
 """
 
 
-def cmp_sql(terms, scope=None):
-    """One row per declaration line and per (person, payer) paid for without a line."""
+def cmp_sql(terms, paid, scope=None):
+    """One row per declaration line and per (person, payer) paid for without a line;
+    ``paid``: the chunk's rows of the run's staged payments (``staging.paid_rows_sql``)."""
     return f"""
 CREATE TEMP TABLE recon_cmp AS
 SELECT COALESCE(d.employer_bin, pd.payer_code) AS employer_bin, d.iin,
@@ -152,15 +152,7 @@ FROM (
     FROM {DECLARATION} d JOIN {ORGANISATION} o ON o.id = d.employer_id
     WHERE d.period = %(period)s{(scope or "").replace("$", "d")}
 ) d
-FULL OUTER JOIN (
-    SELECT person_id, payer_code,
-           SUM(CASE WHEN kind = '{KINDS["121"]}' THEN {TIYN} ELSE 0 END) AS t121,
-           SUM(CASE WHEN kind = '{KINDS["122"]}' THEN {TIYN} ELSE 0 END) AS t122
-    FROM {PAYMENT}
-    WHERE period = %(period)s AND kind IN ('{KINDS["121"]}', '{KINDS["122"]}')
-          {(scope or "").replace("$.employer_bin", "payer_code")}
-    GROUP BY person_id, payer_code
-) pd ON pd.person_id = d.person_id AND pd.payer_code = d.employer_bin
+FULL OUTER JOIN ({paid}) pd ON pd.person_id = d.person_id AND pd.payer_code = d.employer_bin
 """
 
 
@@ -200,11 +192,13 @@ def _days_apart(vendor, a, b):
     return f"ABS(julianday({a}) - julianday({b}))"
 
 
-def _undeclared_branch(code):
+def _undeclared_branch(code, vendor):
     """Payments of the period with no line, unless the employer declared that amount for
-    another month of the window and paid nothing for it there. ``OFFSET 0`` keeps the test a
-    probe of the lines' natural key per payment: as an anti-join the planner, expecting
-    almost no lines outside the period, read every line of the table once per chunk."""
+    another month of the window and paid nothing for it there. ``OFFSET 0`` (PostgreSQL;
+    SQLite has no OFFSET without LIMIT) keeps the test a probe of the lines' natural key per
+    payment: as an anti-join the planner, expecting almost no lines outside the period, read
+    every line of the table once per chunk."""
+    fence = "OFFSET 0" if vendor == "postgresql" else ""
     amount = f"u.p{code}"
     declared = "d3.osms_deduction" if code == "121" else "d3.osms_contribution"
     return f"""
@@ -220,7 +214,7 @@ WHERE {amount} > %(tol)s
         AND COALESCE((SELECT SUM(p4.amount) FROM {PAYMENT} p4
                       WHERE p4.person_id = u.person_id AND p4.payer_code = u.payer_code
                         AND p4.kind = '{KINDS[code]}' AND p4.period = d3.period), 0) <= %(tol)s
-      OFFSET 0)"""
+      {fence})"""
 
 
 def found_sql(vendor):
@@ -285,8 +279,8 @@ SELECT u.employer_bin, u.iin, u.kind, 'paid_other_period', u.employer_id, u.pers
        m.other_period
 FROM unpaid u JOIN matched m
   ON m.employer_bin = u.employer_bin AND m.iin = u.iin AND m.kind = u.kind AND m.rn = 1
-UNION ALL {_undeclared_branch("121")}
-UNION ALL {_undeclared_branch("122")}
+UNION ALL {_undeclared_branch("121", vendor)}
+UNION ALL {_undeclared_branch("122", vendor)}
 """
 
 
@@ -393,6 +387,7 @@ SELECT %(period)s, '', p.region_id, per_person.kind, NULL, NULL, SUM(per_person.
        SUM(CASE WHEN per_person.amount <> 0 THEN 1 ELSE 0 END), %(run)s
 FROM (SELECT person_id, kind, SUM(amount) AS amount FROM {PAYMENT}
       WHERE period = %(period)s AND kind NOT IN ('{KINDS["121"]}', '{KINDS["122"]}')
+            AND id <= %(watermark)s
       GROUP BY person_id, kind) per_person
 JOIN {PERSON} p ON p.id = per_person.person_id
 GROUP BY p.region_id, per_person.kind

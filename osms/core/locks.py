@@ -20,6 +20,7 @@ LOCKS = {
     "payment_import": (0x05C0_1ED7, "two payment imports posting at once"),
     "arrears": (0x05C0_1ED8, "two rebuilds of the arrears table"),
     "reconcile_period": (0x05C0_2EC0, "two reconciliations of one period (sub-key yyyymm)"),
+    "reconcile_staging": (0x05C0_2EC2, "chunks restaging a run's payments (sub-key run id)"),
     "category_feed": (0x05C0_4E63, "two category feed imports"),
     "declaration_import": (0x05C0_2EC1, "two declaration imports"),
     "tariff_import": (0x05C0_7A21, "two tariff imports"),

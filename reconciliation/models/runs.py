@@ -100,6 +100,10 @@ class ReconciliationRun(models.Model):
     employers = models.JSONField(
         _("employers (BIN)"), null=True, blank=True,
         help_text=_("Empty: the whole period; else only these employers' lines."))
+    paid_rows = models.BigIntegerField(
+        _("payments staged"), default=0,
+        help_text=_("The period's deductions and contributions up to the last payment seen, "
+                    "read once when the run opened and shared by its chunks."))
     chunks_total = models.PositiveIntegerField(_("chunks"), default=0)
     chunks_done = models.PositiveIntegerField(_("chunks done"), default=0)
     error = models.TextField(_("error"), blank=True)
