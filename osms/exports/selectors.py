@@ -4,6 +4,8 @@ from django.urls import reverse
 
 from .models import ExportJob
 
+BIGINT_MAX = 2**63 - 1
+
 
 def export_jobs_of(*, user):
     if user is None or not user.is_authenticated:
@@ -17,6 +19,8 @@ def export_job_of(*, user, job_id):
         job_id = int(job_id)
     except (TypeError, ValueError):
         return None
+    if not 0 < job_id <= BIGINT_MAX:
+        return None
     return export_jobs_of(user=user).filter(pk=job_id).first()
 
 
@@ -29,9 +33,11 @@ def export_progress(*, user, job_ids, site_name="admin"):
     ids = []
     for value in job_ids:
         try:
-            ids.append(int(value))
+            number = int(value)
         except (TypeError, ValueError):
             continue
+        if 0 < number <= BIGINT_MAX:  # no job has another id (SQLite cannot even bind it)
+            ids.append(number)
     jobs = export_jobs_of(user=user).filter(pk__in=ids[:200])
     return [
         {
