@@ -20,6 +20,8 @@ Celery workers share a run's chunks (``osms.core.fanout``: claimed with ``FOR UP
 LOCKED``, each done once, in one transaction): a chunk finds its employers'
 discrepancies in one statement over temporary tables and keeps them under its run and
 chunk (``FoundLine``), with its employers' shares of the collections (``CollectionPart``).
+The period's payments are read from the ledger once, when the run opens, up to its
+payment watermark (``staging``): each chunk reads its employers' part of that copy.
 
 The run closes when no chunk is left, in one transaction under the per-period lock:
 discrepancies found again get fresh amounts and keep their status, assignee and notes;

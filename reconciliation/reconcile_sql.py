@@ -5,8 +5,8 @@ Narrow temporary tables, each filled by one statement over a chunk's employers:
 1. ``recon_cmp``: one row per declaration line — declared, paid and expected
    (the rate schedule's rate and cap applied to the declared income), both kinds
    side by side — and one per (person, payer) paid for without a line (a full
-   join of the period's lines with its 121/122 payments, aggregated once per run by
-   ``staging``);
+   join of the period's lines with its 121/122 payments, copied once per run by
+   ``staging`` and summed by each chunk for its employers);
 2. (the lines' persons are refreshed first, for persons registered since);
 3. ``recon_odd``: the few (line, kind) rows where something differs beyond the
    tolerance, one row per kind — every later step works on this small set;
