@@ -165,17 +165,11 @@ def _cut(run, chunk_size):
         return [ReconciliationChunk(run=run, bins=run.employers[at:at + EMPLOYERS_CHUNK])
                 for at in range(0, len(run.employers), EMPLOYERS_CHUNK)]
     with connection.cursor() as cursor:
-        cursor.execute(q.chunk_bounds_sql(), _sqlite_safe(
+        cursor.execute(q.chunk_bounds_sql(), q.sqlite_safe(
             {"period": run.period, "size": max(int(chunk_size), 1)}))
         edges = ["", *(row[0] for row in cursor.fetchall()), ""]
     return [ReconciliationChunk(run=run, lo=lo, hi=hi)
             for lo, hi in zip(edges, edges[1:], strict=False)]
-
-
-def _sqlite_safe(params):
-    if connection.vendor == "postgresql":
-        return params
-    return {k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in params.items()}
 
 
 def _supersede(period, by):

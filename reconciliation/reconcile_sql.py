@@ -24,6 +24,10 @@ loading both sides into Python. This is reconciliation's module of hand-written 
 ``importer/loading.py``); tables are named from their models.
 """
 
+import datetime
+
+from django.db import connection
+
 from payers.models import Organisation, Payment, Person
 
 from .models import (
@@ -87,6 +91,13 @@ def _expected(code, terms):
     if terms.min_base is not None:
         base = f"CASE WHEN ({base}) < %(min_{code})s THEN %(min_{code})s ELSE ({base}) END"
     return f"ROUND(({base}) * %(rate_{code})s, 2)"
+
+
+def sqlite_safe(params):
+    """Dates bound as ISO text on SQLite (it compares a bound date with stored text)."""
+    if connection.vendor == "postgresql":
+        return params
+    return {k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in params.items()}
 
 
 def bin_scope(column, *, lo="", hi="", bins=None):

@@ -22,7 +22,7 @@ from django.db import connection
 
 from osms.core.locks import xact_lock
 
-from .reconcile_sql import KINDS, PAYMENT, bin_scope, scope_params
+from .reconcile_sql import KINDS, PAYMENT, bin_scope, scope_params, sqlite_safe
 
 # Payments are summed in whole tiyn: an integer sum is exact and far cheaper than NUMERIC.
 TIYN = "CAST(ROUND(amount * 100) AS BIGINT)"
@@ -47,13 +47,9 @@ WHERE period = %(period)s AND kind IN ('{KINDS["121"]}', '{KINDS["122"]}')
   AND id <= %(watermark)s{scope}"""
 
 
-def _params(run, bounds=()):
-    params = {"period": run.period, "watermark": run.payment_watermark,
-              "bounds": list(bounds), **scope_params(bins=run.employers)}
-    if connection.vendor != "postgresql":
-        params = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in params.items()
-                  if k != "bounds"}
-    return params
+def _params(run):
+    return sqlite_safe({"period": run.period, "watermark": run.payment_watermark,
+                        **scope_params(bins=run.employers)})
 
 
 def stage(run, bounds=()):
@@ -66,18 +62,21 @@ def stage(run, bounds=()):
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
         if connection.vendor == "postgresql":
-            # CREATE TABLE AS: one statement that PostgreSQL may read in parallel.
+            # CREATE TABLE AS: one statement that PostgreSQL may read in parallel; its
+            # row count is the number of rows written.
             cursor.execute(f"CREATE UNLOGGED TABLE {table} AS {_select(run)} ORDER BY "
                            "width_bucket(payer_code::text, %(bounds)s::text[])",
-                           _params(run, bounds))
+                           {**_params(run), "bounds": list(bounds)})
+            staged = cursor.rowcount
             cursor.execute(f"CREATE INDEX {table}_payer ON {table} USING brin (payer_code) "
                            "WITH (pages_per_range = 16)")
         else:
             cursor.execute(f"CREATE TABLE {table} AS {_select(run)}", _params(run))
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")
+            staged = cursor.fetchone()[0]
             cursor.execute(f"CREATE INDEX {table}_payer ON {table} (payer_code)")
         cursor.execute(f"ANALYZE {table}")
-        cursor.execute(f"SELECT COUNT(*) FROM {table}")
-        return cursor.fetchone()[0]
+        return staged
 
 
 def ensure_staged(run):
