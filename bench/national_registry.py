@@ -109,7 +109,7 @@ INSERT INTO reconciliation_declaration (employer_bin, iin, period, income, osms_
 SELECT employer_bin, iin, %(jan)s, income, d121, d122, round(income * 0.10, 2),
        round(income * 0.09, 2), round(income * 0.10, 2), round(income * 0.05, 2), employer_id,
        person_id, n + 2, %(run)s
-FROM bench_lines WHERE n >= %(lo)s AND n < %(hi)s
+FROM bench_lines ORDER BY employer_bin, iin
 """
 PAYMENTS_SQL = """
 INSERT INTO payers_payment (person_id, iin, payer_code, period, kind, knp, amount, paid_on,
@@ -196,7 +196,7 @@ def generate(*, employees, per_employer, terms, seed=2026, guard=None, progress=
     first_id = _scalar("SELECT min(id) FROM payers_person")
     payments = 0
     for lo in range(0, employees, BLOCK):
-        guard(f"declarations {lo:,} of {employees:,}")
+        guard(f"lines {lo:,} of {employees:,}")
         hi = min(lo + BLOCK, employees)
         # Persons were inserted in one session in ИИН-serial order: their ids are contiguous.
         _run(lines_sql, {
@@ -205,9 +205,13 @@ def generate(*, employees, per_employer, terms, seed=2026, guard=None, progress=
                 "SELECT count(*) FROM bench_lines WHERE kind = 'unknown_iin'"),
             "rate121": t121.rate, "max121": t121.max_base if t121.max_base else 10**12,
             "rate122": t122.rate, "max122": t122.max_base if t122.max_base else 10**12})
-        _run(DECLARATIONS_SQL, {"jan": JAN, "run": run, "lo": lo, "hi": hi})
         payments += _run(PAYMENTS_SQL, {"jan": JAN, "dec": DEC, "lo": lo, "hi": hi})
-        progress(f"  declarations and their payments: {hi:,} of {employees:,}", flush=True)
+        progress(f"  lines and their payments: {hi:,} of {employees:,}", flush=True)
+    # The lines in БИН order, as the declarations import writes a file's new lines
+    # (``reconciliation.importer.loading``): a reconciliation chunk's BIN range on its own pages.
+    guard("declarations")
+    _run(DECLARATIONS_SQL, {"jan": JAN, "run": run})
+    progress("  declarations written in BIN order", flush=True)
     payments += _run(UNDECLARED_SQL, {"jan": JAN, "first_id": first_id, "employees": employees,
                                       "nemployers": nemployers})
     planted = dict(_rows("SELECT kind, count(*) FROM bench_lines WHERE kind <> 'clean' "

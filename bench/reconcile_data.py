@@ -180,7 +180,7 @@ def generate(*, employees, per_employer, terms, seed=2026):
            "ipn", "social_tax", "opv", "so", "employer_id", "person_id", "row_no",
            "import_run_id"),
           [line.replace("\t\t", "\t\\N\t").rstrip("\n") + f"\t{run_id}\n"
-           for line in declarations])
+           for line in sorted(declarations)])  # БИН order, as the import writes them
     _copy("payers_payment", ("person_id", "iin", "payer_code", "period", "kind", "knp",
                              "amount", "paid_on", "document_no", "note", "posted_at"),
           payments)

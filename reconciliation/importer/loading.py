@@ -3,7 +3,9 @@
 PostgreSQL: rows go to the UNLOGGED staging table with COPY; SQLite (quickstart):
 ``bulk_create``. The merge is one statement per step over the run's staging rows:
 reject in-file duplicates and unknown employers, then upsert on the natural key
-(employer БИН, ИИН, period), changing only lines whose figures differ.
+(employer БИН, ИИН, period), changing only lines whose figures differ. New lines are
+written in БИН order, so one employer's (and one reconciliation chunk's BIN range of) lines
+lie together on disk rather than on every page of the table.
 """
 
 from django.db import connection
@@ -124,6 +126,7 @@ def _upsert(cursor, run_id):
         JOIN {ORGANISATION} o ON o.bin = s.employer_bin
         LEFT JOIN {PERSON} p ON p.iin = s.iin
         WHERE s.run_id = %s
+        ORDER BY s.employer_bin, s.iin
         ON CONFLICT (employer_bin, iin, period) DO UPDATE SET {assign}
         WHERE {changed}
     """
