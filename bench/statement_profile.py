@@ -1,13 +1,16 @@
 """Where a nightly job's time goes, statement by statement: ``python
-bench/statement_profile.py --database osms_bench_national [--job incremental|reconcile]
-[--k 14] [--explain]`` on a database kept by ``national.py --keep``.
+bench/statement_profile.py --database osms_bench_national [--job incremental|reconcile|export]
+[--k 14] [--format csv|xlsx] [--explain]`` on a database kept by ``national.py --keep``.
 
 ``incremental`` adds a payment for 1 % of the persons (``mod(id, 100) = k``; use a new
 ``k`` each time, with ``mod(k, 5) >= 3``: the others' persons were paid for by the month
 file, and a payment for a paid month changes no status), settles the database as the
 nightly run finds it, then runs the incremental status recompute. ``reconcile`` settles the
 database and reconciles January 2026 (the month ``national.py`` generates declarations
-for). Every SQL statement is timed (``connection.execute_wrapper``); ``--first`` empties
+for). ``export`` settles the database and exports February's payment list (as the last
+step of ``national.py``) in ``--format``; the rows are read by a server-side cursor (csv:
+one ``COPY``), so the statements listed are the count, the file's bookkeeping and the
+access log's one row per person. Every SQL statement is timed (``connection.execute_wrapper``); ``--first`` empties
 the worklist and the collections before a reconciliation (a month's first run). The script
 prints the total, the number of statements, the slowest fifteen and the time by kind of
 statement (its first words). ``--explain`` also loads ``auto_explain`` for the session
@@ -27,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 
-def _run_job(job, k, first):
+def _run_job(job, k, first, file_format):
     import national
 
     if job == "reconcile" and first:
@@ -41,12 +44,20 @@ def _run_job(job, k, first):
         print(f"1 % change: {national.one_percent_change(k):,} payments", flush=True)
         national.settle()
         return lambda: national.recompute()
+    if job == "export":
+        from django.contrib.auth import get_user_model
+
+        user, _ = get_user_model().objects.get_or_create(
+            username="bench", defaults={"is_staff": True, "is_superuser": True})
+        return lambda: national.export(user, file_format)
     from reconciliation.reconcile import reconcile_period
 
     return lambda: reconcile_period(period=datetime.date(2026, 1, 1))
 
 
 def _describe(job, run):
+    if job == "export":
+        return f"{run:,} rows"
     if job == "incremental":
         return f"{run.persons:,} persons in {run.chunks_total} chunks"
     return f"{run.declarations:,} declaration lines in {run.chunks_total} chunks, {run.found:,} found"
@@ -55,7 +66,10 @@ def _describe(job, run):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", default="osms_bench_national")
-    parser.add_argument("--job", choices=("incremental", "reconcile"), default="incremental")
+    parser.add_argument("--job", choices=("incremental", "reconcile", "export"),
+                        default="incremental")
+    parser.add_argument("--format", choices=("csv", "xlsx"), default="xlsx",
+                        help="export: the file's format")
     parser.add_argument("--k", type=int, default=14,
                         help="The 1 %% of persons: mod(id, 100); mod(k, 5) >= 3 (see above).")
     parser.add_argument("--explain", action="store_true")
@@ -77,7 +91,7 @@ def main():
         finally:
             records.append((time.perf_counter() - started, " ".join(sql.split())[:160]))
 
-    job = _run_job(args.job, args.k, args.first)
+    job = _run_job(args.job, args.k, args.first, args.format)
     if args.explain:
         with connection.cursor() as cursor:
             for statement in ("LOAD 'auto_explain'", "SET auto_explain.log_min_duration = 150",

@@ -2,12 +2,17 @@
 
 The Fund holds health and income data on millions of people; the law on personal data
 asks that access be traceable. Every view of a person's data — the person page and the
-pages of their records, the status API, the eligibility check, the person API, an
-export of a list of persons — adds one row per person viewed: who, which person (id and
-ИИН), what, when, from which address. The table is append-only (on PostgreSQL a trigger
-refuses UPDATE and DELETE) and each view is written by one INSERT: a list export by one
-``INSERT … SELECT`` over the exported rows, the status API inside the statement that reads
-the status. Auditors read it in the admin (read-only, filterable, exportable).
+pages of their records, the status API, the eligibility check, the person API — adds one
+row per person viewed: who, which person (id and ИИН), what, when, from which address. An
+export of a list adds one row for the file and its persons in blocks
+(``ExportedPersons``: the ids of each block of ``BLOCK`` consecutive person ids in the file),
+so a file of 3 M persons writes ≈ 5 000 rows into a small index instead of 3 M rows into
+the log's person indexes (docs/scale.md). Both tables are append-only (on PostgreSQL a
+trigger refuses UPDATE and DELETE) and each view is written by one INSERT (an export: the
+log row, then one ``INSERT … SELECT`` over the exported rows, in one transaction); the
+status API writes inside the statement that reads the status. Auditors read it in the
+admin (read-only, filterable, exportable); a search by ИИН finds the exports that held
+the person too (``accesses_of``).
 
 The pages are recognised by ``osms.core.access_middleware``; this module holds the table
 and the writes. It names the person table through the app registry (``payers.Person``),
@@ -16,7 +21,9 @@ never by import: core stands below payers.
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, models
+from django.db import connection, models, transaction
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -64,8 +71,33 @@ class PersonalDataAccess(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_what_display()} {self.iin}"
 
 
-def _table():
-    return connection.ops.quote_name(PersonalDataAccess._meta.db_table)
+# Person ids per block of ``ExportedPersons``: a block's row holds at most this many ids.
+BLOCK = 1024
+
+
+class ExportedPersons(models.Model):
+    """The persons of one logged export, by block of person ids: one row per block of
+    ``BLOCK`` consecutive ids that holds a person of the file, with those ids. Whether an
+    export held person X is one index probe (the block of X) and a look into one array."""
+
+    access = models.ForeignKey(
+        PersonalDataAccess, verbose_name=_("access"), on_delete=models.PROTECT,
+        related_name="exported_blocks",
+    )
+    block = models.BigIntegerField(_("block of person ids"))
+    person_ids = models.JSONField(_("person ids"))
+
+    class Meta:
+        verbose_name = _("persons of an export")
+        verbose_name_plural = _("persons of exports")
+        indexes = [models.Index(fields=["block", "access"], name="access_export_block_idx")]
+
+    def __str__(self):
+        return f"{self.access_id}: {self.block}"
+
+
+def _table(model=None):
+    return connection.ops.quote_name((model or PersonalDataAccess)._meta.db_table)
 
 
 def _person_table():
@@ -115,13 +147,34 @@ class Viewer:
 
     def queryset(self, queryset):
         """One row per person of ``queryset`` (persons, or rows that have a person): the
-        same query inside one INSERT … SELECT (an export: the list the file came from)."""
-        path = person_path(queryset.model)
-        if path is None:
-            return
-        column = "pk" if path == "" else f"{path}_id"
-        select_sql, params = queryset.order_by().values(column).query.sql_with_params()
-        self.select(select_sql, list(params))
+        same query inside one INSERT … SELECT (a page of one record of a person)."""
+        select = _person_ids_sql(queryset)
+        if select is not None:
+            self.select(*select)
+
+    def export(self, queryset):
+        """An export of ``queryset`` (persons, or rows that have a person): one log row for
+        the file, and its persons by block (``ExportedPersons``) from the same query inside
+        one INSERT … SELECT; both or neither. Returns the log row (None: no person data)."""
+        select = _person_ids_sql(queryset)
+        if select is None:
+            return None
+        select_sql, params = select
+        if connection.vendor == "postgresql":
+            ids = "jsonb_agg(p.id ORDER BY p.id)"
+        else:
+            ids = "json_group_array(p.id)"
+        with transaction.atomic():
+            entry = PersonalDataAccess.objects.create(
+                at=self._head()[0], user_id=self.user_id, username=self.username,
+                what=self.what, detail=self.detail, ip=self.ip)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {_table(ExportedPersons)} (access_id, block, person_ids) "
+                    f"SELECT %s, p.id / {BLOCK}, {ids} FROM {_person_table()} p "
+                    f"WHERE p.id IN ({select_sql}) GROUP BY p.id / {BLOCK}",
+                    [entry.pk, *params])
+        return entry
 
     def cte(self, source="found"):
         """(SQL, params) of a data-modifying CTE writing one row per person of the CTE
@@ -133,6 +186,52 @@ class Viewer:
         return sql, {"log_at": timezone.now(), "log_user": self.user_id,
                      "log_username": self.username, "log_what": self.what,
                      "log_detail": self.detail, "log_ip": self.ip}
+
+
+def _person_ids_sql(queryset):
+    """(SQL, params) selecting the person id of each row of ``queryset``; None when its
+    model holds no person's data."""
+    path = person_path(queryset.model)
+    if path is None:
+        return None
+    column = "pk" if path == "" else f"{path}_id"
+    select_sql, params = queryset.order_by().values(column).query.sql_with_params()
+    return select_sql, list(params)
+
+
+def _holds(person_id):
+    """SQL true when a block's ``person_ids`` hold ``person_id``."""
+    if connection.vendor == "postgresql":
+        return RawSQL("person_ids @> to_jsonb(%s::bigint)", [person_id],
+                      output_field=BooleanField())
+    return RawSQL("EXISTS (SELECT 1 FROM json_each(person_ids) WHERE json_each.value = %s)",
+                  [person_id], output_field=BooleanField())
+
+
+def accesses_of(iin):
+    """The log rows of views of the person with this ИИН: their own rows and the exports
+    whose file held them."""
+    person_id = (apps.get_model("payers", "Person").objects.filter(iin=iin)
+                 .values_list("id", flat=True).first())
+    if person_id is None:
+        return Q(iin=iin)
+    exports = ExportedPersons.objects.filter(_holds(person_id), block=person_id // BLOCK)
+    return Q(iin=iin) | Q(pk__in=exports.values("access_id"))
+
+
+def exported_count(entry):
+    """How many persons a logged export's file held."""
+    length = "jsonb_array_length" if connection.vendor == "postgresql" else "json_array_length"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(SUM({length}(person_ids)), 0) "
+                       f"FROM {_table(ExportedPersons)} WHERE access_id = %s", [entry.pk])
+        return int(cursor.fetchone()[0])
+
+
+def exported_person_ids(entry):
+    """The ids of the persons in a logged export's file, ascending."""
+    blocks = ExportedPersons.objects.filter(access=entry).order_by("block")
+    return [pid for ids in blocks.values_list("person_ids", flat=True) for pid in sorted(ids)]
 
 
 def person_path(model):

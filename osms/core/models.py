@@ -75,5 +75,5 @@ class User(AbstractUser):
 
 # Operations: the personal-data access log (osms/core/access_log.py) and the job runs
 # the health check reads (osms/core/jobs.py).
-from .access_log import PersonalDataAccess  # noqa: E402, F401
+from .access_log import ExportedPersons, PersonalDataAccess  # noqa: E402, F401
 from .jobs import JobRun  # noqa: E402, F401

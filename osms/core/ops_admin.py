@@ -2,8 +2,9 @@
 
 Both are written only by the application: nobody adds, edits or deletes a row here. The
 access log is for auditors (the Auditor role sees every model; no other role is given it):
-filter by what, user and date, search by ИИН or username, and download the filtered list
-as CSV, streamed from a server-side cursor (any size, bounded memory).
+filter by what, user and date, search by ИИН (the person's views and the exports whose file
+held them) or username, and download the filtered list as CSV, streamed from a server-side
+cursor (any size, bounded memory).
 """
 
 import csv
@@ -13,12 +14,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 from unfold.decorators import action
 
-from .access_log import PersonalDataAccess
+from .access_log import PersonalDataAccess, accesses_of, exported_count
 from .admin_mixins import OsmsModelAdmin, ReadOnlyAdminMixin
 from .jobs import JobRun
 
@@ -50,11 +53,16 @@ class PersonalDataAccessAdmin(ReadOnlyAdminMixin, OsmsModelAdmin):
         if not term:
             return queryset, False
         if term.isdigit() and len(term) == 12:
-            return queryset.filter(iin=term), False
+            # the person's own views and the exports whose file held them
+            return queryset.filter(accesses_of(term)), False
         return queryset.filter(username=term), False
 
     @admin.display(description=_("person viewed"))
     def person_link(self, obj):
+        if obj.person_id is None and obj.what == PersonalDataAccess.What.EXPORT:
+            count = exported_count(obj)
+            return ngettext("%(count)s person in the file", "%(count)s persons in the file",
+                            count) % {"count": number_format(count, force_grouping=True)}
         if obj.person_id is None:
             return "—"
         try:

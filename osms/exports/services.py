@@ -189,10 +189,11 @@ def _write(job):
     else:
         done, sheets = _write_streamed(job, queryset, columns, partial, total, sink_class, every)
     os.replace(partial, final)
-    # Personal data leaves the system: one access-log row per person of the file, one
-    # INSERT … SELECT over the same list (osms.core.access_log); no log, no file.
+    # Personal data leaves the system: one access-log row for the file and its persons by
+    # block of ids, one INSERT … SELECT over the same list (osms.core.access_log); no log,
+    # no file.
     Viewer(what=PersonalDataAccess.What.EXPORT, user=job.user,
-           detail=f"{job.title} (#{job.pk})").queryset(queryset.using(PRIMARY))
+           detail=f"{job.title} (#{job.pk})").export(queryset.using(PRIMARY))
     now = timezone.now()
     finished = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING).update(
         status=ExportJob.Status.DONE,

@@ -8,8 +8,16 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from osms.core.access_log import PersonalDataAccess
+from osms.core.access_log import (
+    BLOCK,
+    ExportedPersons,
+    PersonalDataAccess,
+    Viewer,
+    exported_count,
+    exported_person_ids,
+)
 from osms.exports.models import ExportJob
+from payers.models import Person
 from tests.coverage.helpers import pay, pay_months
 from tests.factories import PersonFactory
 
@@ -110,10 +118,31 @@ def test_an_export_of_a_person_list_logs_every_person_in_the_file(analyst, almat
     assert response.status_code == 302
     job = ExportJob.objects.get()
     assert job.status == ExportJob.Status.DONE
-    exported = PersonalDataAccess.objects.filter(what=What.EXPORT)
-    assert sorted(exported.values_list("person_id", flat=True)) == sorted(p.pk for p in in_file)
-    assert {e.detail for e in exported} == {f"{job.title} (#{job.pk})"}
-    assert {e.username for e in exported} == {"analyst"}
+    # one row for the file, its persons by block of ids
+    entry = PersonalDataAccess.objects.get(what=What.EXPORT)
+    assert (entry.detail, entry.username, entry.person_id) == (
+        f"{job.title} (#{job.pk})", "analyst", None)
+    assert exported_person_ids(entry) == sorted(p.pk for p in in_file)
+    assert exported_count(entry) == 3
+
+
+def test_an_exports_persons_are_kept_by_block_of_ids_and_found_by_iin(auditor, analyst):
+    # ids on both sides of two block boundaries: three blocks, one of them with two persons
+    persons = [PersonFactory(id=pid) for pid in (BLOCK - 1, BLOCK, BLOCK + 7, 3 * BLOCK + 5)]
+    outside = PersonFactory(id=5 * BLOCK)
+    entry = Viewer(what=What.EXPORT, user=analyst, detail="list (#1)").export(
+        Person.objects.filter(pk__in=[p.pk for p in persons]))
+    blocks = dict(ExportedPersons.objects.filter(access=entry).values_list("block", "person_ids"))
+    assert {block: sorted(ids) for block, ids in blocks.items()} == {
+        0: [BLOCK - 1], 1: [BLOCK, BLOCK + 7], 3: [3 * BLOCK + 5]}
+    assert exported_person_ids(entry) == [p.pk for p in persons]
+    reader = browser(auditor)
+    for person in persons:
+        page = reader.get("/admin/core/personaldataaccess/", {"q": person.iin})
+        assert list(page.context["cl"].result_list) == [entry], person.pk
+    assert "4 persons in the file" in page.content.decode()
+    page = reader.get("/admin/core/personaldataaccess/", {"q": outside.iin})
+    assert list(page.context["cl"].result_list) == []
 
 
 @pytest.mark.postgresql
@@ -127,6 +156,14 @@ def test_the_log_is_append_only(hq_operator):
                 connection.cursor() as cursor:
             cursor.execute(statement)
     assert PersonalDataAccess.objects.get().iin == person.iin
+    entry = Viewer(what=What.EXPORT, detail="list").export(Person.objects.all())
+    block = ExportedPersons.objects.get(access=entry)
+    for statement in (f"UPDATE core_exportedpersons SET person_ids = '[]' WHERE id = {block.pk}",
+                      f"DELETE FROM core_exportedpersons WHERE id = {block.pk}"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), \
+                connection.cursor() as cursor:
+            cursor.execute(statement)
+    assert exported_person_ids(entry) == [person.pk]
 
 
 def test_auditors_read_filter_and_download_the_log_others_do_not(auditor, hq_operator):
