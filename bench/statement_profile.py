@@ -9,9 +9,9 @@ nightly run finds it, then runs the incremental status recompute. ``reconcile`` 
 database and reconciles January 2026 (the month ``national.py`` generates declarations
 for). ``export`` settles the database and exports February's payment list (as the last
 step of ``national.py``) in ``--format``; the rows are read by a server-side cursor (csv:
-one ``COPY``), so the statements listed are the count, the file's bookkeeping and the
-access log's one row per person. Every SQL statement is timed (``connection.execute_wrapper``); ``--first`` empties
-the worklist and the collections before a reconciliation (a month's first run). The script
+one ``COPY``), so the statements listed are the counts, the file's bookkeeping and the
+access log's rows. Every SQL statement is timed (``connection.execute_wrapper``);
+``--first`` empties the worklist and the collections before a reconciliation (a month's first run). The script
 prints the total, the number of statements, the slowest fifteen and the time by kind of
 statement (its first words). ``--explain`` also loads ``auto_explain`` for the session
 (statements over 150 ms, with ANALYZE and BUFFERS) into the server's log.

@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 from unfold.decorators import action
 
-from .access_log import PersonalDataAccess, accesses_of, exported_count
+from .access_log import PersonalDataAccess, accesses_of, exported_counts
 from .admin_mixins import OsmsModelAdmin, ReadOnlyAdminMixin
 from .jobs import JobRun
 
@@ -48,6 +48,9 @@ class PersonalDataAccessAdmin(ReadOnlyAdminMixin, OsmsModelAdmin):
     date_hierarchy = None
     actions_list = ["download_csv"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(exported_persons=exported_counts())
+
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
         if not term:
@@ -60,7 +63,7 @@ class PersonalDataAccessAdmin(ReadOnlyAdminMixin, OsmsModelAdmin):
     @admin.display(description=_("person viewed"))
     def person_link(self, obj):
         if obj.person_id is None and obj.what == PersonalDataAccess.What.EXPORT:
-            count = exported_count(obj)
+            count = obj.exported_persons
             return ngettext("%(count)s person in the file", "%(count)s persons in the file",
                             count) % {"count": number_format(count, force_grouping=True)}
         if obj.person_id is None:

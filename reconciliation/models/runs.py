@@ -214,8 +214,9 @@ class CollectionPart(models.Model):
     declared = models.DecimalField(_("declared"), null=True, blank=True, **MONEY)
     collected = models.DecimalField(_("collected"), default=0, **MONEY)
     persons = models.BigIntegerField(_("persons paid for"), default=0)
-    # The run's key without a database constraint, for the reason given on ``FoundLine``
-    # (the writing chunk holds its run locked); the region's key stays checked.
+    # The run's key without a database constraint, for the reason given on ``FoundLine``:
+    # parts are written by a chunk or by the close, each holding the run's row locked. The
+    # region's key stays checked.
     run = models.ForeignKey(
         ReconciliationRun,
         verbose_name=_("run"),
